@@ -1,0 +1,247 @@
+//! Runs each command: load → lower → check → render → emit. No format logic here.
+//! Returns text and an exit code; `main` prints them.
+
+use crate::backend::{self, Artifact, RenderCtx};
+use crate::cli::{Cli, Command, DiagFormat};
+use crate::diag::{Code, Diagnostic, Diagnostics, Severity, render};
+use crate::model::{PolicySet, lower::lower};
+use crate::source::{self, SourceMap};
+use std::path::Path;
+use std::time::Instant;
+
+/// What a command produced.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Exit codes (DESIGN.md §1).
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_FAILURE: u8 = 2;
+
+/// The result of compiling a definitions folder in memory.
+pub struct Compiled {
+    pub sources: SourceMap,
+    pub diags: Diagnostics,
+    pub set: PolicySet,
+    /// Empty when `diags` has errors.
+    pub artifacts: Vec<Artifact>,
+}
+
+impl Compiled {
+    pub fn has_errors(&self) -> bool {
+        self.diags.has_errors()
+    }
+    /// Diagnostics of at least `min` severity, rendered without colour.
+    pub fn render(&self, format: DiagFormat, min: Severity) -> String {
+        let ds: Vec<Diagnostic> = self
+            .diags
+            .iter()
+            .filter(|d| d.severity <= min)
+            .cloned()
+            .collect();
+        match format {
+            DiagFormat::Human => render::human(&ds, &self.sources, false),
+            DiagFormat::Short => render::short(&ds, &self.sources),
+        }
+    }
+}
+
+/// Load, lower, check and render a definitions folder. Errors only for I/O failures.
+pub fn compile_dir(dir: &Path) -> Result<Compiled, source::LoadError> {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let defs = source::load_dir(dir, &mut sources, &mut diags)?;
+    Ok(finish(defs, sources, diags))
+}
+
+/// Compile one template given as (file name, text) pairs, the first being `template.toml`.
+pub fn compile_files(folder: &str, files: Vec<(String, String)>) -> Compiled {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let t = source::parse_template(folder, files, &mut sources, &mut diags);
+    let defs = source::Definitions { templates: vec![t] };
+    finish(defs, sources, diags)
+}
+
+fn finish(defs: source::Definitions, sources: SourceMap, mut diags: Diagnostics) -> Compiled {
+    let set = lower(&defs, &sources, &mut diags);
+    let mut artifacts = Vec::new();
+    if !diags.has_errors() {
+        match backend::render_all(&set, &RenderCtx::default(), &mut diags) {
+            Ok(a) => artifacts = a,
+            Err(e) => diags.push(Diagnostic::new(Code::D022, format!("rendering failed: {e}"))),
+        }
+    }
+    diags.sort();
+    Compiled {
+        sources,
+        diags,
+        set,
+        artifacts,
+    }
+}
+
+pub fn run(cli: Cli, color: bool) -> Outcome {
+    match cli.command {
+        Command::Build {
+            definitions,
+            out,
+            check,
+            format,
+            verbose,
+        } => build(&definitions, &out, check, format, verbose, color),
+        Command::Explain { code } => explain(code.as_deref()),
+    }
+}
+
+fn build(defs: &Path, out: &Path, check: bool, format: DiagFormat, verbose: bool, color: bool) -> Outcome {
+    let started = Instant::now();
+    let mut o = Outcome::default();
+    if !defs.is_dir() {
+        o.code = EXIT_FAILURE;
+        o.stderr = format!("error: definitions folder {} does not exist\n", defs.display());
+        return o;
+    }
+    let compiled = match compile_dir(defs) {
+        Ok(c) => c,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+            return o;
+        }
+    };
+    let shown: Vec<Diagnostic> = compiled
+        .diags
+        .iter()
+        .filter(|d| verbose || d.severity != Severity::Note)
+        .cloned()
+        .collect();
+    o.stderr = match format {
+        DiagFormat::Human => render::human(&shown, &compiled.sources, color),
+        DiagFormat::Short => render::short(&shown, &compiled.sources),
+    };
+    let errors = compiled.diags.count(Severity::Error);
+    let warnings = compiled.diags.count(Severity::Warning);
+    if errors > 0 {
+        o.code = EXIT_FINDINGS;
+        o.stderr.push_str(&format!(
+            "error: {errors} error(s), {warnings} warning(s) in {}; nothing was written\n",
+            defs.display()
+        ));
+        return o;
+    }
+    let set = &compiled.set;
+    let what = format!(
+        "{} template(s), {} policies, {} registry-only setting(s)",
+        set.templates.len(),
+        set.policy_count(),
+        set.registry_only_count()
+    );
+    if check {
+        let stale = crate::emit::check(out, &compiled.artifacts);
+        if stale.is_empty() {
+            o.stdout = format!(
+                "{} is up to date ({what}; {} files)\n",
+                out.display(),
+                compiled.artifacts.len()
+            );
+        } else {
+            o.code = EXIT_FINDINGS;
+            for s in &stale {
+                o.stderr.push_str(&format!("stale: {s}\n"));
+            }
+            o.stderr.push_str(&format!(
+                "error: {} is stale ({} file(s)); run `gpforge build`\n",
+                out.display(),
+                stale.len()
+            ));
+        }
+        return o;
+    }
+    match crate::emit::write(out, &compiled.artifacts) {
+        Ok(r) => {
+            o.stdout = format!(
+                "built {what}: {} written, {} unchanged, {} removed in {} ({} ms)\n",
+                r.written.len(),
+                r.unchanged,
+                r.removed.len(),
+                out.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr.push_str(&format!("error: cannot write {}: {e}\n", out.display()));
+        }
+    }
+    o
+}
+
+fn explain(code: Option<&str>) -> Outcome {
+    let mut hb = handlebars::Handlebars::new();
+    hb.set_strict_mode(true);
+    hb.register_escape_fn(handlebars::no_escape);
+    let mut o = Outcome::default();
+    let result = match code {
+        Some(c) => match Code::parse(c) {
+            Some(code) => hb.render_template(
+                include_str!("../templates/explain/code.txt.hbs"),
+                &CodeView::of(code),
+            ),
+            None => {
+                o.code = EXIT_FAILURE;
+                o.stderr = format!("error: unknown code `{c}`; `gpforge explain` lists them\n");
+                return o;
+            }
+        },
+        None => hb.render_template(
+            include_str!("../templates/explain/list.txt.hbs"),
+            &ListView {
+                codes: Code::ALL.iter().map(|c| CodeView::of(*c)).collect(),
+            },
+        ),
+    };
+    match result {
+        Ok(text) => o.stdout = text,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+        }
+    }
+    o
+}
+
+#[derive(serde::Serialize)]
+struct CodeView {
+    code: &'static str,
+    title: &'static str,
+    severity: &'static str,
+    doc: String,
+}
+
+impl CodeView {
+    fn of(c: Code) -> Self {
+        CodeView {
+            code: c.as_str(),
+            title: c.title(),
+            severity: c.severity().as_str(),
+            doc: c
+                .doc()
+                .lines()
+                .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_string(),
+        }
+    }
+}
+
+#[derive(serde::Serialize)]
+struct ListView {
+    codes: Vec<CodeView>,
+}

@@ -1,0 +1,276 @@
+//! The catalogue of diagnostic codes. `D###` = definitions, `B###` = backend limits.
+//! A code is never reused once retired. Each variant's documentation (what it checks, why it
+//! matters, an example) is what `gpforge explain CODE` prints, so the docs live next to the code.
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $name:ident => $sev:ident, $title:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        impl Code {
+            /// Every code, in catalogue order.
+            pub const ALL: &'static [Code] = &[$(Code::$name),*];
+
+            /// The code as printed: `D001`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$name => stringify!($name),)* }
+            }
+
+            /// Default severity of diagnostics with this code.
+            pub fn severity(self) -> super::Severity {
+                match self { $(Code::$name => super::Severity::$sev,)* }
+            }
+
+            /// One-line title.
+            pub fn title(self) -> &'static str {
+                match self { $(Code::$name => $title,)* }
+            }
+
+            /// The long documentation (Markdown): what, why, example.
+            pub fn doc(self) -> &'static str {
+                match self { $(Code::$name => concat!($($doc, "\n"),*),)* }
+            }
+        }
+    };
+}
+
+impl Code {
+    /// Looks a code up by its printed form, case-insensitively.
+    pub fn parse(s: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s.trim()))
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+codes! {
+    /// **What:** the file is not valid TOML (unclosed string, missing `=`, duplicate key in a table…).
+    ///
+    /// **Why:** nothing in the file can be read until the syntax is fixed.
+    ///
+    /// **Example:** `display_name = "Sign all e-mail` (no closing quote).
+    D001 => Error, "TOML syntax error";
+
+    /// **What:** a key that the definitions format does not know, or that does not apply to the
+    /// element kind it is written on (`max_length` on a `decimal`).
+    ///
+    /// **Why:** a misspelt key (`valuename` for `value_name`) would otherwise be ignored silently and
+    /// the policy would write something else than its author meant.
+    ///
+    /// **Example:** `valuename = "alwayssign"` inside `[[policy]]`.
+    D002 => Error, "unknown field";
+
+    /// **What:** a required key is missing or a key has the wrong type (a string where a number is
+    /// expected, a number out of range for the registry type).
+    ///
+    /// **Why:** the model only holds complete, valid policies.
+    ///
+    /// **Example:** `[[policy]]` without `id`, or `min = -1` on a decimal (REG_DWORD is unsigned).
+    D003 => Error, "missing or invalid field";
+
+    /// **What:** two policies (or registry-only settings) of one template share an `id`.
+    ///
+    /// **Why:** the id is the ADMX `policy@name`; GPMC, Intune URIs and baselines address a policy by
+    /// it, so it must be unique inside the template's namespace.
+    ///
+    /// **Example:** two `[[policy]]` blocks with `id = "L_Signallemailmessages"`.
+    D004 => Error, "duplicate policy id";
+
+    /// **What:** two categories of one template share an `id`.
+    ///
+    /// **Why:** category names are unique in an ADMX namespace; the editor cannot tell them apart.
+    ///
+    /// **Example:** `[[category]] id = "L_Cryptography"` twice.
+    D005 => Error, "duplicate category id";
+
+    /// **What:** two elements of one policy share an `id`, or two enum items of one element share a
+    /// `name`.
+    ///
+    /// **Why:** presentations (`refId`) and Intune payloads (`<data id=…>`) address elements by id;
+    /// baselines address enum items by name.
+    ///
+    /// **Example:** two `[[policy.element]]` blocks with `id = "L_Minimumkeysizeinbits"`.
+    D006 => Error, "duplicate element id";
+
+    /// **What:** a `category` or `parent` names a category that the template does not define, or a
+    /// `prefix:` that no `[[using]]` declares.
+    ///
+    /// **Why:** GPMC and Intune refuse a policy whose category cannot be resolved.
+    ///
+    /// **Example:** `category = "L_Crypto"` when only `L_Cryptography` exists.
+    D007 => Error, "unknown category";
+
+    /// **What:** `supported_on` names a definition that the template does not define, or uses a
+    /// `prefix:` that no `[[using]]` declares.
+    ///
+    /// **Why:** an unresolvable `supportedOn` reference is a load error in the editor.
+    ///
+    /// **Example:** `supported_on = "SUPPORTED_Outlook2061"`.
+    D008 => Error, "unknown supportedOn definition";
+
+    /// **What:** a text field written as `$(string.ID)` names a string that `[strings]` does not
+    /// define.
+    ///
+    /// **Why:** every `$(string.ID)` must resolve in the ADML, otherwise GPMC fails with
+    /// "Resource '$(string.ID)' … could not be found".
+    ///
+    /// **Example:** `display_name = "$(string.L_Warnng)"`.
+    D009 => Error, "unknown string";
+
+    /// **What:** a registry key starts with a hive (`HKEY_CURRENT_USER\…`, `HKCU\…`).
+    ///
+    /// **Why:** ADMX keys are relative: the hive comes from the policy class (User → HKCU,
+    /// Machine → HKLM). A hive in the key would be written as a subkey named `HKEY_…`.
+    ///
+    /// **Example:** `key = 'HKCU\Software\Policies\Microsoft\Office\16.0\Outlook\Security'`.
+    D010 => Error, "registry key with a hive prefix";
+
+    /// **What:** a registry key uses forward slashes, has an empty segment (`a\\b`, a leading or
+    /// trailing backslash) or is empty.
+    ///
+    /// **Why:** the registry separates keys with `\`; a `/` is part of a key name, so the policy
+    /// would write to a key nobody reads.
+    ///
+    /// **Example:** `key = "Software/Policies/Microsoft"`.
+    D011 => Error, "malformed registry key";
+
+    /// **What:** a registry value name is empty or longer than 259 characters.
+    ///
+    /// **Why:** Registry.pol (MS-GPREG 2.2.1) allows value names of 1 to 259 characters.
+    ///
+    /// **Example:** `value_name = ""`.
+    D012 => Error, "invalid registry value name";
+
+    /// **What:** two items of one enum write the same registry value.
+    ///
+    /// **Why:** the editor could not show which item is configured, and Intune sends the value, so two
+    /// items would be indistinguishable.
+    ///
+    /// **Example:** items `warning` and `error` both with `value = 0`.
+    D013 => Error, "enum with duplicate values";
+
+    /// **What:** two items of one enum share a `name`, or two items share a display text.
+    ///
+    /// **Why:** baselines choose items by name, and admins choose them by their display text.
+    ///
+    /// **Example:** two items named `aes256`.
+    D014 => Error, "enum with duplicate names";
+
+    /// **What:** a decimal's presentation default lies outside its `min`/`max`.
+    ///
+    /// **Why:** the editor would show a default that it then refuses to save.
+    ///
+    /// **Example:** `min = 40`, `max = 256`, `default = 512`.
+    D015 => Error, "decimal default outside min/max";
+
+    /// **What:** a decimal's `min` is greater than its `max`.
+    ///
+    /// **Why:** no value could be entered; the policy can never be enabled.
+    ///
+    /// **Example:** `min = 256`, `max = 40`.
+    D016 => Error, "min greater than max";
+
+    /// **What:** a text default (or a fixed string value) is longer than the element's `max_length`
+    /// (or longer than the 255 characters that an ADMX `<string>` value allows).
+    ///
+    /// **Why:** the editor truncates or refuses the value.
+    ///
+    /// **Example:** `max_length = 10`, `default = "https://pki.example.com/enroll"`.
+    D017 => Error, "text longer than maxLength";
+
+    /// **What:** a policy, category, enum item or supportedOn definition has no en-US display name.
+    ///
+    /// **Why:** every `displayName` must resolve in the en-US ADML (the fallback culture); the editor
+    /// shows nothing useful otherwise.
+    ///
+    /// **Example:** a `[[policy]]` block without `display_name`.
+    D018 => Error, "missing display name";
+
+    /// **What:** a policy or registry-only setting has no explain text.
+    ///
+    /// **Why:** admins read the explain text to decide; Intune's ADMX import fails on a policy without
+    /// `explainText` ("Object reference not set to an instance of an object").
+    ///
+    /// **Example:** a `[[policy]]` block without `explain`.
+    D019 => Error, "missing explain text";
+
+    /// **What:** an id contains characters that the ADMX schema forbids. Names of policies,
+    /// categories, strings, presentations and elements must match `(\p{L}|\p{N}|_)+`: letters,
+    /// digits and underscores only; a namespace must be a dotted name; a revision `MAJOR.MINOR`.
+    ///
+    /// **Why:** GPMC rejects the file ("Invalid value '$(string.My Policy)' for attribute
+    /// displayName").
+    ///
+    /// **Example:** `id = "Sign-All"`.
+    D020 => Error, "invalid id";
+
+    /// **What:** two strings would get the same string id (an explicit `[strings]` entry and a
+    /// generated one, or two generated ones).
+    ///
+    /// **Why:** an ADML string table holds each id once.
+    ///
+    /// **Example:** `[strings] L_Encryptallemailmessages = "…"` next to a policy of that id.
+    D021 => Error, "duplicate string id";
+
+    /// **What:** a value that is syntactically fine but not allowed here: an unknown element `kind`,
+    /// an enum default that names no item, a registry value table with an unknown type.
+    ///
+    /// **Why:** the model accepts only states that the ADMX schema and the editor can represent.
+    ///
+    /// **Example:** `kind = "dropdown"` (the kinds are boolean, decimal, long_decimal, text,
+    /// multi_text, enum, list and label).
+    D022 => Error, "invalid value";
+
+    /// **What:** a string that must be an ASN.1 object identifier (an S/MIME algorithm OID) is not a
+    /// dotted sequence of decimal arcs starting with 0, 1 or 2.
+    ///
+    /// **Why:** Outlook ignores an unparsable `DefaultEncryptionAlgOID` and silently falls back to its
+    /// built-in algorithm.
+    ///
+    /// **Example:** `value = "2.16.840.1.101.3.4.1.42."`.
+    D023 => Error, "invalid OID";
+
+    /// **What:** two policies or registry-only settings write the same registry value (same class,
+    /// key and value name, compared case-insensitively).
+    ///
+    /// **Why:** the settings would overwrite each other; which one wins depends on processing order.
+    ///
+    /// **Example:** two policies with `value_name = "alwayssign"` under the same key.
+    D024 => Error, "registry value written twice";
+
+    /// **What:** the definitions folder has no template (`<folder>/template.toml` with a `[template]`
+    /// table), a `[template]` table appears outside `template.toml`, or a template folder cannot be read.
+    ///
+    /// **Why:** a template is the unit that becomes one ADMX file and its ADMLs.
+    ///
+    /// **Example:** `definitions/outlook/policies.toml` with no `template.toml` beside it.
+    D025 => Error, "template missing or misplaced";
+
+    /// **What:** two templates of one definitions folder share an ADMX file name, a target prefix or
+    /// a target namespace.
+    ///
+    /// **Why:** GPMC ignores a second file that declares an already loaded target namespace
+    /// ("Namespace '…' is already defined as the target namespace for another file in the store").
+    ///
+    /// **Example:** two templates with `namespace = "Gpforge.Policies.Outlook"`.
+    D026 => Error, "duplicate template";
+
+    /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
+    /// registry-only binary value in an ADMX file.
+    ///
+    /// **Why:** nothing is dropped silently: the note names the formats that do deliver the setting.
+    ///
+    /// **Example:** `ForceSecurityLabelX` (REG_BINARY) is not representable by any ADMX element; it
+    /// is delivered by `.reg` and `Registry.pol`.
+    B001 => Note, "setting not representable in this format";
+}

@@ -1,0 +1,14 @@
+//! gpforge: Group Policy as code.
+//!
+//! ```text
+//! definitions/*.toml ──source──▶ AST ──model::lower──▶ PolicySet (the IR) ──backend::*──▶ Artifacts ──emit──▶ output/
+//!                                  └──────────── diag: D-codes with spans, rendered by diag::render ───────────┘
+//! ```
+
+pub mod app;
+pub mod backend;
+pub mod cli;
+pub mod diag;
+pub mod emit;
+pub mod model;
+pub mod source;

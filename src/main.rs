@@ -1,0 +1,22 @@
+//! The `gpforge` binary: parses the command line, runs it, prints, and sets the exit code.
+//! All printing happens here; the library returns text.
+
+use clap::Parser;
+use gpforge::app;
+use gpforge::cli::{Cli, ColorChoice};
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let outcome = app::run(cli, color);
+    // A closed pipe is not worth a panic.
+    let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
+    let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+    ExitCode::from(outcome.code)
+}

@@ -1,0 +1,95 @@
+//! Policy elements (the `<elements>` children): what a policy writes when it is enabled with data.
+
+use super::id::{ElementId, Name, RegistryKey, StringId, ValueName};
+use super::policy::{RegValue, ValueList};
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub id: ElementId,
+    /// Overrides the policy key.
+    pub key: Option<RegistryKey>,
+    /// Absent only for `list` (which writes many values under its key).
+    pub value_name: Option<ValueName>,
+    pub kind: ElementKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StringCheck {
+    /// Every value must be a dotted object identifier.
+    Oid,
+}
+
+#[derive(Debug, Clone)]
+pub enum ElementKind {
+    Boolean {
+        true_value: Option<RegValue>,
+        false_value: Option<RegValue>,
+        true_list: ValueList,
+        false_list: ValueList,
+    },
+    Decimal {
+        required: bool,
+        min: u32,
+        max: u32,
+        store_as_text: bool,
+        soft: bool,
+    },
+    LongDecimal {
+        required: bool,
+        min: u64,
+        max: u64,
+        store_as_text: bool,
+        soft: bool,
+    },
+    Text {
+        required: bool,
+        max_length: u32,
+        expandable: bool,
+        soft: bool,
+        check: Option<StringCheck>,
+    },
+    MultiText {
+        required: bool,
+        max_length: u32,
+        max_strings: u32,
+        soft: bool,
+    },
+    Enum {
+        required: bool,
+        items: Vec<EnumItem>,
+    },
+    List {
+        value_prefix: Option<String>,
+        additive: bool,
+        expandable: bool,
+        explicit_value: bool,
+    },
+}
+
+/// XSD defaults.
+pub const DEFAULT_DECIMAL_MAX: u32 = 9999;
+pub const DEFAULT_MAX_LENGTH: u32 = 1023;
+
+#[derive(Debug, Clone)]
+pub struct EnumItem {
+    /// Stable name used by baselines (`aes256`).
+    pub name: Name,
+    pub display: StringId,
+    pub value: RegValue,
+    pub value_list: ValueList,
+}
+
+impl ElementKind {
+    /// The ADMX element name.
+    pub fn admx_name(&self) -> &'static str {
+        match self {
+            ElementKind::Boolean { .. } => "boolean",
+            ElementKind::Decimal { .. } => "decimal",
+            ElementKind::LongDecimal { .. } => "longDecimal",
+            ElementKind::Text { .. } => "text",
+            ElementKind::MultiText { .. } => "multiText",
+            ElementKind::Enum { .. } => "enum",
+            ElementKind::List { .. } => "list",
+        }
+    }
+}

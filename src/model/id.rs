@@ -1,0 +1,268 @@
+//! Validating newtypes: names that the ADMX schema restricts, registry keys and value names,
+//! revisions. Constructors check; once built, a value is known to be valid.
+
+use std::fmt;
+
+/// `(\p{L}|\p{N}|_)+` (BaseTypes.xsd `itemName`/`resourceID`), approximated with Rust's
+/// alphabetic/numeric classes.
+pub fn is_item_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
+macro_rules! name_type {
+    ($(#[$m:meta])* $t:ident) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $t(String);
+        impl $t {
+            /// Accepts only names matching the ADMX `itemName` pattern.
+            pub fn parse(s: &str) -> Option<Self> {
+                is_item_name(s).then(|| $t(s.to_string()))
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A policy's ADMX `name`: its stable id.
+    PolicyId
+);
+name_type!(
+    /// A category `name`.
+    CategoryId
+);
+name_type!(
+    /// An ADML string id (`$(string.ID)`).
+    StringId
+);
+name_type!(
+    /// An element `id` (and presentation `refId`). The XSD allows any string; gpforge keeps to the
+    /// `itemName` pattern so ids are safe in Intune `<data id>` payloads and generated string ids.
+    ElementId
+);
+name_type!(
+    /// A plain local name: supportedOn definitions, products, versions, prefixes, enum item names.
+    Name
+);
+
+impl StringId {
+    /// Builds a generated id from valid parts (`Policy_Explain`); parts are already item names.
+    pub fn join(parts: &[&str]) -> Option<StringId> {
+        StringId::parse(&parts.join("_"))
+    }
+}
+
+/// `name` or `prefix:name` (BaseTypes.xsd `itemReference`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ItemRef {
+    pub prefix: Option<Name>,
+    pub name: Name,
+}
+
+impl ItemRef {
+    pub fn parse(s: &str) -> Option<ItemRef> {
+        match s.split_once(':') {
+            Some((p, n)) => Some(ItemRef {
+                prefix: Some(Name::parse(p)?),
+                name: Name::parse(n)?,
+            }),
+            None => Some(ItemRef {
+                prefix: None,
+                name: Name::parse(s)?,
+            }),
+        }
+    }
+    pub fn local(name: &str) -> Option<ItemRef> {
+        Some(ItemRef {
+            prefix: None,
+            name: Name::parse(name)?,
+        })
+    }
+}
+
+impl fmt::Display for ItemRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.prefix {
+            Some(p) => write!(f, "{p}:{}", self.name),
+            None => f.write_str(self.name.as_str()),
+        }
+    }
+}
+
+/// A dotted target namespace such as `Gpforge.Policies.OutlookSmime`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NamespaceName(String);
+
+impl NamespaceName {
+    pub fn parse(s: &str) -> Option<Self> {
+        (!s.is_empty() && s.split('.').all(is_item_name)).then(|| NamespaceName(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why a registry key was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyError {
+    Hive,
+    ForwardSlash,
+    EmptySegment,
+    Empty,
+}
+
+const HIVES: &[&str] = &[
+    "HKEY_LOCAL_MACHINE",
+    "HKEY_CURRENT_USER",
+    "HKEY_CLASSES_ROOT",
+    "HKEY_USERS",
+    "HKEY_CURRENT_CONFIG",
+    "HKLM",
+    "HKCU",
+    "HKCR",
+    "HKU",
+    "HKCC",
+];
+
+/// A registry key relative to the hive that the policy class selects.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegistryKey(String);
+
+impl RegistryKey {
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        if s.is_empty() {
+            return Err(KeyError::Empty);
+        }
+        let first = s.split(['\\', '/', ':']).next().unwrap_or_default();
+        if HIVES.iter().any(|h| h.eq_ignore_ascii_case(first)) {
+            return Err(KeyError::Hive);
+        }
+        if s.contains('/') {
+            return Err(KeyError::ForwardSlash);
+        }
+        if s.split('\\').any(str::is_empty) {
+            return Err(KeyError::EmptySegment);
+        }
+        Ok(RegistryKey(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegistryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Registry.pol allows value names of 1 to 259 characters (MS-GPREG 2.2.1).
+pub const MAX_VALUE_NAME: usize = 259;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ValueName(String);
+
+impl ValueName {
+    pub fn parse(s: &str) -> Option<Self> {
+        let n = s.chars().count();
+        (1..=MAX_VALUE_NAME).contains(&n).then(|| ValueName(s.to_string()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ValueName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `[0-9]{1,4}\.[0-9]{1,5}` (BaseTypes.xsd `versionString`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Revision {
+    pub major: u16,
+    pub minor: u32,
+}
+
+impl Revision {
+    pub fn parse(s: &str) -> Option<Self> {
+        let (a, b) = s.split_once('.')?;
+        let digits = |t: &str, max: usize| {
+            !t.is_empty() && t.len() <= max && t.bytes().all(|c| c.is_ascii_digit())
+        };
+        if !digits(a, 4) || !digits(b, 5) {
+            return None;
+        }
+        Some(Revision {
+            major: a.parse().ok()?,
+            minor: b.parse().ok()?,
+        })
+    }
+}
+
+impl fmt::Display for Revision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.major, self.minor)
+    }
+}
+
+/// A dotted ASN.1 object identifier: first arc 0, 1 or 2, then decimal arcs without leading zeros.
+pub fn is_oid(s: &str) -> bool {
+    let arcs: Vec<&str> = s.split('.').collect();
+    arcs.len() >= 2
+        && matches!(arcs[0], "0" | "1" | "2")
+        && arcs.iter().all(|a| {
+            !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && (a.len() == 1 || !a.starts_with('0'))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys() {
+        assert!(RegistryKey::parse(r"software\policies\x").is_ok());
+        assert_eq!(RegistryKey::parse(r"HKCU\software"), Err(KeyError::Hive));
+        assert_eq!(RegistryKey::parse(r"HKEY_LOCAL_MACHINE\software"), Err(KeyError::Hive));
+        assert_eq!(RegistryKey::parse("software/policies"), Err(KeyError::ForwardSlash));
+        assert_eq!(RegistryKey::parse(r"software\\x"), Err(KeyError::EmptySegment));
+        assert_eq!(RegistryKey::parse(r"software\"), Err(KeyError::EmptySegment));
+        assert_eq!(RegistryKey::parse(""), Err(KeyError::Empty));
+    }
+
+    #[test]
+    fn names_and_revisions() {
+        assert!(PolicyId::parse("L_Signallemailmessages").is_some());
+        assert!(PolicyId::parse("Sign-All").is_none());
+        assert!(PolicyId::parse("").is_none());
+        assert!(NamespaceName::parse("Gpforge.Policies.Outlook").is_some());
+        assert!(NamespaceName::parse("Gpforge..Outlook").is_none());
+        assert_eq!(Revision::parse("1.0"), Some(Revision { major: 1, minor: 0 }));
+        assert!(Revision::parse("1.04.0000").is_none());
+        assert!(Revision::parse("12345.0").is_none());
+        assert!(ValueName::parse(&"x".repeat(259)).is_some());
+        assert!(ValueName::parse(&"x".repeat(260)).is_none());
+        let r = ItemRef::parse("windows:SUPPORTED_Windows7").unwrap();
+        assert_eq!(r.prefix.unwrap().as_str(), "windows");
+    }
+
+    #[test]
+    fn oids() {
+        assert!(is_oid("2.16.840.1.101.3.4.1.42"));
+        assert!(is_oid("1.2.840.113549.3.7"));
+        assert!(!is_oid("2.16.840.1.101.3.4.1.42."));
+        assert!(!is_oid("3.1"));
+        assert!(!is_oid("2.016.1"));
+        assert!(!is_oid("aes256"));
+    }
+}

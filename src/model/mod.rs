@@ -1,0 +1,128 @@
+//! THE IR: a read-only, validated model of everything the definitions describe. Built only by
+//! [`lower`]; backends read it. No serde, no I/O, no rendering here.
+
+pub mod category;
+pub mod element;
+pub mod id;
+pub mod lower;
+pub mod policy;
+pub mod presentation;
+pub mod strings;
+pub mod supported;
+
+pub use category::Category;
+pub use element::{Element, ElementKind, EnumItem};
+pub use id::{CategoryId, ElementId, ItemRef, Name, NamespaceName, PolicyId, RegistryKey, Revision, StringId, ValueName};
+pub use policy::{Class, Policy, RegValue, Stig, ValueList, ValueListItem};
+pub use presentation::{Control, Presentation};
+pub use strings::StringTable;
+pub use supported::{Combinator, MajorVersion, Product, SupportedDefinition, SupportedEntry};
+
+use crate::diag::Span;
+
+/// Source language of definitions; every other culture falls back to it.
+pub const SOURCE_CULTURE: &str = "en-US";
+
+/// All templates of a definitions folder.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub templates: Vec<Template>,
+}
+
+impl PolicySet {
+    pub fn policy_count(&self) -> usize {
+        self.templates.iter().map(|t| t.policies.len()).sum()
+    }
+    pub fn registry_only_count(&self) -> usize {
+        self.templates.iter().map(|t| t.registry_only.len()).sum()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Namespace {
+    pub prefix: Name,
+    pub namespace: NamespaceName,
+}
+
+/// One ADMX file with its ADMLs.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// ADMX/ADML file base name.
+    pub file_name: String,
+    pub target: Namespace,
+    pub usings: Vec<Namespace>,
+    pub superseded_adm: Option<String>,
+    pub revision: Revision,
+    pub min_required_revision: Revision,
+    /// ADML `displayName` / `description`.
+    pub display_name: String,
+    pub description: String,
+    pub products: Vec<Product>,
+    pub supported_on: Vec<SupportedDefinition>,
+    pub categories: Vec<Category>,
+    pub policies: Vec<Policy>,
+    pub registry_only: Vec<RegistrySetting>,
+    /// en-US first; other cultures follow.
+    pub strings: Vec<StringTable>,
+}
+
+impl Template {
+    pub fn source_strings(&self) -> &StringTable {
+        &self.strings[0]
+    }
+    pub fn category(&self, id: &CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| &c.id == id)
+    }
+}
+
+/// Registry value types of registry-only settings (winnt.h numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RegType {
+    String,
+    ExpandString,
+    Binary,
+    Dword,
+    MultiString,
+    Qword,
+}
+
+impl RegType {
+    pub fn parse(s: &str) -> Option<RegType> {
+        Some(match s {
+            "string" => RegType::String,
+            "expand_string" => RegType::ExpandString,
+            "binary" => RegType::Binary,
+            "dword" => RegType::Dword,
+            "multi_string" => RegType::MultiString,
+            "qword" => RegType::Qword,
+            _ => return None,
+        })
+    }
+    /// The registry name (`REG_BINARY`).
+    pub fn reg_name(self) -> &'static str {
+        match self {
+            RegType::String => "REG_SZ",
+            RegType::ExpandString => "REG_EXPAND_SZ",
+            RegType::Binary => "REG_BINARY",
+            RegType::Dword => "REG_DWORD",
+            RegType::MultiString => "REG_MULTI_SZ",
+            RegType::Qword => "REG_QWORD",
+        }
+    }
+}
+
+/// A registry value that Outlook honours but no ADMX element can carry (or that has no
+/// documented editor semantics). Delivered by `.reg` and `Registry.pol`; documented everywhere.
+#[derive(Debug, Clone)]
+pub struct RegistrySetting {
+    pub id: PolicyId,
+    pub class: Class,
+    pub key: RegistryKey,
+    pub value_name: ValueName,
+    pub reg_type: RegType,
+    pub display: StringId,
+    pub explain: StringId,
+    pub stig: Option<Stig>,
+    pub source: Option<String>,
+    pub span: Span,
+}

@@ -1,0 +1,100 @@
+//! A policy as the Group Policy editor shows it, and the registry values it writes.
+
+use super::element::Element;
+use super::id::{CategoryId, ItemRef, PolicyId, RegistryKey, StringId, ValueName};
+use super::presentation::Presentation;
+use crate::diag::Span;
+
+/// Which half of a GPO a policy belongs to, and so which hive it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Class {
+    User,
+    Machine,
+    Both,
+}
+
+impl Class {
+    pub fn parse(s: &str) -> Option<Class> {
+        match s {
+            "User" => Some(Class::User),
+            "Machine" => Some(Class::Machine),
+            "Both" => Some(Class::Both),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::User => "User",
+            Class::Machine => "Machine",
+            Class::Both => "Both",
+        }
+    }
+}
+
+/// An ADMX `Value`: what one state writes to one registry value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RegValue {
+    /// `<delete/>`: the value is removed (`**del.` in Registry.pol).
+    Delete,
+    /// `<decimal>`: REG_DWORD.
+    Decimal(u32),
+    /// `<longDecimal>`: REG_QWORD.
+    LongDecimal(u64),
+    /// `<string>`: REG_SZ, at most 255 characters.
+    String(String),
+}
+
+/// Maximum length of an ADMX `Value/string` (XSD; ADMX syntax guide).
+pub const MAX_VALUE_STRING: usize = 255;
+
+/// One registry value of an ADMX `ValueList`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueListItem {
+    /// Falls back to the list's default key (the policy or element key).
+    pub key: Option<RegistryKey>,
+    pub value_name: ValueName,
+    pub value: RegValue,
+}
+
+/// An ADMX `ValueList` (`enabledList`, `trueList`, an enum item's `valueList`…).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ValueList {
+    pub default_key: Option<RegistryKey>,
+    pub items: Vec<ValueListItem>,
+}
+
+impl ValueList {
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+/// A DISA STIG reference.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stig {
+    pub id: String,
+    pub vuln: Option<String>,
+    pub rule: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub id: PolicyId,
+    pub class: Class,
+    pub key: RegistryKey,
+    pub value_name: Option<ValueName>,
+    pub on_enabled: Option<RegValue>,
+    pub on_disabled: Option<RegValue>,
+    pub enabled_list: ValueList,
+    pub disabled_list: ValueList,
+    pub elements: Vec<Element>,
+    pub category: CategoryId,
+    pub supported_on: ItemRef,
+    pub display: StringId,
+    pub explain: StringId,
+    /// Present when the policy has elements (or static text) to show.
+    pub presentation: Option<Presentation>,
+    pub stig: Option<Stig>,
+    pub source: Option<String>,
+    pub span: Span,
+}

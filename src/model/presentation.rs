@@ -1,0 +1,61 @@
+//! Presentations (ADML `presentationTable`): the controls of a policy's dialog, in display order.
+//! Labels and text defaults are localised, so they are string ids resolved per culture.
+
+use super::id::{ElementId, Name, StringId};
+
+#[derive(Debug, Clone)]
+pub struct Presentation {
+    pub id: Name,
+    pub controls: Vec<Control>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Control {
+    /// Static text with no element.
+    Text { label: StringId },
+    CheckBox {
+        ref_id: ElementId,
+        label: StringId,
+        default_checked: bool,
+    },
+    DecimalTextBox {
+        ref_id: ElementId,
+        label: StringId,
+        default: Option<u32>,
+        spin: bool,
+        spin_step: u32,
+    },
+    LongDecimalTextBox {
+        ref_id: ElementId,
+        label: StringId,
+        default: Option<u64>,
+        spin: bool,
+        spin_step: u32,
+    },
+    TextBox {
+        ref_id: ElementId,
+        label: StringId,
+        default: Option<StringId>,
+    },
+    MultiTextBox {
+        ref_id: ElementId,
+        label: StringId,
+        show_as_dialog: bool,
+        default_height: u32,
+    },
+    DropdownList {
+        ref_id: ElementId,
+        label: StringId,
+        no_sort: bool,
+        /// 0-based index into the enum's items.
+        default_item: Option<usize>,
+    },
+    ListBox { ref_id: ElementId, label: StringId },
+    ComboBox {
+        ref_id: ElementId,
+        label: StringId,
+        default: Option<StringId>,
+        suggestions: Vec<StringId>,
+        no_sort: bool,
+    },
+}

@@ -1,0 +1,228 @@
+//! The serde mirror of a definitions file. Every file of a template folder has the same shape;
+//! `template.toml` carries the `[template]` table, the others usually hold `[[policy]]` blocks.
+//! Fields that a diagnostic may point at are `Spanned`; unknown keys are rejected (D002).
+//! Polymorphic values (registry values, defaults) stay `toml::Value` here and are interpreted by
+//! `model::lower`, which reports their problems with a span.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSrc {
+    pub template: Option<S<TemplateSrc>>,
+    #[serde(default, rename = "using")]
+    pub usings: Vec<S<UsingSrc>>,
+    #[serde(default)]
+    pub product: Vec<S<ProductSrc>>,
+    #[serde(default)]
+    pub supported_on: Vec<S<SupportedOnSrc>>,
+    #[serde(default)]
+    pub category: Vec<S<CategorySrc>>,
+    /// Shared en-US strings, referenced from text fields as `$(string.ID)`.
+    #[serde(default)]
+    pub strings: IndexMap<String, S<String>>,
+    #[serde(default)]
+    pub policy: Vec<S<PolicySrc>>,
+    #[serde(default)]
+    pub registry_only: Vec<S<RegistryOnlySrc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateSrc {
+    /// ADMX/ADML file base name.
+    pub name: S<String>,
+    /// Target prefix (`policyNamespaces/target@prefix`).
+    pub prefix: S<String>,
+    /// Target namespace, a dotted name unique in the store.
+    pub namespace: S<String>,
+    pub revision: S<String>,
+    pub min_required_revision: Option<S<String>>,
+    pub superseded_adm: Option<S<String>>,
+    /// ADML `displayName` / `description` (not shown by GPMC, kept for tools).
+    pub display_name: S<String>,
+    pub description: S<String>,
+    /// Defaults for every policy of the template; a policy may override each.
+    #[serde(default)]
+    pub defaults: DefaultsSrc,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefaultsSrc {
+    pub class: Option<S<String>>,
+    pub key: Option<S<String>>,
+    pub supported_on: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UsingSrc {
+    pub prefix: S<String>,
+    pub namespace: S<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProductSrc {
+    pub id: S<String>,
+    pub display_name: Option<S<String>>,
+    #[serde(default)]
+    pub versions: Vec<S<VersionSrc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VersionSrc {
+    pub id: S<String>,
+    pub display_name: Option<S<String>>,
+    pub index: S<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportedOnSrc {
+    pub id: S<String>,
+    pub display_name: Option<S<String>>,
+    /// Supported when any entry applies (`<or>`).
+    pub any: Option<Vec<S<SupportedEntrySrc>>>,
+    /// Supported when every entry applies (`<and>`).
+    pub all: Option<Vec<S<SupportedEntrySrc>>>,
+}
+
+/// `{ ref = "X" }` is a `<reference>`; with `min`/`max` it is a `<range>` of version indices.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SupportedEntrySrc {
+    #[serde(rename = "ref")]
+    pub reference: S<String>,
+    pub min: Option<S<u32>>,
+    pub max: Option<S<u32>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorySrc {
+    pub id: S<String>,
+    pub parent: Option<S<String>>,
+    pub display_name: Option<S<String>>,
+    pub explain: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StigSrc {
+    /// The STIG id, e.g. `O365-OU-000011`.
+    pub id: S<String>,
+    /// The vulnerability id, e.g. `V-223356`.
+    pub vuln: Option<S<String>>,
+    /// The rule id, e.g. `SV-223356r850636_rule`.
+    pub rule: Option<S<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySrc {
+    pub id: S<String>,
+    pub category: S<String>,
+    pub class: Option<S<String>>,
+    pub key: Option<S<String>>,
+    pub supported_on: Option<S<String>>,
+    pub value_name: Option<S<String>>,
+    pub enabled_value: Option<S<toml::Value>>,
+    pub disabled_value: Option<S<toml::Value>>,
+    pub enabled_list: Option<S<Vec<S<ListEntrySrc>>>>,
+    pub disabled_list: Option<S<Vec<S<ListEntrySrc>>>>,
+    pub display_name: Option<S<String>>,
+    pub explain: Option<S<String>>,
+    pub stig: Option<S<StigSrc>>,
+    /// Free-form note on where the setting comes from (documentation only).
+    pub source: Option<S<String>>,
+    #[serde(default)]
+    pub element: Vec<S<ElementSrc>>,
+}
+
+/// One entry of an `enabledList`, `disabledList`, `trueList`, `falseList` or enum `valueList`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListEntrySrc {
+    pub key: Option<S<String>>,
+    pub value_name: S<String>,
+    pub value: S<toml::Value>,
+}
+
+/// An element of a policy, flat for every kind so spans survive; `lower` checks which keys apply
+/// to which kind (D002).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ElementSrc {
+    pub kind: S<String>,
+    pub id: Option<S<String>>,
+    pub key: Option<S<String>>,
+    pub value_name: Option<S<String>>,
+    /// The label of the presentation control (for `label`, the static text itself).
+    pub label: Option<S<String>>,
+    pub required: Option<S<bool>>,
+    pub soft: Option<S<bool>>,
+    /// Presentation default: a number (decimal), text (text, comboBox), an item name (enum) or a
+    /// boolean (checkBox).
+    pub default: Option<S<toml::Value>>,
+    // decimal / long_decimal
+    pub min: Option<S<i64>>,
+    pub max: Option<S<toml::Value>>,
+    pub store_as_text: Option<S<bool>>,
+    pub spin: Option<S<bool>>,
+    pub spin_step: Option<S<i64>>,
+    // text / multi_text
+    pub max_length: Option<S<i64>>,
+    pub expandable: Option<S<bool>>,
+    pub max_strings: Option<S<i64>>,
+    pub show_as_dialog: Option<S<bool>>,
+    pub height: Option<S<i64>>,
+    /// `textBox` (default) or `comboBox` for text elements.
+    pub control: Option<S<String>>,
+    pub suggestions: Option<S<Vec<S<String>>>>,
+    /// A check on the values (`oid`).
+    pub format: Option<S<String>>,
+    // enum / comboBox
+    pub no_sort: Option<S<bool>>,
+    pub items: Option<S<Vec<S<EnumItemSrc>>>>,
+    // boolean
+    pub true_value: Option<S<toml::Value>>,
+    pub false_value: Option<S<toml::Value>>,
+    pub true_list: Option<S<Vec<S<ListEntrySrc>>>>,
+    pub false_list: Option<S<Vec<S<ListEntrySrc>>>>,
+    // list
+    pub value_prefix: Option<S<String>>,
+    pub additive: Option<S<bool>>,
+    pub explicit_value: Option<S<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumItemSrc {
+    pub name: S<String>,
+    pub display_name: Option<S<String>>,
+    pub value: S<toml::Value>,
+    pub value_list: Option<S<Vec<S<ListEntrySrc>>>>,
+}
+
+/// A registry value that Outlook honours but no ADMX element can express (e.g. REG_BINARY).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryOnlySrc {
+    pub id: S<String>,
+    pub class: Option<S<String>>,
+    pub key: Option<S<String>>,
+    pub value_name: S<String>,
+    #[serde(rename = "type")]
+    pub reg_type: S<String>,
+    pub display_name: Option<S<String>>,
+    pub explain: Option<S<String>>,
+    pub stig: Option<S<StigSrc>>,
+    pub source: Option<S<String>>,
+}

@@ -1,0 +1,202 @@
+//! Front end: reads a definitions folder into a [`SourceMap`] (every file's text, for snippets)
+//! and an AST that mirrors the TOML (`ast`), with spans on every field a diagnostic may point at.
+//! Input: `definitions/<template>/*.toml`. Output: [`Definitions`], handed to `model::lower`.
+
+pub mod ast;
+
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
+use codespan_reporting::files::SimpleFiles;
+use std::path::{Path, PathBuf};
+
+/// Every source file read, by [`FileId`]; names are paths as the user should see them.
+#[derive(Default)]
+pub struct SourceMap {
+    files: SimpleFiles<String, String>,
+}
+
+impl SourceMap {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.files.add(name.into(), text.into())
+    }
+    pub fn files(&self) -> &SimpleFiles<String, String> {
+        &self.files
+    }
+    pub fn name(&self, file: FileId) -> String {
+        self.files
+            .get(file)
+            .map(|f| f.name().clone())
+            .unwrap_or_default()
+    }
+    pub fn text(&self, file: FileId) -> &str {
+        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+    }
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let text = self.text(file);
+        let offset = offset.min(text.len());
+        let before = &text[..text.floor_char_boundary(offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// One template folder as parsed: its files in a stable order, `template.toml` first.
+pub struct TemplateSource {
+    /// The folder name (used in messages only; the ADMX name comes from `[template] name`).
+    pub folder: String,
+    pub files: Vec<(FileId, ast::FileSrc)>,
+}
+
+/// Everything read from a definitions folder.
+pub struct Definitions {
+    pub templates: Vec<TemplateSource>,
+}
+
+/// Failures of the tool itself (not of the user's definitions).
+#[derive(Debug)]
+pub enum LoadError {
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Io(p, e) => write!(f, "cannot read {}: {e}", p.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, LoadError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
+    let mut out = Vec::new();
+    for entry in rd {
+        let entry = entry.map_err(|e| LoadError::Io(dir.to_path_buf(), e))?;
+        out.push(entry.path());
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Reads every template folder of `dir` (a folder holding `template.toml`). Folders without one
+/// are ignored unless they hold TOML files (then D025). `baselines/` is reserved for baselines.
+pub fn load_dir(
+    dir: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Definitions, LoadError> {
+    let mut templates = Vec::new();
+    for path in sorted_entries(dir)? {
+        if !path.is_dir() || path.file_name().is_some_and(|n| n == "baselines") {
+            continue;
+        }
+        let mut tomls: Vec<PathBuf> = sorted_entries(&path)?
+            .into_iter()
+            .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        if tomls.is_empty() {
+            continue;
+        }
+        // template.toml first, the rest in name order.
+        tomls.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "template.toml"), p.clone()));
+        let mut files = Vec::new();
+        for p in &tomls {
+            let text = std::fs::read_to_string(p).map_err(|e| LoadError::Io(p.clone(), e))?;
+            files.push((display_path(p), text));
+        }
+        let folder = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        templates.push(parse_template(&folder, files, sources, diags));
+    }
+    if templates.is_empty() {
+        let file = sources.add(display_path(dir), String::new());
+        diags.push(
+            Diagnostic::new(
+                Code::D025,
+                format!("no template found in {}", display_path(dir)),
+            )
+            .at(Span::new(file, 0..0), "expected <folder>/template.toml here")
+            .note("a template is a folder holding template.toml (with [template]) and policy files"),
+        );
+    }
+    Ok(Definitions { templates })
+}
+
+fn display_path(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Parses one template from (name, text) pairs; the first file is expected to be `template.toml`.
+/// Used by `load_dir` and by tests that hold a template in a single file.
+pub fn parse_template(
+    folder: &str,
+    files: Vec<(String, String)>,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> TemplateSource {
+    let mut parsed = Vec::new();
+    for (name, text) in files {
+        let id = sources.add(name, text);
+        if let Some(ast) = parse_file(id, sources.text(id), diags) {
+            parsed.push((id, ast));
+        }
+    }
+    TemplateSource {
+        folder: folder.to_string(),
+        files: parsed,
+    }
+}
+
+/// Deserializes one file; TOML and shape errors become D001/D002/D003.
+pub fn parse_file(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ast::FileSrc> {
+    match toml::from_str::<ast::FileSrc>(text) {
+        Ok(ast) => Some(ast),
+        Err(e) => {
+            diags.push(toml_error(file, text, &e));
+            None
+        }
+    }
+}
+
+fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let msg = e.message().trim().to_string();
+    let span = e.span().unwrap_or(0..0);
+    // Point at the offending key rather than at its whole table when serde names it.
+    let (code, label) = if msg.starts_with("unknown field") {
+        (Code::D002, "not a field of this table")
+    } else if msg.starts_with("missing field")
+        || msg.starts_with("invalid type")
+        || msg.starts_with("invalid value")
+        || msg.starts_with("unknown variant")
+        || msg.contains("out of range")
+    {
+        (Code::D003, "here")
+    } else {
+        (Code::D001, "here")
+    };
+    let span = narrow(text, span);
+    let first_line = msg.lines().next().unwrap_or_default().to_string();
+    let mut d = Diagnostic::new(code, first_line).at(Span::new(file, span), label);
+    for extra in msg.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        d = d.note(extra.trim().to_string());
+    }
+    d
+}
+
+/// Keeps a span on one line so snippets stay short (a whole table would print every line).
+fn narrow(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let start = span.start.min(text.len());
+    let end = span.end.min(text.len());
+    match text[start..end].find('\n') {
+        Some(i) if i > 0 => start..start + i,
+        _ => start..end,
+    }
+}
