@@ -379,7 +379,7 @@ impl Cx<'_> {
 
 fn lower_template(
     t: &TemplateSource,
-    sources: &SourceMap,
+    _sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<(Template, Span)> {
     let first_file = t.files.first().map(|f| f.0)?;
@@ -395,9 +395,9 @@ fn lower_template(
     let mut header: Option<(FileId, &S<ast::TemplateSrc>)> = None;
     for (file, f) in &t.files {
         if let Some(h) = &f.template {
-            let name = sources.name(*file);
             let span = Span::new(*file, h.span());
-            if !name.ends_with("template.toml") {
+            // `load_dir` puts template.toml first; a single-file template is its own first file.
+            if *file != first_file {
                 cx.err(
                     Code::D025,
                     "`[template]` must be in template.toml",
@@ -414,7 +414,7 @@ fn lower_template(
     let Some((hfile, header)) = header else {
         cx.err(
             Code::D025,
-            format!("template folder `{}` has no `[template]` table", t.folder),
+            format!("template `{}` has no `[template]` table", t.folder),
             Span::new(first_file, 0..0),
             "expected `[template]` in template.toml",
         );

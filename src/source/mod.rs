@@ -105,6 +105,18 @@ pub fn load_dir(
         }
         // template.toml first, the rest in name order.
         tomls.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "template.toml"), p.clone()));
+        if tomls[0].file_name().is_none_or(|n| n != "template.toml") {
+            let file = sources.add(display_path(&tomls[0]), std::fs::read_to_string(&tomls[0]).unwrap_or_default());
+            diags.push(
+                Diagnostic::new(
+                    Code::D025,
+                    format!("{} holds TOML files but no template.toml", display_path(&path)),
+                )
+                .at(Span::new(file, 0..0), "this file belongs to no template")
+                .note("a template is a folder holding template.toml (with [template]) and policy files"),
+            );
+            continue;
+        }
         let mut files = Vec::new();
         for p in &tomls {
             let text = std::fs::read_to_string(p).map_err(|e| LoadError::Io(p.clone(), e))?;

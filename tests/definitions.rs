@@ -1,0 +1,80 @@
+//! Invalid definitions: one fixture per D-code (`tests/fixtures/invalid/D0xx_*.toml`, or a folder
+//! for codes that need several templates). Each must fail with its code, write nothing, and its
+//! rendered diagnostics are snapshotted.
+
+use gpforge::app::{Compiled, compile_dir, compile_files};
+use gpforge::cli::DiagFormat;
+use gpforge::diag::{Code, Severity};
+use std::path::{Path, PathBuf};
+
+const DIR: &str = "tests/fixtures/invalid";
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(DIR)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn compile(path: &Path) -> Compiled {
+    if path.is_dir() {
+        compile_dir(path).expect("readable fixture")
+    } else {
+        let name = path.to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(path).expect("readable fixture");
+        compile_files("fixture", vec![(name, text)])
+    }
+}
+
+fn code_of(path: &Path) -> Code {
+    let stem = path.file_name().unwrap().to_string_lossy();
+    Code::parse(&stem[..4]).unwrap_or_else(|| panic!("{stem} does not start with a code"))
+}
+
+#[test]
+fn every_fixture_fails_with_its_code_and_writes_nothing() {
+    for path in fixtures() {
+        let code = code_of(&path);
+        let c = compile(&path);
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        assert!(c.has_errors(), "{name}: expected errors");
+        assert!(c.artifacts.is_empty(), "{name}: artifacts despite errors");
+        assert!(
+            c.diags.iter().any(|d| d.code == code && d.severity == Severity::Error),
+            "{name}: no {code} among {:?}",
+            c.diags.iter().map(|d| d.code).collect::<Vec<_>>()
+        );
+        for d in c.diags.iter() {
+            assert!(d.primary_span().is_some(), "{name}: {} has no location", d.code);
+        }
+        insta::assert_snapshot!(name, c.render(DiagFormat::Human, Severity::Note));
+    }
+}
+
+#[test]
+fn every_definitions_code_has_a_fixture() {
+    let have: Vec<Code> = fixtures().iter().map(|p| code_of(p)).collect();
+    for code in Code::ALL.iter().filter(|c| c.as_str().starts_with('D')) {
+        assert!(have.contains(code), "no fixture for {code}");
+    }
+}
+
+#[test]
+fn all_problems_of_a_file_are_reported() {
+    let c = compile(Path::new("tests/fixtures/invalid/D011_key_with_slashes.toml"));
+    assert_eq!(c.diags.iter().filter(|d| d.code == Code::D011).count(), 2);
+    let c = compile(Path::new("tests/fixtures/invalid/D016_min_greater_than_max.toml"));
+    assert_eq!(c.diags.len(), 1, "one problem, one diagnostic");
+}
+
+#[test]
+fn short_format_has_path_line_and_column() {
+    let c = compile(Path::new("tests/fixtures/invalid/D010_key_with_hive.toml"));
+    let short = c.render(DiagFormat::Short, Severity::Note);
+    assert_eq!(
+        short.trim(),
+        "tests/fixtures/invalid/D010_key_with_hive.toml:30:7: error[D010]: registry key starts with a hive: `HKCU\\Software\\Policies\\Microsoft\\Office\\16.0\\Outlook\\Security`"
+    );
+}
