@@ -1216,6 +1216,15 @@ fn lower_element(
                                 span,
                                 "outside min/max",
                             );
+                        } else if v > u32::MAX as u64 {
+                            // The ADMX schema types longDecimalTextBox@defaultValue as unsignedInt.
+                            let span = cx.sp(d);
+                            cx.err(
+                                Code::D015,
+                                format!("default {v} does not fit the presentation's defaultValue"),
+                                span,
+                                "the ADMX schema allows at most 4294967295 here",
+                            );
                         }
                         Some(v)
                     }
