@@ -73,7 +73,10 @@ fn finish(defs: source::Definitions, sources: SourceMap, mut diags: Diagnostics)
     if !diags.has_errors() {
         match backend::render_all(&set, &RenderCtx::default(), &mut diags) {
             Ok(a) => artifacts = a,
-            Err(e) => diags.push(Diagnostic::new(Code::D022, format!("rendering failed: {e}"))),
+            Err(e) => diags.push(Diagnostic::new(
+                Code::D022,
+                format!("rendering failed: {e}"),
+            )),
         }
     }
     diags.sort();
@@ -98,12 +101,22 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
     }
 }
 
-fn build(defs: &Path, out: &Path, check: bool, format: DiagFormat, verbose: bool, color: bool) -> Outcome {
+fn build(
+    defs: &Path,
+    out: &Path,
+    check: bool,
+    format: DiagFormat,
+    verbose: bool,
+    color: bool,
+) -> Outcome {
     let started = Instant::now();
     let mut o = Outcome::default();
     if !defs.is_dir() {
         o.code = EXIT_FAILURE;
-        o.stderr = format!("error: definitions folder {} does not exist\n", defs.display());
+        o.stderr = format!(
+            "error: definitions folder {} does not exist\n",
+            defs.display()
+        );
         return o;
     }
     let compiled = match compile_dir(defs) {
@@ -175,7 +188,8 @@ fn build(defs: &Path, out: &Path, check: bool, format: DiagFormat, verbose: bool
         }
         Err(e) => {
             o.code = EXIT_FAILURE;
-            o.stderr.push_str(&format!("error: cannot write {}: {e}\n", out.display()));
+            o.stderr
+                .push_str(&format!("error: cannot write {}: {e}\n", out.display()));
         }
     }
     o

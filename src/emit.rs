@@ -140,17 +140,26 @@ mod tests {
         assert_eq!(r.written, vec![PathBuf::from("b.adml")]);
         assert_eq!(r.unchanged, 1);
         let stale = check(out, &[art("a/x.admx", "1")]);
-        assert!(stale.contains(&Stale::Extra(PathBuf::from("b.adml"))), "{stale:?}");
+        assert!(
+            stale.contains(&Stale::Extra(PathBuf::from("b.adml"))),
+            "{stale:?}"
+        );
         let r = write(out, &[art("a/x.admx", "1")]).unwrap();
         assert_eq!(r.removed, vec![PathBuf::from("b.adml")]);
         assert!(!out.join("b.adml").exists());
-        assert!(out.join("mine-not.txt").exists(), "files gpforge did not write are kept");
+        assert!(
+            out.join("mine-not.txt").exists(),
+            "files gpforge did not write are kept"
+        );
         assert_eq!(
             check(out, &[art("a/x.admx", "9")]),
-            vec![Stale::Differs(PathBuf::from("a/x.admx")), Stale::Differs(PathBuf::from(MANIFEST))]
-                .into_iter()
-                .filter(|s| !matches!(s, Stale::Differs(p) if p == Path::new(MANIFEST)))
-                .collect::<Vec<_>>()
+            vec![
+                Stale::Differs(PathBuf::from("a/x.admx")),
+                Stale::Differs(PathBuf::from(MANIFEST))
+            ]
+            .into_iter()
+            .filter(|s| !matches!(s, Stale::Differs(p) if p == Path::new(MANIFEST)))
+            .collect::<Vec<_>>()
         );
     }
 }

@@ -52,15 +52,35 @@ fn every_kind_fixture_covers_every_kind() {
     let admx = decode_for_display(&c.artifacts[0].bytes);
     let adml = decode_for_display(&c.artifacts[1].bytes);
     for el in [
-        "<boolean ", "<decimal ", "<text ", "<multiText ", "<enum ", "<list ", "<enabledList",
-        "<disabledList", "<trueValue>", "<falseValue>", "<trueList", "<falseList", "<valueList",
-        "<delete/>", "<string>", "<enabledValue>", "<disabledValue>",
+        "<boolean ",
+        "<decimal ",
+        "<text ",
+        "<multiText ",
+        "<enum ",
+        "<list ",
+        "<enabledList",
+        "<disabledList",
+        "<trueValue>",
+        "<falseValue>",
+        "<trueList",
+        "<falseList",
+        "<valueList",
+        "<delete/>",
+        "<string>",
+        "<enabledValue>",
+        "<disabledValue>",
     ] {
         assert!(admx.contains(el), "ADMX lacks {el}");
     }
     for ctl in [
-        "<text>", "<checkBox ", "<decimalTextBox ", "<textBox ", "<multiTextBox ", "<dropdownList ",
-        "<listBox ", "<comboBox ",
+        "<text>",
+        "<checkBox ",
+        "<decimalTextBox ",
+        "<textBox ",
+        "<multiTextBox ",
+        "<dropdownList ",
+        "<listBox ",
+        "<comboBox ",
     ] {
         assert!(adml.contains(ctl), "ADML lacks {ctl}");
     }

@@ -42,12 +42,18 @@ fn every_fixture_fails_with_its_code_and_writes_nothing() {
         assert!(c.has_errors(), "{name}: expected errors");
         assert!(c.artifacts.is_empty(), "{name}: artifacts despite errors");
         assert!(
-            c.diags.iter().any(|d| d.code == code && d.severity == Severity::Error),
+            c.diags
+                .iter()
+                .any(|d| d.code == code && d.severity == Severity::Error),
             "{name}: no {code} among {:?}",
             c.diags.iter().map(|d| d.code).collect::<Vec<_>>()
         );
         for d in c.diags.iter() {
-            assert!(d.primary_span().is_some(), "{name}: {} has no location", d.code);
+            assert!(
+                d.primary_span().is_some(),
+                "{name}: {} has no location",
+                d.code
+            );
         }
         insta::assert_snapshot!(name, c.render(DiagFormat::Human, Severity::Note));
     }
@@ -63,9 +69,13 @@ fn every_definitions_code_has_a_fixture() {
 
 #[test]
 fn all_problems_of_a_file_are_reported() {
-    let c = compile(Path::new("tests/fixtures/invalid/D011_key_with_slashes.toml"));
+    let c = compile(Path::new(
+        "tests/fixtures/invalid/D011_key_with_slashes.toml",
+    ));
     assert_eq!(c.diags.iter().filter(|d| d.code == Code::D011).count(), 2);
-    let c = compile(Path::new("tests/fixtures/invalid/D016_min_greater_than_max.toml"));
+    let c = compile(Path::new(
+        "tests/fixtures/invalid/D016_min_greater_than_max.toml",
+    ));
     assert_eq!(c.diags.len(), 1, "one problem, one diagnostic");
 }
 

@@ -9,8 +9,8 @@ use std::process::Command;
 const SCRIPT: &str = "../shared/realclients/check-admx-xsd.sh";
 
 fn available() -> bool {
-    let ok = Path::new(SCRIPT).is_file()
-        && Command::new("xmllint").arg("--version").output().is_ok();
+    let ok =
+        Path::new(SCRIPT).is_file() && Command::new("xmllint").arg("--version").output().is_ok();
     if !ok {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -27,7 +27,11 @@ fn build(defs: &str) -> (tempfile::TempDir, Vec<PathBuf>) {
     assert!(!c.has_errors());
     let dir = tempfile::tempdir().unwrap();
     gpforge::emit::write(dir.path(), &c.artifacts).unwrap();
-    let files = c.artifacts.iter().map(|a| dir.path().join(&a.path)).collect();
+    let files = c
+        .artifacts
+        .iter()
+        .map(|a| dir.path().join(&a.path))
+        .collect();
     (dir, files)
 }
 
@@ -87,7 +91,11 @@ fn the_schema_check_rejects_a_broken_file() {
     let (dir, files) = build("tests/fixtures/kinds");
     let admx = &files[0];
     let text = std::fs::read_to_string(admx).unwrap();
-    std::fs::write(admx, text.replacen("class=\"User\"", "class=\"Everyone\"", 1)).unwrap();
+    std::fs::write(
+        admx,
+        text.replacen("class=\"User\"", "class=\"Everyone\"", 1),
+    )
+    .unwrap();
     let out = Command::new("bash").arg(SCRIPT).arg(admx).output().unwrap();
     assert!(!out.status.success());
     drop(dir);

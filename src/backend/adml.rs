@@ -67,7 +67,11 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
     let revision = t.revision.to_string();
     x.open(
         "policyDefinitionResources",
-        &[("revision", &revision), ("schemaVersion", "1.0"), ("xmlns", NS)],
+        &[
+            ("revision", &revision),
+            ("schemaVersion", "1.0"),
+            ("xmlns", NS),
+        ],
     );
     x.text_element("displayName", &[], &t.display_name);
     x.text_element("description", &[], &t.description);
@@ -80,8 +84,11 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
         }
     }
     x.close("stringTable");
-    let presentations: Vec<&Presentation> =
-        t.policies.iter().filter_map(|p| p.presentation.as_ref()).collect();
+    let presentations: Vec<&Presentation> = t
+        .policies
+        .iter()
+        .filter_map(|p| p.presentation.as_ref())
+        .collect();
     if !presentations.is_empty() {
         x.open("presentationTable", &[]);
         for p in presentations {
@@ -103,22 +110,50 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
     let yes = |b: bool| if b { "true" } else { "false" };
     match c {
         Control::Text { label } => x.text_element("text", &[], s(label)),
-        Control::CheckBox { ref_id, label, default_checked } => {
+        Control::CheckBox {
+            ref_id,
+            label,
+            default_checked,
+        } => {
             let mut a = vec![("refId", ref_id.as_str())];
             if *default_checked {
                 a.push(("defaultChecked", "true"));
             }
             x.text_element("checkBox", &a, s(label));
         }
-        Control::DecimalTextBox { ref_id, label, default, spin, spin_step } => {
+        Control::DecimalTextBox {
+            ref_id,
+            label,
+            default,
+            spin,
+            spin_step,
+        } => {
             let d = default.map(|d| d.to_string());
             number_box(x, "decimalTextBox", ref_id, d, *spin, *spin_step, s(label));
         }
-        Control::LongDecimalTextBox { ref_id, label, default, spin, spin_step } => {
+        Control::LongDecimalTextBox {
+            ref_id,
+            label,
+            default,
+            spin,
+            spin_step,
+        } => {
             let d = default.map(|d| d.to_string());
-            number_box(x, "longDecimalTextBox", ref_id, d, *spin, *spin_step, s(label));
+            number_box(
+                x,
+                "longDecimalTextBox",
+                ref_id,
+                d,
+                *spin,
+                *spin_step,
+                s(label),
+            );
         }
-        Control::TextBox { ref_id, label, default } => {
+        Control::TextBox {
+            ref_id,
+            label,
+            default,
+        } => {
             x.open("textBox", &[("refId", ref_id.as_str())]);
             x.text_element("label", &[], s(label));
             if let Some(d) = default {
@@ -126,7 +161,12 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
             }
             x.close("textBox");
         }
-        Control::MultiTextBox { ref_id, label, show_as_dialog, default_height } => {
+        Control::MultiTextBox {
+            ref_id,
+            label,
+            show_as_dialog,
+            default_height,
+        } => {
             let h = default_height.to_string();
             let mut a = vec![("refId", ref_id.as_str())];
             if *show_as_dialog {
@@ -135,7 +175,12 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
             a.push(("defaultHeight", &h));
             x.text_element("multiTextBox", &a, s(label));
         }
-        Control::DropdownList { ref_id, label, no_sort, default_item } => {
+        Control::DropdownList {
+            ref_id,
+            label,
+            no_sort,
+            default_item,
+        } => {
             let di = default_item.map(|d| d.to_string());
             let mut a = vec![("refId", ref_id.as_str()), ("noSort", yes(*no_sort))];
             if let Some(d) = &di {
@@ -146,7 +191,13 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
         Control::ListBox { ref_id, label } => {
             x.text_element("listBox", &[("refId", ref_id.as_str())], s(label));
         }
-        Control::ComboBox { ref_id, label, default, suggestions, no_sort } => {
+        Control::ComboBox {
+            ref_id,
+            label,
+            default,
+            suggestions,
+            no_sort,
+        } => {
             let mut a = vec![("refId", ref_id.as_str())];
             if *no_sort {
                 a.push(("noSort", "true"));

@@ -49,7 +49,11 @@ pub fn render_template(t: &Template) -> String {
     let revision = t.revision.to_string();
     x.open(
         "policyDefinitions",
-        &[("revision", &revision), ("schemaVersion", "1.0"), ("xmlns", NS)],
+        &[
+            ("revision", &revision),
+            ("schemaVersion", "1.0"),
+            ("xmlns", NS),
+        ],
     );
     x.open("policyNamespaces", &[]);
     x.empty(
@@ -62,7 +66,10 @@ pub fn render_template(t: &Template) -> String {
     for u in &t.usings {
         x.empty(
             "using",
-            &[("prefix", u.prefix.as_str()), ("namespace", u.namespace.as_str())],
+            &[
+                ("prefix", u.prefix.as_str()),
+                ("namespace", u.namespace.as_str()),
+            ],
         );
     }
     x.close("policyNamespaces");
@@ -125,7 +132,10 @@ fn supported_on(x: &mut Xml, t: &Template) {
         x.open("definitions", &[]);
         for d in &t.supported_on {
             let disp = string_ref(d.display.as_str());
-            x.open("definition", &[("name", d.name.as_str()), ("displayName", &disp)]);
+            x.open(
+                "definition",
+                &[("name", d.name.as_str()), ("displayName", &disp)],
+            );
             let comb = match d.combinator {
                 Combinator::Or => "or",
                 Combinator::And => "and",
@@ -275,27 +285,50 @@ fn element(x: &mut Xml, e: &Element) {
     };
     match &e.kind {
         ElementKind::Boolean { .. } | ElementKind::Enum { .. } => {}
-        ElementKind::Decimal { required, min, max, store_as_text, soft } => {
+        ElementKind::Decimal {
+            required,
+            min,
+            max,
+            store_as_text,
+            soft,
+        } => {
             flag(&mut owned, "required", *required);
             owned.push(("minValue", min.to_string()));
             owned.push(("maxValue", max.to_string()));
             flag(&mut owned, "storeAsText", *store_as_text);
             flag(&mut owned, "soft", *soft);
         }
-        ElementKind::LongDecimal { required, min, max, store_as_text, soft } => {
+        ElementKind::LongDecimal {
+            required,
+            min,
+            max,
+            store_as_text,
+            soft,
+        } => {
             flag(&mut owned, "required", *required);
             owned.push(("minValue", min.to_string()));
             owned.push(("maxValue", max.to_string()));
             flag(&mut owned, "storeAsText", *store_as_text);
             flag(&mut owned, "soft", *soft);
         }
-        ElementKind::Text { required, max_length, expandable, soft, .. } => {
+        ElementKind::Text {
+            required,
+            max_length,
+            expandable,
+            soft,
+            ..
+        } => {
             flag(&mut owned, "required", *required);
             owned.push(("maxLength", max_length.to_string()));
             flag(&mut owned, "expandable", *expandable);
             flag(&mut owned, "soft", *soft);
         }
-        ElementKind::MultiText { required, max_length, max_strings, soft } => {
+        ElementKind::MultiText {
+            required,
+            max_length,
+            max_strings,
+            soft,
+        } => {
             flag(&mut owned, "required", *required);
             owned.push(("maxLength", max_length.to_string()));
             if *max_strings > 0 {
@@ -303,7 +336,12 @@ fn element(x: &mut Xml, e: &Element) {
             }
             flag(&mut owned, "soft", *soft);
         }
-        ElementKind::List { value_prefix, additive, expandable, explicit_value } => {
+        ElementKind::List {
+            value_prefix,
+            additive,
+            expandable,
+            explicit_value,
+        } => {
             if let Some(p) = value_prefix {
                 owned.push(("valuePrefix", p.clone()));
             }
@@ -325,8 +363,17 @@ fn element(x: &mut Xml, e: &Element) {
     attrs.extend(owned.iter().map(|(k, v)| (*k, v.as_str())));
     let name = e.kind.admx_name();
     match &e.kind {
-        ElementKind::Boolean { true_value, false_value, true_list, false_list } => {
-            if true_value.is_none() && false_value.is_none() && true_list.is_empty() && false_list.is_empty() {
+        ElementKind::Boolean {
+            true_value,
+            false_value,
+            true_list,
+            false_list,
+        } => {
+            if true_value.is_none()
+                && false_value.is_none()
+                && true_list.is_empty()
+                && false_list.is_empty()
+            {
                 x.empty(name, &attrs);
                 return;
             }

@@ -32,7 +32,9 @@ impl Xml {
     }
 
     pub fn open(&mut self, name: &str, attrs: Attrs) {
-        let _ = self.w.write_event(Event::Start(Self::start_tag(name, attrs)));
+        let _ = self
+            .w
+            .write_event(Event::Start(Self::start_tag(name, attrs)));
     }
 
     pub fn close(&mut self, name: &str) {
@@ -40,12 +42,16 @@ impl Xml {
     }
 
     pub fn empty(&mut self, name: &str, attrs: Attrs) {
-        let _ = self.w.write_event(Event::Empty(Self::start_tag(name, attrs)));
+        let _ = self
+            .w
+            .write_event(Event::Empty(Self::start_tag(name, attrs)));
     }
 
     /// `<name attrs>text</name>` on one line; the text is escaped, never indented.
     pub fn text_element(&mut self, name: &str, attrs: Attrs, text: &str) {
-        let _ = self.w.write_event(Event::Start(Self::start_tag(name, attrs)));
+        let _ = self
+            .w
+            .write_event(Event::Start(Self::start_tag(name, attrs)));
         if !text.is_empty() {
             let escaped = quick_xml::escape::partial_escape(text);
             let _ = self

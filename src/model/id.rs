@@ -173,7 +173,9 @@ pub struct ValueName(String);
 impl ValueName {
     pub fn parse(s: &str) -> Option<Self> {
         let n = s.chars().count();
-        (1..=MAX_VALUE_NAME).contains(&n).then(|| ValueName(s.to_string()))
+        (1..=MAX_VALUE_NAME)
+            .contains(&n)
+            .then(|| ValueName(s.to_string()))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -221,7 +223,9 @@ pub fn is_oid(s: &str) -> bool {
     arcs.len() >= 2
         && matches!(arcs[0], "0" | "1" | "2")
         && arcs.iter().all(|a| {
-            !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && (a.len() == 1 || !a.starts_with('0'))
+            !a.is_empty()
+                && a.bytes().all(|c| c.is_ascii_digit())
+                && (a.len() == 1 || !a.starts_with('0'))
         })
 }
 
@@ -233,10 +237,22 @@ mod tests {
     fn keys() {
         assert!(RegistryKey::parse(r"software\policies\x").is_ok());
         assert_eq!(RegistryKey::parse(r"HKCU\software"), Err(KeyError::Hive));
-        assert_eq!(RegistryKey::parse(r"HKEY_LOCAL_MACHINE\software"), Err(KeyError::Hive));
-        assert_eq!(RegistryKey::parse("software/policies"), Err(KeyError::ForwardSlash));
-        assert_eq!(RegistryKey::parse(r"software\\x"), Err(KeyError::EmptySegment));
-        assert_eq!(RegistryKey::parse(r"software\"), Err(KeyError::EmptySegment));
+        assert_eq!(
+            RegistryKey::parse(r"HKEY_LOCAL_MACHINE\software"),
+            Err(KeyError::Hive)
+        );
+        assert_eq!(
+            RegistryKey::parse("software/policies"),
+            Err(KeyError::ForwardSlash)
+        );
+        assert_eq!(
+            RegistryKey::parse(r"software\\x"),
+            Err(KeyError::EmptySegment)
+        );
+        assert_eq!(
+            RegistryKey::parse(r"software\"),
+            Err(KeyError::EmptySegment)
+        );
         assert_eq!(RegistryKey::parse(""), Err(KeyError::Empty));
     }
 
@@ -247,7 +263,10 @@ mod tests {
         assert!(PolicyId::parse("").is_none());
         assert!(NamespaceName::parse("Gpforge.Policies.Outlook").is_some());
         assert!(NamespaceName::parse("Gpforge..Outlook").is_none());
-        assert_eq!(Revision::parse("1.0"), Some(Revision { major: 1, minor: 0 }));
+        assert_eq!(
+            Revision::parse("1.0"),
+            Some(Revision { major: 1, minor: 0 })
+        );
         assert!(Revision::parse("1.04.0000").is_none());
         assert!(Revision::parse("12345.0").is_none());
         assert!(ValueName::parse(&"x".repeat(259)).is_some());

@@ -340,7 +340,10 @@ impl Cx<'_> {
         let Some(r) = ItemRef::parse(s.get_ref()) else {
             self.err(
                 Code::D020,
-                format!("{what} reference `{}` is not `name` or `prefix:name`", s.get_ref()),
+                format!(
+                    "{what} reference `{}` is not `name` or `prefix:name`",
+                    s.get_ref()
+                ),
                 span,
                 "invalid reference",
             );
@@ -405,7 +408,12 @@ fn lower_template(
                     "move this table to template.toml",
                 );
             } else if header.is_some() {
-                cx.err(Code::D025, "`[template]` appears twice", span, "second table");
+                cx.err(
+                    Code::D025,
+                    "`[template]` appears twice",
+                    span,
+                    "second table",
+                );
             } else {
                 header = Some((*file, h));
             }
@@ -542,14 +550,22 @@ fn lower_template(
             if let Some(first) = supported_names.get(name.as_str()) {
                 let first = first.clone();
                 cx.diags.push(
-                    Diagnostic::new(Code::D020, format!("supportedOn name `{name}` is used twice"))
-                        .at(span.clone(), "used again here")
-                        .also(first, "first used here"),
+                    Diagnostic::new(
+                        Code::D020,
+                        format!("supportedOn name `{name}` is used twice"),
+                    )
+                    .at(span.clone(), "used again here")
+                    .also(first, "first used here"),
                 );
                 continue;
             }
             supported_names.insert(name.as_str().to_string(), span.clone());
-            let display = cx.display(&s.display_name, span.clone(), "supportedOn definition", &[name.as_str()]);
+            let display = cx.display(
+                &s.display_name,
+                span.clone(),
+                "supportedOn definition",
+                &[name.as_str()],
+            );
             let (combinator, entries) = match (&s.any, &s.all) {
                 (Some(e), None) => (Combinator::Or, e),
                 (None, Some(e)) => (Combinator::And, e),
@@ -598,7 +614,13 @@ fn lower_template(
     for (file, f) in &t.files {
         cx.file = *file;
         for s in &f.supported_on {
-            for e in s.get_ref().any.iter().chain(s.get_ref().all.iter()).flatten() {
+            for e in s
+                .get_ref()
+                .any
+                .iter()
+                .chain(s.get_ref().all.iter())
+                .flatten()
+            {
                 let r = e.get_ref().reference.get_ref();
                 if !r.contains(':') && !known_supported.contains(r.as_str()) {
                     let span = cx.sp(&e.get_ref().reference);
@@ -662,8 +684,11 @@ fn lower_template(
             && !category_spans.contains_key(p.name.as_str())
         {
             cx.diags.push(
-                Diagnostic::new(Code::D007, format!("parent category `{}` is not defined", p.name))
-                    .at(Span::new(*file, range.clone()), "unknown category"),
+                Diagnostic::new(
+                    Code::D007,
+                    format!("parent category `{}` is not defined", p.name),
+                )
+                .at(Span::new(*file, range.clone()), "unknown category"),
             );
         }
     }
@@ -676,8 +701,14 @@ fn lower_template(
             if p.name.as_str() == c.id.as_str() || steps > categories.len() {
                 if let Some((file, range)) = pspan {
                     cx.diags.push(
-                        Diagnostic::new(Code::D007, format!("category `{}` is its own ancestor", c.id))
-                            .at(Span::new(*file, range.clone()), "this parent leads back to the category"),
+                        Diagnostic::new(
+                            Code::D007,
+                            format!("category `{}` is its own ancestor", c.id),
+                        )
+                        .at(
+                            Span::new(*file, range.clone()),
+                            "this parent leads back to the category",
+                        ),
                     );
                 }
                 break;
@@ -905,8 +936,18 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
         }
     };
 
-    let display = cx.display(&p.display_name, span.clone(), &format!("policy `{idstr}`"), &[idstr]);
-    let explain = cx.explain(&p.explain, span.clone(), &format!("policy `{idstr}`"), &[idstr, "Explain"]);
+    let display = cx.display(
+        &p.display_name,
+        span.clone(),
+        &format!("policy `{idstr}`"),
+        &[idstr],
+    );
+    let explain = cx.explain(
+        &p.explain,
+        span.clone(),
+        &format!("policy `{idstr}`"),
+        &[idstr, "Explain"],
+    );
 
     let on_enabled = p.enabled_value.as_ref().and_then(|v| cx.reg_value(v));
     let on_disabled = p.disabled_value.as_ref().and_then(|v| cx.reg_value(v));
@@ -947,7 +988,10 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
                 cx.diags.push(
                     Diagnostic::new(
                         Code::D006,
-                        format!("element id `{}` is used twice in policy `{idstr}`", eid.get_ref()),
+                        format!(
+                            "element id `{}` is used twice in policy `{idstr}`",
+                            eid.get_ref()
+                        ),
                     )
                     .at(espan, "used again here")
                     .also(first, "first used here"),
@@ -1008,7 +1052,12 @@ fn lower_label(cx: &mut Cx, e: &S<ast::ElementSrc>, policy: &str, n: usize) -> O
     let src = e.get_ref();
     let span = cx.sp(&src.kind);
     let Some(label) = &src.label else {
-        cx.err(Code::D003, "a `label` element needs `label` (the text to show)", span, "no text");
+        cx.err(
+            Code::D003,
+            "a `label` element needs `label` (the text to show)",
+            span,
+            "no text",
+        );
         return None;
     };
     let n = format!("Text{n}");
@@ -1027,10 +1076,35 @@ fn set_fields(e: &ast::ElementSrc) -> Vec<(&'static str, std::ops::Range<usize>)
         }};
     }
     fields!(
-        id, key, value_name, label, required, soft, default, min, max, store_as_text, spin,
-        spin_step, max_length, expandable, max_strings, show_as_dialog, height, control,
-        suggestions, format, no_sort, items, true_value, false_value, true_list, false_list,
-        value_prefix, additive, explicit_value
+        id,
+        key,
+        value_name,
+        label,
+        required,
+        soft,
+        default,
+        min,
+        max,
+        store_as_text,
+        spin,
+        spin_step,
+        max_length,
+        expandable,
+        max_strings,
+        show_as_dialog,
+        height,
+        control,
+        suggestions,
+        format,
+        no_sort,
+        items,
+        true_value,
+        false_value,
+        true_list,
+        false_list,
+        value_prefix,
+        additive,
+        explicit_value
     )
 }
 
@@ -1062,15 +1136,42 @@ fn lower_element(
     let kind = src.kind.get_ref().as_str();
     let kspan = cx.sp(&src.kind);
     let allowed: Vec<&str> = match kind {
-        "boolean" => vec!["true_value", "false_value", "true_list", "false_list", "default"],
+        "boolean" => vec![
+            "true_value",
+            "false_value",
+            "true_list",
+            "false_list",
+            "default",
+        ],
         "decimal" | "long_decimal" => vec![
-            "required", "soft", "min", "max", "store_as_text", "default", "spin", "spin_step",
+            "required",
+            "soft",
+            "min",
+            "max",
+            "store_as_text",
+            "default",
+            "spin",
+            "spin_step",
         ],
         "text" => vec![
-            "required", "soft", "max_length", "expandable", "default", "control", "suggestions",
-            "no_sort", "format",
+            "required",
+            "soft",
+            "max_length",
+            "expandable",
+            "default",
+            "control",
+            "suggestions",
+            "no_sort",
+            "format",
         ],
-        "multi_text" => vec!["required", "soft", "max_length", "max_strings", "show_as_dialog", "height"],
+        "multi_text" => vec![
+            "required",
+            "soft",
+            "max_length",
+            "max_strings",
+            "show_as_dialog",
+            "height",
+        ],
         "enum" => vec!["required", "items", "default", "no_sort", "format"],
         "list" => vec!["value_prefix", "additive", "expandable", "explicit_value"],
         _ => {
@@ -1087,7 +1188,12 @@ fn lower_element(
     check_fields(cx, e, &allowed);
 
     let Some(id_src) = &src.id else {
-        cx.err(Code::D003, format!("`{kind}` element has no `id`"), kspan, "add `id = \"…\"`");
+        cx.err(
+            Code::D003,
+            format!("`{kind}` element has no `id`"),
+            kspan,
+            "add `id = \"…\"`",
+        );
         return None;
     };
     let id = cx.name(id_src, "element id", ElementId::parse);
@@ -1142,7 +1248,12 @@ fn lower_element(
                     toml::Value::Boolean(b) => *b,
                     _ => {
                         let span = cx.sp(d);
-                        cx.err(Code::D022, "a checkBox default is `true` or `false`", span, "not a boolean");
+                        cx.err(
+                            Code::D022,
+                            "a checkBox default is `true` or `false`",
+                            span,
+                            "not a boolean",
+                        );
                         false
                     }
                 },
@@ -1159,17 +1270,29 @@ fn lower_element(
                 label,
                 default_checked,
             };
-            (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+            (
+                k,
+                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+            )
         }
         "decimal" | "long_decimal" => {
             let long = kind == "long_decimal";
-            let limit: u64 = if long { i64::MAX as u64 } else { u32::MAX as u64 };
+            let limit: u64 = if long {
+                i64::MAX as u64
+            } else {
+                u32::MAX as u64
+            };
             let min = match &src.min {
                 Some(m) => match u64::try_from(*m.get_ref()).ok().filter(|v| *v <= limit) {
                     Some(v) => v,
                     None => {
                         let span = cx.sp(m);
-                        cx.err(Code::D003, format!("`min` must be between 0 and {limit}"), span, "out of range");
+                        cx.err(
+                            Code::D003,
+                            format!("`min` must be between 0 and {limit}"),
+                            span,
+                            "out of range",
+                        );
                         0
                     }
                 },
@@ -1180,7 +1303,12 @@ fn lower_element(
                     toml::Value::Integer(i) if *i >= 0 && (*i as u64) <= limit => *i as u64,
                     _ => {
                         let span = cx.sp(m);
-                        cx.err(Code::D003, format!("`max` must be an integer between 0 and {limit}"), span, "out of range");
+                        cx.err(
+                            Code::D003,
+                            format!("`max` must be an integer between 0 and {limit}"),
+                            span,
+                            "out of range",
+                        );
                         limit
                     }
                 },
@@ -1191,9 +1319,12 @@ fn lower_element(
             {
                 let (mspan, xspan) = (cx.sp(mi), cx.sp(ma));
                 cx.diags.push(
-                    Diagnostic::new(Code::D016, format!("`min` ({min}) is greater than `max` ({max})"))
-                        .at(mspan, "min")
-                        .also(xspan, "max"),
+                    Diagnostic::new(
+                        Code::D016,
+                        format!("`min` ({min}) is greater than `max` ({max})"),
+                    )
+                    .at(mspan, "min")
+                    .also(xspan, "max"),
                 );
             } else if min > max {
                 let span = src.min.as_ref().map(|m| cx.sp(m)).unwrap_or(kspan.clone());
@@ -1230,19 +1361,43 @@ fn lower_element(
                     }
                     _ => {
                         let span = cx.sp(d);
-                        cx.err(Code::D015, "a decimal default must be a non-negative integer", span, "not a number");
+                        cx.err(
+                            Code::D015,
+                            "a decimal default must be a non-negative integer",
+                            span,
+                            "not a number",
+                        );
                         None
                     }
                 },
                 None => None,
             };
             let spin = src.spin.as_ref().is_none_or(|s| *s.get_ref());
-            let spin_step = src.spin_step.as_ref().and_then(|s| cx.u32_field(s, "spin_step")).unwrap_or(1);
+            let spin_step = src
+                .spin_step
+                .as_ref()
+                .and_then(|s| cx.u32_field(s, "spin_step"))
+                .unwrap_or(1);
             let store_as_text = flag(&src.store_as_text);
             if long {
-                let k = ElementKind::LongDecimal { required, min, max, store_as_text, soft };
-                let c = move |ref_id, label| Control::LongDecimalTextBox { ref_id, label, default, spin, spin_step };
-                (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+                let k = ElementKind::LongDecimal {
+                    required,
+                    min,
+                    max,
+                    store_as_text,
+                    soft,
+                };
+                let c = move |ref_id, label| Control::LongDecimalTextBox {
+                    ref_id,
+                    label,
+                    default,
+                    spin,
+                    spin_step,
+                };
+                (
+                    k,
+                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+                )
             } else {
                 let k = ElementKind::Decimal {
                     required,
@@ -1252,8 +1407,17 @@ fn lower_element(
                     soft,
                 };
                 let default = default.map(|d| d.min(u32::MAX as u64) as u32);
-                let c = move |ref_id, label| Control::DecimalTextBox { ref_id, label, default, spin, spin_step };
-                (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+                let c = move |ref_id, label| Control::DecimalTextBox {
+                    ref_id,
+                    label,
+                    default,
+                    spin,
+                    spin_step,
+                };
+                (
+                    k,
+                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+                )
             }
         }
         "text" => {
@@ -1270,13 +1434,21 @@ fn lower_element(
                         if t.chars().count() > max_length as usize {
                             cx.err(
                                 Code::D017,
-                                format!("default has {} characters; `max_length` is {max_length}", t.chars().count()),
+                                format!(
+                                    "default has {} characters; `max_length` is {max_length}",
+                                    t.chars().count()
+                                ),
                                 dspan.clone(),
                                 "too long",
                             );
                         }
                         if check == Some(StringCheck::Oid) && !is_oid(t) {
-                            cx.err(Code::D023, format!("`{t}` is not an object identifier"), dspan.clone(), "expected e.g. 2.16.840.1.101.3.4.1.42");
+                            cx.err(
+                                Code::D023,
+                                format!("`{t}` is not an object identifier"),
+                                dspan.clone(),
+                                "expected e.g. 2.16.840.1.101.3.4.1.42",
+                            );
                         }
                         let gid = StringId::join(&[policy, idstr, "Default"]);
                         if let Some(g) = &gid {
@@ -1286,43 +1458,88 @@ fn lower_element(
                     }
                     _ => {
                         let span = cx.sp(d);
-                        cx.err(Code::D022, "a text default must be a string", span, "not a string");
+                        cx.err(
+                            Code::D022,
+                            "a text default must be a string",
+                            span,
+                            "not a string",
+                        );
                         None
                     }
                 },
                 None => None,
             };
             let expandable = flag(&src.expandable);
-            let k = ElementKind::Text { required, max_length, expandable, soft, check };
+            let k = ElementKind::Text {
+                required,
+                max_length,
+                expandable,
+                soft,
+                check,
+            };
             let combo = match &src.control {
                 None => false,
                 Some(c) if c.get_ref() == "textBox" => false,
                 Some(c) if c.get_ref() == "comboBox" => true,
                 Some(c) => {
                     let span = cx.sp(c);
-                    cx.err(Code::D022, format!("unknown control `{}`", c.get_ref()), span, "expected `textBox` or `comboBox`");
+                    cx.err(
+                        Code::D022,
+                        format!("unknown control `{}`", c.get_ref()),
+                        span,
+                        "expected `textBox` or `comboBox`",
+                    );
                     false
                 }
             };
             if !combo {
-                for (f, given) in [("suggestions", src.suggestions.as_ref().map(|s| s.span())), ("no_sort", src.no_sort.as_ref().map(|s| s.span()))] {
+                for (f, given) in [
+                    ("suggestions", src.suggestions.as_ref().map(|s| s.span())),
+                    ("no_sort", src.no_sort.as_ref().map(|s| s.span())),
+                ] {
                     if let Some(r) = given {
-                        cx.err(Code::D002, format!("`{f}` needs `control = \"comboBox\"`"), Span::new(cx.file, r), "only comboBox has this");
+                        cx.err(
+                            Code::D002,
+                            format!("`{f}` needs `control = \"comboBox\"`"),
+                            Span::new(cx.file, r),
+                            "only comboBox has this",
+                        );
                     }
                 }
-                let c = move |ref_id, label| Control::TextBox { ref_id, label, default };
-                (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+                let c = move |ref_id, label| Control::TextBox {
+                    ref_id,
+                    label,
+                    default,
+                };
+                (
+                    k,
+                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+                )
             } else {
                 let mut suggestions = Vec::new();
-                for (i, s) in src.suggestions.iter().flat_map(|s| s.get_ref().iter()).enumerate() {
+                for (i, s) in src
+                    .suggestions
+                    .iter()
+                    .flat_map(|s| s.get_ref().iter())
+                    .enumerate()
+                {
                     let n = format!("Suggestion{}", i + 1);
                     if let Some(sid) = cx.text(s, &[policy, idstr, &n]) {
                         suggestions.push(sid);
                     }
                 }
                 let no_sort = flag(&src.no_sort);
-                let c = move |ref_id, label| Control::ComboBox { ref_id, label, default, suggestions, no_sort };
-                (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+                let c = move |ref_id, label| Control::ComboBox {
+                    ref_id,
+                    label,
+                    default,
+                    suggestions,
+                    no_sort,
+                };
+                (
+                    k,
+                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+                )
             }
         }
         "multi_text" => {
@@ -1331,12 +1548,33 @@ fn lower_element(
                 .as_ref()
                 .and_then(|m| cx.u32_field(m, "max_length"))
                 .unwrap_or(DEFAULT_MAX_LENGTH);
-            let max_strings = src.max_strings.as_ref().and_then(|m| cx.u32_field(m, "max_strings")).unwrap_or(0);
+            let max_strings = src
+                .max_strings
+                .as_ref()
+                .and_then(|m| cx.u32_field(m, "max_strings"))
+                .unwrap_or(0);
             let show_as_dialog = flag(&src.show_as_dialog);
-            let default_height = src.height.as_ref().and_then(|m| cx.u32_field(m, "height")).unwrap_or(3);
-            let k = ElementKind::MultiText { required, max_length, max_strings, soft };
-            let c = move |ref_id, label| Control::MultiTextBox { ref_id, label, show_as_dialog, default_height };
-            (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+            let default_height = src
+                .height
+                .as_ref()
+                .and_then(|m| cx.u32_field(m, "height"))
+                .unwrap_or(3);
+            let k = ElementKind::MultiText {
+                required,
+                max_length,
+                max_strings,
+                soft,
+            };
+            let c = move |ref_id, label| Control::MultiTextBox {
+                ref_id,
+                label,
+                show_as_dialog,
+                default_height,
+            };
+            (
+                k,
+                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+            )
         }
         "enum" => {
             let check = string_check(cx, &src.format);
@@ -1348,12 +1586,22 @@ fn lower_element(
                         toml::Value::String(name) => {
                             let pos = items.iter().position(|i| i.name.as_str() == name);
                             if pos.is_none() {
-                                cx.err(Code::D022, format!("default `{name}` is not an item of this enum"), span, "unknown item name");
+                                cx.err(
+                                    Code::D022,
+                                    format!("default `{name}` is not an item of this enum"),
+                                    span,
+                                    "unknown item name",
+                                );
                             }
                             pos
                         }
                         _ => {
-                            cx.err(Code::D022, "an enum default is the `name` of one of its items", span, "not an item name");
+                            cx.err(
+                                Code::D022,
+                                "an enum default is the `name` of one of its items",
+                                span,
+                                "not an item name",
+                            );
                             None
                         }
                     }
@@ -1362,14 +1610,27 @@ fn lower_element(
             };
             let no_sort = src.no_sort.as_ref().is_none_or(|s| *s.get_ref());
             let k = ElementKind::Enum { required, items };
-            let c = move |ref_id, label| Control::DropdownList { ref_id, label, no_sort, default_item };
-            (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+            let c = move |ref_id, label| Control::DropdownList {
+                ref_id,
+                label,
+                no_sort,
+                default_item,
+            };
+            (
+                k,
+                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+            )
         }
         "list" => {
             let explicit_value = flag(&src.explicit_value);
             if explicit_value && let Some(p) = &src.value_prefix {
                 let span = cx.sp(p);
-                cx.err(Code::D022, "`value_prefix` cannot be combined with `explicit_value`", span, "remove one");
+                cx.err(
+                    Code::D022,
+                    "`value_prefix` cannot be combined with `explicit_value`",
+                    span,
+                    "remove one",
+                );
             }
             let k = ElementKind::List {
                 value_prefix: src.value_prefix.as_ref().map(|p| p.get_ref().clone()),
@@ -1378,7 +1639,10 @@ fn lower_element(
                 explicit_value,
             };
             let c = move |ref_id, label| Control::ListBox { ref_id, label };
-            (k, Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>)
+            (
+                k,
+                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
+            )
         }
         _ => return None,
     };
@@ -1388,7 +1652,11 @@ fn lower_element(
         Element {
             id,
             key,
-            value_name: if kind == "list" { None } else { Some(value_name?) },
+            value_name: if kind == "list" {
+                None
+            } else {
+                Some(value_name?)
+            },
             kind: kind_model,
         },
         control,
@@ -1401,7 +1669,12 @@ fn string_check(cx: &mut Cx, format: &Option<S<String>>) -> Option<StringCheck> 
         Some(StringCheck::Oid)
     } else {
         let span = cx.sp(f);
-        cx.err(Code::D022, format!("unknown format `{}`", f.get_ref()), span, "expected `oid`");
+        cx.err(
+            Code::D022,
+            format!("unknown format `{}`", f.get_ref()),
+            span,
+            "expected `oid`",
+        );
         None
     }
 }
@@ -1417,7 +1690,12 @@ fn lower_items(
     let mut out = Vec::new();
     let Some(items) = &src.items else {
         let span = cx.sp(&src.kind);
-        cx.err(Code::D003, format!("enum `{element}` has no `items`"), span, "add `items = [ … ]`");
+        cx.err(
+            Code::D003,
+            format!("enum `{element}` has no `items`"),
+            span,
+            "add `items = [ … ]`",
+        );
         return out;
     };
     let mut names: HashMap<String, Span> = HashMap::new();
@@ -1430,9 +1708,12 @@ fn lower_items(
         if let Some(first) = names.get(item.name.get_ref()) {
             let first = first.clone();
             cx.diags.push(
-                Diagnostic::new(Code::D014, format!("enum item name `{}` is used twice", item.name.get_ref()))
-                    .at(nspan.clone(), "used again here")
-                    .also(first, "first used here"),
+                Diagnostic::new(
+                    Code::D014,
+                    format!("enum item name `{}` is used twice", item.name.get_ref()),
+                )
+                .at(nspan.clone(), "used again here")
+                .also(first, "first used here"),
             );
             continue;
         }
@@ -1442,9 +1723,12 @@ fn lower_items(
             if let Some(first) = displays.get(d.get_ref()) {
                 let first = first.clone();
                 cx.diags.push(
-                    Diagnostic::new(Code::D014, format!("enum display text `{}` is used twice", d.get_ref()))
-                        .at(dspan.clone(), "used again here")
-                        .also(first, "first used here"),
+                    Diagnostic::new(
+                        Code::D014,
+                        format!("enum display text `{}` is used twice", d.get_ref()),
+                    )
+                    .at(dspan.clone(), "used again here")
+                    .also(first, "first used here"),
                 );
             }
             displays.insert(d.get_ref().clone(), dspan);
@@ -1464,7 +1748,12 @@ fn lower_items(
             if check == Some(StringCheck::Oid) {
                 match v {
                     RegValue::String(s) if is_oid(s) => {}
-                    _ => cx.err(Code::D023, "item value is not an object identifier", vspan, "expected e.g. \"2.16.840.1.101.3.4.1.42\""),
+                    _ => cx.err(
+                        Code::D023,
+                        "item value is not an object identifier",
+                        vspan,
+                        "expected e.g. \"2.16.840.1.101.3.4.1.42\"",
+                    ),
                 }
             }
         }
@@ -1499,7 +1788,12 @@ fn lower_registry_only(
     let class = class_or_default(cx, env, &r.class, &span);
     if class == Some(Class::Both) {
         let cspan = r.class.as_ref().map(|c| cx.sp(c)).unwrap_or(span.clone());
-        cx.err(Code::D022, "a registry-only setting writes one hive: `User` or `Machine`", cspan, "not `Both`");
+        cx.err(
+            Code::D022,
+            "a registry-only setting writes one hive: `User` or `Machine`",
+            cspan,
+            "not `Both`",
+        );
     }
     let key = key_or_default(cx, env, &r.key, &span);
     let value_name = cx.value_name(&r.value_name);
@@ -1538,7 +1832,12 @@ fn check_collisions(cx: &mut Cx, policies: &[Policy], registry_only: &[RegistryS
         Class::Machine => 1,
     };
     let mut seen: HashMap<(u8, String, String), (String, Span)> = HashMap::new();
-    let mut visit = |cx: &mut Cx, class: Class, key: &RegistryKey, name: &ValueName, owner: &str, span: &Span| {
+    let mut visit = |cx: &mut Cx,
+                     class: Class,
+                     key: &RegistryKey,
+                     name: &ValueName,
+                     owner: &str,
+                     span: &Span| {
         let k = (
             hive(class),
             key.as_str().to_lowercase(),
@@ -1563,7 +1862,14 @@ fn check_collisions(cx: &mut Cx, policies: &[Policy], registry_only: &[RegistryS
         }
         for e in &p.elements {
             if let Some(v) = &e.value_name {
-                visit(cx, p.class, e.key.as_ref().unwrap_or(&p.key), v, p.id.as_str(), &p.span);
+                visit(
+                    cx,
+                    p.class,
+                    e.key.as_ref().unwrap_or(&p.key),
+                    v,
+                    p.id.as_str(),
+                    &p.span,
+                );
             }
         }
     }

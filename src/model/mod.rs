@@ -12,7 +12,10 @@ pub mod supported;
 
 pub use category::Category;
 pub use element::{Element, ElementKind, EnumItem};
-pub use id::{CategoryId, ElementId, ItemRef, Name, NamespaceName, PolicyId, RegistryKey, Revision, StringId, ValueName};
+pub use id::{
+    CategoryId, ElementId, ItemRef, Name, NamespaceName, PolicyId, RegistryKey, Revision, StringId,
+    ValueName,
+};
 pub use policy::{Class, Policy, RegValue, Stig, ValueList, ValueListItem};
 pub use presentation::{Control, Presentation};
 pub use strings::StringTable;

@@ -12,7 +12,9 @@ pub struct Presentation {
 #[derive(Debug, Clone)]
 pub enum Control {
     /// Static text with no element.
-    Text { label: StringId },
+    Text {
+        label: StringId,
+    },
     CheckBox {
         ref_id: ElementId,
         label: StringId,
@@ -50,7 +52,10 @@ pub enum Control {
         /// 0-based index into the enum's items.
         default_item: Option<usize>,
     },
-    ListBox { ref_id: ElementId, label: StringId },
+    ListBox {
+        ref_id: ElementId,
+        label: StringId,
+    },
     ComboBox {
         ref_id: ElementId,
         label: StringId,

@@ -31,7 +31,10 @@ impl SourceMap {
             .unwrap_or_default()
     }
     pub fn text(&self, file: FileId) -> &str {
-        self.files.get(file).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(file)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
@@ -104,9 +107,17 @@ pub fn load_dir(
             continue;
         }
         // template.toml first, the rest in name order.
-        tomls.sort_by_key(|p| (p.file_name().is_none_or(|n| n != "template.toml"), p.clone()));
+        tomls.sort_by_key(|p| {
+            (
+                p.file_name().is_none_or(|n| n != "template.toml"),
+                p.clone(),
+            )
+        });
         if tomls[0].file_name().is_none_or(|n| n != "template.toml") {
-            let file = sources.add(display_path(&tomls[0]), std::fs::read_to_string(&tomls[0]).unwrap_or_default());
+            let file = sources.add(
+                display_path(&tomls[0]),
+                std::fs::read_to_string(&tomls[0]).unwrap_or_default(),
+            );
             diags.push(
                 Diagnostic::new(
                     Code::D025,
@@ -135,8 +146,13 @@ pub fn load_dir(
                 Code::D025,
                 format!("no template found in {}", display_path(dir)),
             )
-            .at(Span::new(file, 0..0), "expected <folder>/template.toml here")
-            .note("a template is a folder holding template.toml (with [template]) and policy files"),
+            .at(
+                Span::new(file, 0..0),
+                "expected <folder>/template.toml here",
+            )
+            .note(
+                "a template is a folder holding template.toml (with [template]) and policy files",
+            ),
         );
     }
     Ok(Definitions { templates })

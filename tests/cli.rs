@@ -1,0 +1,216 @@
+//! The real binary: exit codes, stdout and stderr of `build`, `build --check`, a bad definition,
+//! `explain` and `--help`.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn gpforge(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gpforge"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run gpforge")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut v = Vec::new();
+    fn walk(base: &Path, d: &Path, v: &mut Vec<String>) {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(base, &p, v);
+            } else {
+                v.push(
+                    p.strip_prefix(base)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    if dir.exists() {
+        walk(dir, dir, &mut v);
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("definitions");
+    let out = tmp.path().join("output");
+    copy_dir(Path::new("definitions"), &defs);
+    let (d, o) = (defs.to_str().unwrap(), out.to_str().unwrap());
+
+    let r = gpforge(&["build", "--definitions", d, "--out", o]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stdout).contains("35 policies, 2 registry-only setting(s): 2 written"),
+        "{}",
+        text(&r.stdout)
+    );
+    assert_eq!(files_under(&out), files_under(Path::new("output")));
+    for f in files_under(&out) {
+        assert_eq!(
+            std::fs::read(out.join(&f)).unwrap(),
+            std::fs::read(Path::new("output").join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+
+    let r = gpforge(&["build", "--definitions", d, "--out", o]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(
+        text(&r.stdout).contains(": 0 written"),
+        "{}",
+        text(&r.stdout)
+    );
+
+    let r = gpforge(&["build", "--check", "--definitions", d, "--out", o]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(text(&r.stdout).contains("is up to date"));
+}
+
+#[test]
+fn check_exits_1_when_output_is_stale_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    copy_dir(Path::new("output"), &out);
+    let adml = out.join("PolicyDefinitions/en-US/outlook_smime.adml");
+    std::fs::write(&adml, b"stale").unwrap();
+    let r = gpforge(&["build", "--check", "--out", out.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        text(&r.stderr).contains("out of date: PolicyDefinitions/en-US/outlook_smime.adml"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&adml).unwrap(),
+        b"stale",
+        "--check must not write"
+    );
+
+    let empty = tmp.path().join("empty");
+    let r = gpforge(&["build", "--check", "--out", empty.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(1));
+    assert!(text(&r.stderr).contains("missing: PolicyDefinitions/outlook_smime.admx"));
+    assert!(!empty.exists());
+}
+
+#[test]
+fn a_bad_definition_exits_1_with_diagnostics_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("definitions");
+    let out = tmp.path().join("output");
+    copy_dir(Path::new("definitions"), &defs);
+    let f = defs.join("outlook-smime/cryptography.toml");
+    let src = std::fs::read_to_string(&f).unwrap();
+    let bad = src
+        .replacen(
+            "value_name = \"alwayssign\"",
+            "value_name = \"alwayssign\"\nkey = 'HKCU\\Software'",
+            1,
+        )
+        .replacen("id = \"L_Signallemailmessages\"", "id = \"Sign-All\"", 1);
+    std::fs::write(&f, bad).unwrap();
+    let r = gpforge(&[
+        "build",
+        "--definitions",
+        defs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.status.code(), Some(1));
+    let err = text(&r.stderr);
+    assert!(
+        err.contains("error[D010]: registry key starts with a hive"),
+        "{err}"
+    );
+    assert!(err.contains("error[D020]: policy id `Sign-All`"), "{err}");
+    assert!(err.contains("cryptography.toml:"), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert!(text(&r.stdout).is_empty());
+    assert!(!out.exists(), "no output on error");
+
+    let r = gpforge(&[
+        "build",
+        "--format",
+        "short",
+        "--definitions",
+        defs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let err = text(&r.stderr);
+    assert!(
+        err.lines()
+            .any(|l| l.contains("cryptography.toml:") && l.contains(": error[D010]: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn usage_and_io_failures_exit_2() {
+    let r = gpforge(&["build", "--definitions", "no/such/folder"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(text(&r.stderr).contains("does not exist"));
+    let r = gpforge(&["build", "--no-such-flag"]);
+    assert_eq!(r.status.code(), Some(2));
+    let r = gpforge(&["explain", "X999"]);
+    assert_eq!(r.status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_what_why_and_an_example() {
+    let r = gpforge(&["explain", "d010"]);
+    assert_eq!(r.status.code(), Some(0));
+    let out = text(&r.stdout);
+    assert!(
+        out.starts_with("D010: registry key with a hive prefix (error)"),
+        "{out}"
+    );
+    for part in ["**What:**", "**Why:**", "**Example:**"] {
+        assert!(out.contains(part), "{out}");
+    }
+    let r = gpforge(&["explain"]);
+    let list = text(&r.stdout);
+    for code in gpforge::diag::Code::ALL {
+        assert!(list.contains(code.as_str()), "{code} not listed");
+        assert!(!code.doc().trim().is_empty());
+    }
+}
+
+#[test]
+fn help_describes_the_commands() {
+    let r = gpforge(&["--help"]);
+    assert_eq!(r.status.code(), Some(0));
+    let out = text(&r.stdout);
+    for w in ["build", "explain", "Group Policy"] {
+        assert!(out.contains(w), "{out}");
+    }
+    let r = gpforge(&["build", "--help"]);
+    let out = text(&r.stdout);
+    for w in ["--definitions", "--out", "--check", "atomically"] {
+        assert!(out.contains(w), "{out}");
+    }
+}
