@@ -93,8 +93,9 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> std::io::Result<EmitReport> 
     all.push(manifest_artifact(artifacts));
     for a in &all {
         let path = out.join(&a.path);
+        let is_manifest = a.path == Path::new(MANIFEST);
         if std::fs::read(&path).is_ok_and(|b| b == a.bytes) {
-            report.unchanged += 1;
+            report.unchanged += usize::from(!is_manifest);
             continue;
         }
         let dir = path.parent().unwrap_or(out);
@@ -103,7 +104,7 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> std::io::Result<EmitReport> 
         tmp.write_all(&a.bytes)?;
         tmp.as_file().sync_all()?;
         tmp.persist(&path).map_err(|e| e.error)?;
-        if a.path != Path::new(MANIFEST) {
+        if !is_manifest {
             report.written.push(a.path.clone());
         }
     }
