@@ -291,26 +291,21 @@ fn element(x: &mut Xml, e: &Element) {
             max,
             store_as_text,
             soft,
-        } => {
-            flag(&mut owned, "required", *required);
-            owned.push(("minValue", min.to_string()));
-            owned.push(("maxValue", max.to_string()));
-            flag(&mut owned, "storeAsText", *store_as_text);
-            flag(&mut owned, "soft", *soft);
-        }
+        } => number_attrs(
+            &mut owned,
+            *required,
+            *min as u64,
+            *max as u64,
+            *store_as_text,
+            *soft,
+        ),
         ElementKind::LongDecimal {
             required,
             min,
             max,
             store_as_text,
             soft,
-        } => {
-            flag(&mut owned, "required", *required);
-            owned.push(("minValue", min.to_string()));
-            owned.push(("maxValue", max.to_string()));
-            flag(&mut owned, "storeAsText", *store_as_text);
-            flag(&mut owned, "soft", *soft);
-        }
+        } => number_attrs(&mut owned, *required, *min, *max, *store_as_text, *soft),
         ElementKind::Text {
             required,
             max_length,
@@ -400,5 +395,27 @@ fn element(x: &mut Xml, e: &Element) {
             x.close(name);
         }
         _ => x.empty(name, &attrs),
+    }
+}
+
+/// Attributes of `decimal` and `longDecimal`, in schema order.
+fn number_attrs(
+    owned: &mut Vec<(&'static str, String)>,
+    required: bool,
+    min: u64,
+    max: u64,
+    store_as_text: bool,
+    soft: bool,
+) {
+    if required {
+        owned.push(("required", "true".to_string()));
+    }
+    owned.push(("minValue", min.to_string()));
+    owned.push(("maxValue", max.to_string()));
+    if store_as_text {
+        owned.push(("storeAsText", "true".to_string()));
+    }
+    if soft {
+        owned.push(("soft", "true".to_string()));
     }
 }

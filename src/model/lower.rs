@@ -64,6 +64,29 @@ impl Cx<'_> {
         Span::new(self.file, s.span())
     }
 
+    /// Records `key` as taken at `span`. If it was taken before, reports `code` with both places
+    /// and returns false.
+    fn first_use(
+        &mut self,
+        seen: &mut HashMap<String, Span>,
+        key: &str,
+        span: Span,
+        code: Code,
+        msg: String,
+    ) -> bool {
+        if let Some(first) = seen.get(key) {
+            let first = first.clone();
+            self.diags.push(
+                Diagnostic::new(code, msg)
+                    .at(span, "again here")
+                    .also(first, "first here"),
+            );
+            return false;
+        }
+        seen.insert(key.to_string(), span);
+        true
+    }
+
     fn err(&mut self, code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>) {
         self.diags.push(Diagnostic::new(code, msg).at(span, label));
     }
@@ -455,7 +478,7 @@ fn lower_template(
             "use letters, digits, `_`, `-` or `.`",
         );
     }
-    let revision = revision(&mut cx, &h.revision);
+    let revision = revision_of(&mut cx, &h.revision);
     let min_rev = match &h.min_required_revision {
         Some(r) => revision_of(&mut cx, r),
         None => revision,
@@ -547,19 +570,16 @@ fn lower_template(
             let Some(name) = cx.name(&s.id, "supportedOn id", Name::parse) else {
                 continue;
             };
-            if let Some(first) = supported_names.get(name.as_str()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(
-                        Code::D020,
-                        format!("supportedOn name `{name}` is used twice"),
-                    )
-                    .at(span.clone(), "used again here")
-                    .also(first, "first used here"),
-                );
+            let msg = format!("supportedOn name `{name}` is used twice");
+            if !cx.first_use(
+                &mut supported_names,
+                name.as_str(),
+                span.clone(),
+                Code::D020,
+                msg,
+            ) {
                 continue;
             }
-            supported_names.insert(name.as_str().to_string(), span.clone());
             let display = cx.display(
                 &s.display_name,
                 span.clone(),
@@ -646,16 +666,16 @@ fn lower_template(
             let Some(id) = cx.name(&c.id, "category id", CategoryId::parse) else {
                 continue;
             };
-            if let Some(first) = category_spans.get(id.as_str()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(Code::D005, format!("category `{id}` is defined twice"))
-                        .at(span, "defined again here")
-                        .also(first, "first defined here"),
-                );
+            let msg = format!("category `{id}` is defined twice");
+            if !cx.first_use(
+                &mut category_spans,
+                id.as_str(),
+                span.clone(),
+                Code::D005,
+                msg,
+            ) {
                 continue;
             }
-            category_spans.insert(id.as_str().to_string(), span.clone());
             let display = cx.display(&c.display_name, span.clone(), "category", &[id.as_str()]);
             let explain = match &c.explain {
                 Some(e) => cx.text(e, &[id.as_str(), "Explain"]),
@@ -735,39 +755,21 @@ fn lower_template(
     for (file, f) in &t.files {
         cx.file = *file;
         for p in &f.policy {
-            let span = cx.sp(&p.get_ref().id);
-            if let Some(first) = ids.get(p.get_ref().id.get_ref()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(
-                        Code::D004,
-                        format!("policy id `{}` is defined twice", p.get_ref().id.get_ref()),
-                    )
-                    .at(span, "defined again here")
-                    .also(first, "first defined here"),
-                );
+            let id = p.get_ref().id.get_ref();
+            let msg = format!("policy id `{id}` is defined twice");
+            if !cx.first_use(&mut ids, id, cx.sp(&p.get_ref().id), Code::D004, msg) {
                 continue;
             }
-            ids.insert(p.get_ref().id.get_ref().clone(), span);
             if let Some(policy) = lower_policy(&mut cx, &env, p) {
                 policies.push(policy);
             }
         }
         for r in &f.registry_only {
-            let span = cx.sp(&r.get_ref().id);
-            if let Some(first) = ids.get(r.get_ref().id.get_ref()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(
-                        Code::D004,
-                        format!("setting id `{}` is defined twice", r.get_ref().id.get_ref()),
-                    )
-                    .at(span, "defined again here")
-                    .also(first, "first defined here"),
-                );
+            let id = r.get_ref().id.get_ref();
+            let msg = format!("setting id `{id}` is defined twice");
+            if !cx.first_use(&mut ids, id, cx.sp(&r.get_ref().id), Code::D004, msg) {
                 continue;
             }
-            ids.insert(r.get_ref().id.get_ref().clone(), span);
             if let Some(setting) = lower_registry_only(&mut cx, &env, r) {
                 registry_only.push(setting);
             }
@@ -831,10 +833,6 @@ fn revision_of(cx: &mut Cx, s: &S<String>) -> Revision {
         );
         Revision { major: 1, minor: 0 }
     })
-}
-
-fn revision(cx: &mut Cx, s: &S<String>) -> Revision {
-    revision_of(cx, s)
 }
 
 /// Template-wide facts a policy needs.
@@ -982,23 +980,13 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
             continue;
         }
         if let Some(eid) = &e.get_ref().id {
-            let espan = cx.sp(eid);
-            if let Some(first) = element_ids.get(eid.get_ref()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(
-                        Code::D006,
-                        format!(
-                            "element id `{}` is used twice in policy `{idstr}`",
-                            eid.get_ref()
-                        ),
-                    )
-                    .at(espan, "used again here")
-                    .also(first, "first used here"),
-                );
+            let msg = format!(
+                "element id `{}` is used twice in policy `{idstr}`",
+                eid.get_ref()
+            );
+            if !cx.first_use(&mut element_ids, eid.get_ref(), cx.sp(eid), Code::D006, msg) {
                 continue;
             }
-            element_ids.insert(eid.get_ref().clone(), espan);
         }
         if let Some((el, control)) = lower_element(cx, e, idstr, &key) {
             elements.push(el);
@@ -1705,33 +1693,19 @@ fn lower_items(
         let item = item.get_ref();
         let nspan = cx.sp(&item.name);
         let name = cx.name(&item.name, "enum item name", Name::parse);
-        if let Some(first) = names.get(item.name.get_ref()) {
-            let first = first.clone();
-            cx.diags.push(
-                Diagnostic::new(
-                    Code::D014,
-                    format!("enum item name `{}` is used twice", item.name.get_ref()),
-                )
-                .at(nspan.clone(), "used again here")
-                .also(first, "first used here"),
-            );
+        let msg = format!("enum item name `{}` is used twice", item.name.get_ref());
+        if !cx.first_use(
+            &mut names,
+            item.name.get_ref(),
+            nspan.clone(),
+            Code::D014,
+            msg,
+        ) {
             continue;
         }
-        names.insert(item.name.get_ref().clone(), nspan.clone());
         if let Some(d) = &item.display_name {
-            let dspan = cx.sp(d);
-            if let Some(first) = displays.get(d.get_ref()) {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(
-                        Code::D014,
-                        format!("enum display text `{}` is used twice", d.get_ref()),
-                    )
-                    .at(dspan.clone(), "used again here")
-                    .also(first, "first used here"),
-                );
-            }
-            displays.insert(d.get_ref().clone(), dspan);
+            let msg = format!("enum display text `{}` is used twice", d.get_ref());
+            cx.first_use(&mut displays, d.get_ref(), cx.sp(d), Code::D014, msg);
         }
         let value = cx.reg_value(&item.value);
         let vspan = cx.sp(&item.value);
