@@ -1112,6 +1112,9 @@ fn check_fields(cx: &mut Cx, e: &S<ast::ElementSrc>, allowed: &[&str]) {
     }
 }
 
+/// Builds an element's presentation control once its id and label are known.
+type MakeControl = Box<dyn FnOnce(ElementId, StringId) -> Control>;
+
 const COMMON: &[&str] = &["kind", "id", "key", "value_name", "label"];
 
 fn lower_element(
@@ -1258,10 +1261,7 @@ fn lower_element(
                 label,
                 default_checked,
             };
-            (
-                k,
-                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-            )
+            (k, Box::new(c) as MakeControl)
         }
         "decimal" | "long_decimal" => {
             let long = kind == "long_decimal";
@@ -1382,10 +1382,7 @@ fn lower_element(
                     spin,
                     spin_step,
                 };
-                (
-                    k,
-                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-                )
+                (k, Box::new(c) as MakeControl)
             } else {
                 let k = ElementKind::Decimal {
                     required,
@@ -1402,10 +1399,7 @@ fn lower_element(
                     spin,
                     spin_step,
                 };
-                (
-                    k,
-                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-                )
+                (k, Box::new(c) as MakeControl)
             }
         }
         "text" => {
@@ -1499,10 +1493,7 @@ fn lower_element(
                     label,
                     default,
                 };
-                (
-                    k,
-                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-                )
+                (k, Box::new(c) as MakeControl)
             } else {
                 let mut suggestions = Vec::new();
                 for (i, s) in src
@@ -1524,10 +1515,7 @@ fn lower_element(
                     suggestions,
                     no_sort,
                 };
-                (
-                    k,
-                    Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-                )
+                (k, Box::new(c) as MakeControl)
             }
         }
         "multi_text" => {
@@ -1559,10 +1547,7 @@ fn lower_element(
                 show_as_dialog,
                 default_height,
             };
-            (
-                k,
-                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-            )
+            (k, Box::new(c) as MakeControl)
         }
         "enum" => {
             let check = string_check(cx, &src.format);
@@ -1604,10 +1589,7 @@ fn lower_element(
                 no_sort,
                 default_item,
             };
-            (
-                k,
-                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-            )
+            (k, Box::new(c) as MakeControl)
         }
         "list" => {
             let explicit_value = flag(&src.explicit_value);
@@ -1627,10 +1609,7 @@ fn lower_element(
                 explicit_value,
             };
             let c = move |ref_id, label| Control::ListBox { ref_id, label };
-            (
-                k,
-                Box::new(c) as Box<dyn FnOnce(ElementId, StringId) -> Control>,
-            )
+            (k, Box::new(c) as MakeControl)
         }
         _ => return None,
     };
