@@ -115,6 +115,18 @@ fn xmllint(files: &[PathBuf]) -> Option<Duration> {
     Some(median(times))
 }
 
+/// `; xmllint --noout: X ms (ratio R)` for the same files, or a note that xmllint is missing.
+fn yardstick(ours: Duration, files: &[PathBuf]) -> String {
+    match xmllint(files) {
+        Some(x) => format!(
+            "; xmllint --noout: {:.2} ms (ratio {:.2})",
+            ms(x),
+            ms(ours) / ms(x)
+        ),
+        None => "; xmllint not available".to_string(),
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -127,14 +139,7 @@ fn main() {
         "real definitions ({policies} policies): {:.2} ms median of {RUNS} full builds",
         ms(real)
     );
-    match xmllint(&real_files) {
-        Some(x) => println!(
-            "; xmllint --noout on the output: {:.2} ms (ratio {:.2})",
-            ms(x),
-            ms(real) / ms(x)
-        ),
-        None => println!("; xmllint not available"),
-    }
+    println!("{}", yardstick(real, &real_files));
 
     let mut per_policy = Vec::new();
     for n in [1_000usize, 10_000] {
@@ -147,14 +152,7 @@ fn main() {
             "generated {n:>6} policies: {:8.2} ms ({each:.2} µs per policy)",
             ms(t)
         );
-        match xmllint(&files) {
-            Some(x) => println!(
-                "; xmllint --noout: {:.2} ms (ratio {:.2})",
-                ms(x),
-                ms(t) / ms(x)
-            ),
-            None => println!(),
-        }
+        println!("{}", yardstick(t, &files));
     }
     println!(
         "growth 1k → 10k: {:.2}× the per-policy cost (1.00 = linear)",

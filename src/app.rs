@@ -37,6 +37,11 @@ impl Compiled {
     }
     /// Diagnostics of at least `min` severity, rendered without colour.
     pub fn render(&self, format: DiagFormat, min: Severity) -> String {
+        self.render_with(format, min, false)
+    }
+
+    /// Diagnostics of at least `min` severity; `color` adds ANSI escapes to the human form.
+    pub fn render_with(&self, format: DiagFormat, min: Severity, color: bool) -> String {
         let ds: Vec<Diagnostic> = self
             .diags
             .iter()
@@ -44,7 +49,7 @@ impl Compiled {
             .cloned()
             .collect();
         match format {
-            DiagFormat::Human => render::human(&ds, &self.sources, false),
+            DiagFormat::Human => render::human(&ds, &self.sources, color),
             DiagFormat::Short => render::short(&ds, &self.sources),
         }
     }
@@ -127,16 +132,12 @@ fn build(
             return o;
         }
     };
-    let shown: Vec<Diagnostic> = compiled
-        .diags
-        .iter()
-        .filter(|d| verbose || d.severity != Severity::Note)
-        .cloned()
-        .collect();
-    o.stderr = match format {
-        DiagFormat::Human => render::human(&shown, &compiled.sources, color),
-        DiagFormat::Short => render::short(&shown, &compiled.sources),
+    let min = if verbose {
+        Severity::Note
+    } else {
+        Severity::Warning
     };
+    o.stderr = compiled.render_with(format, min, color);
     let errors = compiled.diags.count(Severity::Error);
     let warnings = compiled.diags.count(Severity::Warning);
     if errors > 0 {

@@ -63,10 +63,24 @@ fn old_manifest(out: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Compares `out` with what a build would write, without writing anything.
-pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
+/// The artifacts followed by the manifest that lists them.
+fn with_manifest(artifacts: &[Artifact]) -> Vec<Artifact> {
     let mut all = artifacts.to_vec();
     all.push(manifest_artifact(artifacts));
+    all
+}
+
+/// Files of the old manifest that `all` no longer produces and that still exist in `out`.
+fn no_longer_produced(out: &Path, old: Vec<PathBuf>, all: &[Artifact]) -> Vec<PathBuf> {
+    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
+    old.into_iter()
+        .filter(|p| !produced.contains(p) && out.join(p).is_file())
+        .collect()
+}
+
+/// Compares `out` with what a build would write, without writing anything.
+pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
+    let all = with_manifest(artifacts);
     let mut stale = Vec::new();
     for a in &all {
         match std::fs::read(out.join(&a.path)) {
@@ -75,12 +89,11 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
             Err(_) => stale.push(Stale::Missing(a.path.clone())),
         }
     }
-    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
-    for p in old_manifest(out) {
-        if !produced.contains(&p) && out.join(&p).exists() {
-            stale.push(Stale::Extra(p));
-        }
-    }
+    stale.extend(
+        no_longer_produced(out, old_manifest(out), &all)
+            .into_iter()
+            .map(Stale::Extra),
+    );
     stale
 }
 
@@ -88,9 +101,9 @@ pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
 /// wrote and this one does not.
 pub fn write(out: &Path, artifacts: &[Artifact]) -> std::io::Result<EmitReport> {
     let mut report = EmitReport::default();
+    // Read before the new manifest replaces it.
     let old = old_manifest(out);
-    let mut all = artifacts.to_vec();
-    all.push(manifest_artifact(artifacts));
+    let all = with_manifest(artifacts);
     for a in &all {
         let path = out.join(&a.path);
         let is_manifest = a.path == Path::new(MANIFEST);
@@ -108,12 +121,9 @@ pub fn write(out: &Path, artifacts: &[Artifact]) -> std::io::Result<EmitReport> 
             report.written.push(a.path.clone());
         }
     }
-    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
-    for p in old {
-        if !produced.contains(&p) && out.join(&p).is_file() {
-            std::fs::remove_file(out.join(&p))?;
-            report.removed.push(p);
-        }
+    for p in no_longer_produced(out, old, &all) {
+        std::fs::remove_file(out.join(&p))?;
+        report.removed.push(p);
     }
     Ok(report)
 }
