@@ -63,12 +63,43 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, source::LoadError> {
     Ok(finish(defs, sources, diags))
 }
 
+/// Like [`compile_dir`], with extra baseline files read from `baselines` (paths as given), as if
+/// they were in `<dir>/baselines/`.
+pub fn compile_with_baselines(
+    dir: &Path,
+    baselines: &[&Path],
+) -> Result<Compiled, source::LoadError> {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let mut defs = source::load_dir(dir, &mut sources, &mut diags)?;
+    for p in baselines {
+        let text =
+            std::fs::read_to_string(p).map_err(|e| source::LoadError::Io(p.to_path_buf(), e))?;
+        let name = p
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let path = p.to_string_lossy().replace('\\', "/");
+        defs.baselines.extend(source::parse_baseline(
+            &name,
+            path,
+            text,
+            &mut sources,
+            &mut diags,
+        ));
+    }
+    Ok(finish(defs, sources, diags))
+}
+
 /// Compile one template given as (file name, text) pairs, the first being `template.toml`.
 pub fn compile_files(folder: &str, files: Vec<(String, String)>) -> Compiled {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let t = source::parse_template(folder, files, &mut sources, &mut diags);
-    let defs = source::Definitions { templates: vec![t] };
+    let defs = source::Definitions {
+        templates: vec![t],
+        baselines: Vec::new(),
+    };
     finish(defs, sources, diags)
 }
 
@@ -150,10 +181,11 @@ fn build(
     }
     let set = &compiled.set;
     let what = format!(
-        "{} template(s), {} policies, {} registry-only setting(s)",
+        "{} template(s), {} policies, {} registry-only setting(s), {} baseline(s)",
         set.templates.len(),
         set.policy_count(),
-        set.registry_only_count()
+        set.registry_only_count(),
+        set.baselines.len()
     );
     if check {
         let stale = crate::emit::check(out, &compiled.artifacts);

@@ -1,5 +1,8 @@
 //! Snapshots of every generated artifact, for the real definitions and for the fixture sets that
-//! exercise every element and presentation control kind. Text is snapshotted decoded (no BOM, LF).
+//! exercise every element and presentation control kind. Text is snapshotted decoded (no BOM, LF);
+//! Registry.pol as a decoded listing plus a hexdump.
+
+mod common;
 
 use gpforge::app::compile_dir;
 use gpforge::backend::text::decode_for_display;
@@ -19,24 +22,27 @@ fn snapshot_set(dir: &str, prefix: &str) -> usize {
             "{prefix}__{}",
             a.path.to_string_lossy().replace(['/', '\\'], "__")
         );
-        insta::assert_snapshot!(name, decode_for_display(&a.bytes));
+        insta::assert_snapshot!(name, common::describe(&a.path, &a.bytes));
     }
     c.artifacts.len()
 }
 
 #[test]
 fn outlook_smime() {
-    assert_eq!(snapshot_set("definitions", "outlook"), 2);
+    // ADMX, ADML, docs, and per baseline: apply.reg, revert.reg, User/Registry.pol, gpt.ini,
+    // intune.csv, intune.json, README.md.
+    assert_eq!(snapshot_set("definitions", "outlook"), 3 + 3 * 7);
 }
 
 #[test]
 fn every_element_and_control_kind() {
-    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 2);
+    // ADMX, ADML, docs, and one baseline writing both halves (two Registry.pol files).
+    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 3 + 8);
 }
 
 #[test]
 fn long_decimal() {
-    assert_eq!(snapshot_set("tests/fixtures/longdecimal", "longdecimal"), 2);
+    assert_eq!(snapshot_set("tests/fixtures/longdecimal", "longdecimal"), 3);
 }
 
 #[test]

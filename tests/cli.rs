@@ -64,7 +64,8 @@ fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
     let r = gpforge(&["build", "--definitions", d, "--out", o]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     assert!(
-        text(&r.stdout).contains("35 policies, 2 registry-only setting(s): 2 written"),
+        text(&r.stdout)
+            .contains("35 policies, 2 registry-only setting(s), 3 baseline(s): 24 written"),
         "{}",
         text(&r.stdout)
     );

@@ -1,17 +1,21 @@
 //! Invalid definitions: one fixture per D-code (`tests/fixtures/invalid/D0xx_*.toml`, or a folder
-//! for codes that need several templates). Each must fail with its code, write nothing, and its
-//! rendered diagnostics are snapshotted.
+//! for codes that need several templates; baselines in `tests/fixtures/invalid-baselines/`,
+//! checked against the `tests/fixtures/kinds` template). Each must fail with its code, write
+//! nothing, and its rendered diagnostics are snapshotted.
 
-use gpforge::app::{Compiled, compile_dir, compile_files};
+use gpforge::app::{Compiled, compile_dir, compile_files, compile_with_baselines};
 use gpforge::cli::DiagFormat;
 use gpforge::diag::{Code, Severity};
 use std::path::{Path, PathBuf};
 
 const DIR: &str = "tests/fixtures/invalid";
+const BASELINES: &str = "tests/fixtures/invalid-baselines";
+const BASELINE_TEMPLATE: &str = "tests/fixtures/kinds";
 
 fn fixtures() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(DIR)
-        .expect("fixture folder")
+    let mut v: Vec<PathBuf> = [DIR, BASELINES]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(d).expect("fixture folder"))
         .map(|e| e.expect("entry").path())
         .collect();
     v.sort();
@@ -19,7 +23,9 @@ fn fixtures() -> Vec<PathBuf> {
 }
 
 fn compile(path: &Path) -> Compiled {
-    if path.is_dir() {
+    if path.starts_with(BASELINES) {
+        compile_with_baselines(Path::new(BASELINE_TEMPLATE), &[path]).expect("readable fixture")
+    } else if path.is_dir() {
         compile_dir(path).expect("readable fixture")
     } else {
         let name = path.to_string_lossy().into_owned();

@@ -4,6 +4,10 @@
 
 pub mod adml;
 pub mod admx;
+pub mod docs;
+pub mod intune;
+pub mod pol;
+pub mod reg;
 pub mod text;
 pub mod xml;
 
@@ -45,10 +49,21 @@ impl From<std::io::Error> for Error {
 pub enum Format {
     Admx,
     Adml,
+    Reg,
+    Pol,
+    Intune,
+    Docs,
 }
 
 impl Format {
-    pub const ALL: &'static [Format] = &[Format::Admx, Format::Adml];
+    pub const ALL: &'static [Format] = &[
+        Format::Admx,
+        Format::Adml,
+        Format::Reg,
+        Format::Pol,
+        Format::Intune,
+        Format::Docs,
+    ];
 }
 
 pub trait Backend {
@@ -62,6 +77,10 @@ pub fn backend(format: Format) -> &'static dyn Backend {
     match format {
         Format::Admx => &admx::Admx,
         Format::Adml => &adml::Adml,
+        Format::Reg => &reg::Reg,
+        Format::Pol => &pol::Pol,
+        Format::Intune => &intune::Intune,
+        Format::Docs => &docs::Docs,
     }
 }
 

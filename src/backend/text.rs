@@ -3,24 +3,65 @@
 //! | format | encoding | line ends |
 //! |---|---|---|
 //! | ADMX, ADML | UTF-8 with BOM (as most of Microsoft's Windows templates) | CRLF |
+//! | `.reg` | UTF-16LE with BOM (what regedit exports; realclients.md §2.3) | CRLF |
+//! | `Registry.pol` | binary PReg v1 (`pol.rs`) | — |
+//! | `gpt.ini` | ASCII (an ANSI INI file; non-ASCII replaced by `?`) | CRLF |
+//! | `intune.csv` | UTF-8 without BOM (RFC 4180) | CRLF |
+//! | `intune.json`, Markdown | UTF-8 without BOM | LF |
 
 /// UTF-8 with a byte-order mark and CRLF line ends (the text is rendered with `\n`).
 pub fn utf8_bom_crlf(text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + text.len() / 20 + 3);
+    let body = crlf(text);
+    let mut out = Vec::with_capacity(body.len() + 3);
     out.extend_from_slice(b"\xEF\xBB\xBF");
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(b"\r\n");
-        }
-        out.extend_from_slice(line.strip_suffix('\r').unwrap_or(line).as_bytes());
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// UTF-16LE with a byte-order mark and CRLF line ends (the text is rendered with `\n`).
+pub fn utf16le_bom_crlf(text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() * 2 + 2 + text.len() / 10);
+    out.extend_from_slice(&[0xFF, 0xFE]);
+    for u in crlf(text).encode_utf16() {
+        out.extend_from_slice(&u.to_le_bytes());
     }
     out
 }
 
-/// Inverse of the encoders for snapshots and tests: strips a BOM, decodes UTF-8, LF line ends.
+/// ASCII with CRLF line ends; any other character becomes `?`.
+pub fn ascii_crlf(text: &str) -> Vec<u8> {
+    crlf(text)
+        .chars()
+        .map(|c| if c.is_ascii() { c as u8 } else { b'?' })
+        .collect()
+}
+
+/// `\n` → `\r\n` (a `\r\n` already present is kept as is).
+pub fn crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 20);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str("\r\n");
+        }
+        out.push_str(line.strip_suffix('\r').unwrap_or(line));
+    }
+    out
+}
+
+/// Inverse of the encoders for snapshots and tests: strips a BOM, decodes UTF-8 or UTF-16LE
+/// (by its BOM), LF line ends.
 pub fn decode_for_display(bytes: &[u8]) -> String {
-    let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    String::from_utf8_lossy(b).replace("\r\n", "\n")
+    let text = if let Some(b) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        let units: Vec<u16> = b
+            .chunks(2)
+            .map(|c| u16::from_le_bytes([c[0], *c.get(1).unwrap_or(&0)]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        let b = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        String::from_utf8_lossy(b).into_owned()
+    };
+    text.replace("\r\n", "\n")
 }
 
 #[cfg(test)]
@@ -30,5 +71,13 @@ mod tests {
         let b = super::utf8_bom_crlf("a\nb\r\nc");
         assert_eq!(b, b"\xEF\xBB\xBFa\r\nb\r\nc");
         assert_eq!(super::decode_for_display(&b), "a\nb\nc");
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let b = super::utf16le_bom_crlf("é\n✓");
+        assert_eq!(b, [0xFF, 0xFE, 0xE9, 0, 13, 0, 10, 0, 0x13, 0x27]);
+        assert_eq!(super::decode_for_display(&b), "é\n✓");
+        assert_eq!(super::ascii_crlf("a\né"), b"a\r\n?");
     }
 }

@@ -265,6 +265,61 @@ codes! {
     /// **Example:** two templates with `namespace = "Gpforge.Policies.Outlook"`.
     D026 => Error, "duplicate template";
 
+    /// **What:** a baseline names a policy or registry-only setting that its template does not
+    /// define, or a template that the definitions do not hold.
+    ///
+    /// **Why:** the baseline would silently leave that setting unconfigured.
+    ///
+    /// **Example:** `policy = "L_Signallemailmessage"` (missing `s`).
+    D027 => Error, "unknown policy in baseline";
+
+    /// **What:** a baseline chooses an enum item by a name the element does not have.
+    ///
+    /// **Why:** baselines choose items by their stable `name`; a wrong name cannot be written.
+    ///
+    /// **Example:** `L_signaturewarning30 = "warn_always"` when the items are `user_decides`,
+    /// `always_warn` and `never_warn`.
+    D028 => Error, "unknown enum item";
+
+    /// **What:** a baseline value lies outside the element's limits: a number outside `min`/`max`,
+    /// a text longer than `max_length`, more strings than `max_strings`.
+    ///
+    /// **Why:** the editor refuses such a value, and Outlook may ignore it.
+    ///
+    /// **Example:** `L_Minimumkeysizeinbits = 100000` when `max = 16384`.
+    D029 => Error, "baseline value out of range";
+
+    /// **What:** an enabled policy in a baseline does not give a value for one of its elements.
+    ///
+    /// **Why:** the editor writes every element of an enabled policy; a missing value would leave
+    /// the registry half-configured.
+    ///
+    /// **Example:** `state = "enabled"` for `L_Minimumencryptionsettings` without
+    /// `values = { L_Minimumkeysizeinbits = 168 }`.
+    D030 => Error, "element value missing";
+
+    /// **What:** a baseline configures the same policy twice.
+    ///
+    /// **Why:** one of the two states would be lost; which one depends on file order.
+    ///
+    /// **Example:** two `[[setting]]` blocks with `policy = "L_Signallemailmessages"`.
+    D031 => Error, "policy configured twice";
+
+    /// **What:** a baseline value of the wrong kind: text for a number, `values` on a disabled
+    /// policy, a registry-only value that does not match its registry type, an unknown state.
+    ///
+    /// **Why:** the value cannot be written as the element or registry type requires.
+    ///
+    /// **Example:** `values = { L_Minimumkeysizeinbits = "168" }` (a string for a decimal).
+    D032 => Error, "baseline value of the wrong kind";
+
+    /// **What:** a baseline gives a value for an element id the policy does not have.
+    ///
+    /// **Why:** a misspelt element id would otherwise be ignored and the element left unset.
+    ///
+    /// **Example:** `values = { L_Minimumkeysize = 168 }`.
+    D033 => Error, "unknown element in baseline";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -273,4 +328,40 @@ codes! {
     /// **Example:** `ForceSecurityLabelX` (REG_BINARY) is not representable by any ADMX element; it
     /// is delivered by `.reg` and `Registry.pol`.
     B001 => Note, "setting not representable in this format";
+
+    /// **What:** a baseline setting that ADMX ingestion cannot deliver, so the Intune profile
+    /// leaves it out: a registry-only value (binary data has no ADMX element), or a policy with a
+    /// comboBox (Intune's ingestion does not support it).
+    ///
+    /// **Why:** nothing is dropped silently; the baseline's README says how to deliver it instead
+    /// (the `.reg` file, the GPO backup, or a script).
+    ///
+    /// **Example:** `ForceSecurityLabelX` (REG_BINARY) in a baseline.
+    B002 => Warning, "setting left out of the Intune profile";
+
+    /// **What:** a baseline policy writes under a registry path that ingested ADMX may not write
+    /// (`System`, `Software\Microsoft`, `Software\Policies\Microsoft` outside the allowed Office,
+    /// Exchange, Edge… subtrees), so the Intune profile leaves it out.
+    ///
+    /// **Why:** Intune refuses such policies (formats.md §5.4); deliver them by GPO or a script.
+    ///
+    /// **Example:** a policy with `key = 'Software\Policies\Microsoft\Cryptography\AutoEnrollment'`.
+    B003 => Warning, "registry path forbidden for Intune ADMX ingestion";
+
+    /// **What:** an Intune profile exceeds a documented limit: an ADMX over 1 MB cannot be
+    /// ingested, and a custom profile holds at most 1000 OMA-URI settings.
+    ///
+    /// **Why:** Intune rejects the upload; split the template or the baseline.
+    ///
+    /// **Example:** a baseline with 1200 configured policies.
+    B004 => Warning, "over an Intune limit";
+
+    /// **What:** a non-additive list (Registry.pol `**delvals.`) is written in the `.reg` file as a
+    /// deletion of its whole key, and that key also holds values of other settings.
+    ///
+    /// **Why:** `.reg` has no "delete all values" line; deleting the key would also remove the other
+    /// settings' values. Give the list its own key.
+    ///
+    /// **Example:** a list element with no `key` of its own under the policy key.
+    B005 => Warning, "list key shared in .reg";
 }

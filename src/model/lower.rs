@@ -13,6 +13,8 @@ use crate::source::{Definitions, SourceMap, TemplateSource};
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
+mod baseline;
+
 /// Lowers every template. Check `diags.has_errors()` before using the result.
 pub fn lower(defs: &Definitions, sources: &SourceMap, diags: &mut Diagnostics) -> PolicySet {
     let mut set = PolicySet::default();
@@ -44,6 +46,10 @@ pub fn lower(defs: &Definitions, sources: &SourceMap, diags: &mut Diagnostics) -
             seen.push((key.0, key.1, key.2, span));
             set.templates.push(name);
         }
+    }
+    // Baselines refer to templates; with broken templates their references would mislead.
+    if !diags.has_errors() {
+        set.baselines = baseline::lower_baselines(&defs.baselines, &set, diags);
     }
     set
 }

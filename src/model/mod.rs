@@ -1,7 +1,9 @@
 //! THE IR: a read-only, validated model of everything the definitions describe. Built only by
 //! [`lower`]; backends read it. No serde, no I/O, no rendering here.
 
+pub mod baseline;
 pub mod category;
+pub mod effect;
 pub mod element;
 pub mod id;
 pub mod lower;
@@ -30,6 +32,7 @@ pub const SOURCE_CULTURE: &str = "en-US";
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
     pub templates: Vec<Template>,
+    pub baselines: Vec<baseline::Baseline>,
 }
 
 impl PolicySet {

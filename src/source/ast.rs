@@ -226,3 +226,40 @@ pub struct RegistryOnlySrc {
     pub stig: Option<S<StigSrc>>,
     pub source: Option<S<String>>,
 }
+
+/// A baseline file, `definitions/baselines/<name>.toml`: a named set of policy states.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineFileSrc {
+    pub baseline: S<BaselineHeadSrc>,
+    #[serde(default)]
+    pub setting: Vec<S<SettingSrc>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaselineHeadSrc {
+    pub title: S<String>,
+    pub description: S<String>,
+    /// The ADMX file name of the template the settings belong to; optional with one template.
+    pub template: Option<S<String>>,
+}
+
+/// One policy (or registry-only setting) and the state the baseline gives it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingSrc {
+    /// A policy id or a registry-only setting id.
+    pub policy: S<String>,
+    /// `enabled`, `disabled` or `not_configured`.
+    pub state: S<String>,
+    /// Element values of an enabled policy, by element id.
+    pub values: Option<S<IndexMap<S<String>, S<toml::Value>>>>,
+    /// The data of an enabled registry-only setting.
+    pub value: Option<S<toml::Value>>,
+    /// The hive of a `Both` policy: `User` or `Machine`.
+    pub class: Option<S<String>>,
+    pub stig: Option<S<StigSrc>>,
+    /// Why this value was chosen.
+    pub note: Option<S<String>>,
+}

@@ -55,9 +55,19 @@ pub struct TemplateSource {
     pub files: Vec<(FileId, ast::FileSrc)>,
 }
 
+/// One baseline file as parsed.
+pub struct BaselineSource {
+    /// The file stem (`disa-stig`).
+    pub name: String,
+    pub file: FileId,
+    pub ast: ast::BaselineFileSrc,
+}
+
 /// Everything read from a definitions folder.
+#[derive(Default)]
 pub struct Definitions {
     pub templates: Vec<TemplateSource>,
+    pub baselines: Vec<BaselineSource>,
 }
 
 /// Failures of the tool itself (not of the user's definitions).
@@ -155,7 +165,60 @@ pub fn load_dir(
             ),
         );
     }
-    Ok(Definitions { templates })
+    let baselines = load_baselines(&dir.join("baselines"), sources, diags)?;
+    Ok(Definitions {
+        templates,
+        baselines,
+    })
+}
+
+/// Reads every `*.toml` of a `baselines/` folder (absent = no baselines).
+fn load_baselines(
+    dir: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Vec<BaselineSource>, LoadError> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for p in sorted_entries(dir)? {
+        if !p.is_file() || p.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io(p.clone(), e))?;
+        let name = p
+            .file_stem()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some(b) = parse_baseline(&name, display_path(&p), text, sources, diags) {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// Parses one baseline file; TOML and shape errors become D001/D002/D003.
+pub fn parse_baseline(
+    name: &str,
+    path: String,
+    text: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<BaselineSource> {
+    let file = sources.add(path, text);
+    let text = sources.text(file);
+    match toml::from_str::<ast::BaselineFileSrc>(text) {
+        Ok(ast) => Some(BaselineSource {
+            name: name.to_string(),
+            file,
+            ast,
+        }),
+        Err(e) => {
+            diags.push(toml_error(file, text, &e));
+            None
+        }
+    }
 }
 
 fn display_path(p: &Path) -> String {

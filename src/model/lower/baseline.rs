@@ -1,0 +1,565 @@
+//! Lowering of baselines: resolves each setting's policy (or registry-only setting) in its
+//! template and checks every element value against the element (D027–D033), so that backends
+//! only translate states into registry data.
+
+use super::super::baseline::{Baseline, ElementValue, RegData, Setting, State, Target, Value};
+use super::super::element::{Element, ElementKind, StringCheck};
+use super::super::id::is_oid;
+use super::super::{Class, PolicySet, RegType, Template};
+use super::stig;
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
+use crate::source::BaselineSource;
+use crate::source::ast::{S, SettingSrc};
+use std::collections::HashMap;
+
+pub fn lower_baselines(
+    sources: &[BaselineSource],
+    set: &PolicySet,
+    diags: &mut Diagnostics,
+) -> Vec<Baseline> {
+    let mut out = Vec::new();
+    for b in sources {
+        let mut cx = Bx {
+            diags,
+            file: b.file,
+        };
+        if let Some(bl) = cx.baseline(b, set) {
+            out.push(bl);
+        }
+    }
+    out
+}
+
+struct Bx<'a> {
+    diags: &'a mut Diagnostics,
+    file: FileId,
+}
+
+impl Bx<'_> {
+    fn sp<T>(&self, s: &S<T>) -> Span {
+        Span::new(self.file, s.span())
+    }
+
+    fn err(&mut self, code: Code, msg: impl Into<String>, span: Span, label: impl Into<String>) {
+        self.diags.push(Diagnostic::new(code, msg).at(span, label));
+    }
+
+    fn baseline(&mut self, b: &BaselineSource, set: &PolicySet) -> Option<Baseline> {
+        let head = b.ast.baseline.get_ref();
+        let head_span = self.sp(&b.ast.baseline);
+        let template = match &head.template {
+            Some(t) => {
+                let found = set
+                    .templates
+                    .iter()
+                    .position(|x| x.file_name.eq_ignore_ascii_case(t.get_ref()));
+                if found.is_none() {
+                    let names: Vec<&str> =
+                        set.templates.iter().map(|x| x.file_name.as_str()).collect();
+                    let span = self.sp(t);
+                    self.diags.push(
+                        Diagnostic::new(Code::D027, format!("unknown template `{}`", t.get_ref()))
+                            .at(span, "no template has this ADMX name")
+                            .note(format!("templates: {}", names.join(", "))),
+                    );
+                }
+                found?
+            }
+            None if set.templates.len() == 1 => 0,
+            None => {
+                self.err(
+                    Code::D027,
+                    "this baseline does not say which template it configures",
+                    head_span,
+                    "add `template = \"<ADMX file name>\"`",
+                );
+                return None;
+            }
+        };
+        let t = &set.templates[template];
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut settings = Vec::new();
+        let mut ok = true;
+        for s in &b.ast.setting {
+            let span = self.sp(&s.get_ref().policy);
+            let id = s.get_ref().policy.get_ref();
+            if let Some(first) = seen.get(id) {
+                self.diags.push(
+                    Diagnostic::new(Code::D031, format!("`{id}` is configured twice"))
+                        .at(span.clone(), "configured again here")
+                        .also(first.clone(), "first configured here"),
+                );
+                ok = false;
+                continue;
+            }
+            seen.insert(id.clone(), span);
+            match self.setting(t, s) {
+                Some(x) => settings.push(x),
+                None => ok = false,
+            }
+        }
+        ok.then(|| Baseline {
+            name: b.name.clone(),
+            title: head.title.get_ref().clone(),
+            description: head.description.get_ref().trim().to_string(),
+            template,
+            settings,
+            span: head_span,
+        })
+    }
+
+    fn setting(&mut self, t: &Template, s: &S<SettingSrc>) -> Option<Setting> {
+        let src = s.get_ref();
+        let id = src.policy.get_ref();
+        let span = self.sp(&src.policy);
+        let target = if let Some(i) = t.policies.iter().position(|p| p.id.as_str() == id) {
+            Target::Policy(i)
+        } else if let Some(i) = t.registry_only.iter().position(|r| r.id.as_str() == id) {
+            Target::RegistryOnly(i)
+        } else {
+            let mut d = Diagnostic::new(
+                Code::D027,
+                format!("template `{}` has no policy `{id}`", t.file_name),
+            )
+            .at(span, "unknown policy id");
+            let near = t
+                .policies
+                .iter()
+                .map(|p| p.id.as_str())
+                .chain(t.registry_only.iter().map(|r| r.id.as_str()))
+                .find(|p| p.eq_ignore_ascii_case(id));
+            if let Some(near) = near {
+                d = d.note(format!("ids are case-sensitive: did you mean `{near}`?"));
+            }
+            self.diags.push(d);
+            return None;
+        };
+        let state_span = self.sp(&src.state);
+        let (own_class, policy_stig) = match target {
+            Target::Policy(i) => (t.policies[i].class, &t.policies[i].stig),
+            Target::RegistryOnly(i) => (t.registry_only[i].class, &t.registry_only[i].stig),
+        };
+        let class = self.class(src, own_class, &span)?;
+        let state = match src.state.get_ref().as_str() {
+            "not_configured" | "disabled" => {
+                if let Some(v) = src.values.as_ref().map(|v| self.sp(v)) {
+                    self.err(
+                        Code::D032,
+                        format!("`values` on a policy that is {}", src.state.get_ref()),
+                        v,
+                        "only an enabled policy has element values",
+                    );
+                    return None;
+                }
+                if let Some(v) = src.value.as_ref().map(|v| self.sp(v)) {
+                    self.err(
+                        Code::D032,
+                        format!("`value` on a setting that is {}", src.state.get_ref()),
+                        v,
+                        "only an enabled setting has a value",
+                    );
+                    return None;
+                }
+                if src.state.get_ref() == "disabled" {
+                    State::Disabled
+                } else {
+                    State::NotConfigured
+                }
+            }
+            "enabled" => match target {
+                Target::Policy(i) => {
+                    if let Some(v) = &src.value {
+                        let vs = self.sp(v);
+                        self.err(
+                            Code::D032,
+                            "a policy takes `values = { <element id> = … }`, not `value`",
+                            vs,
+                            "`value` is for registry-only settings",
+                        );
+                        return None;
+                    }
+                    State::Enabled(self.element_values(t, i, src, &span)?)
+                }
+                Target::RegistryOnly(i) => {
+                    let r = &t.registry_only[i];
+                    let Some(v) = &src.value else {
+                        self.err(
+                            Code::D030,
+                            format!("enabled setting `{id}` has no `value`"),
+                            span,
+                            format!("add `value = …` ({})", r.reg_type.reg_name()),
+                        );
+                        return None;
+                    };
+                    State::Set(self.reg_data(r.reg_type, v)?)
+                }
+            },
+            other => {
+                self.err(
+                    Code::D032,
+                    format!("unknown state `{other}`"),
+                    state_span,
+                    "expected `enabled`, `disabled` or `not_configured`",
+                );
+                return None;
+            }
+        };
+        let stig = stig(&src.stig).or_else(|| policy_stig.clone());
+        Some(Setting {
+            target,
+            state,
+            class,
+            stig,
+            note: src.note.as_ref().map(|n| n.get_ref().trim().to_string()),
+            span,
+        })
+    }
+
+    /// The hive: a `Both` policy needs `class`; any other policy may only repeat its own.
+    fn class(&mut self, src: &SettingSrc, own: Class, span: &Span) -> Option<Class> {
+        match (&src.class, own) {
+            (None, Class::Both) => {
+                self.err(
+                    Code::D032,
+                    "this policy is `Both` (user and machine): say which half the baseline writes",
+                    span.clone(),
+                    "add `class = \"User\"` or `class = \"Machine\"`",
+                );
+                None
+            }
+            (None, c) => Some(c),
+            (Some(c), own) => {
+                let cspan = self.sp(c);
+                match (Class::parse(c.get_ref()), own) {
+                    (Some(Class::Both), _) | (None, _) => {
+                        self.err(
+                            Code::D032,
+                            format!("`class = \"{}\"` in a baseline", c.get_ref()),
+                            cspan,
+                            "expected `User` or `Machine`",
+                        );
+                        None
+                    }
+                    (Some(c), Class::Both) => Some(c),
+                    (Some(c), own) if c == own => Some(c),
+                    (Some(c), own) => {
+                        self.err(
+                            Code::D032,
+                            format!(
+                                "the policy is `{}`; a baseline cannot write it to `{}`",
+                                own.as_str(),
+                                c.as_str()
+                            ),
+                            cspan,
+                            "remove `class`",
+                        );
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn element_values(
+        &mut self,
+        t: &Template,
+        i: usize,
+        src: &SettingSrc,
+        span: &Span,
+    ) -> Option<Vec<ElementValue>> {
+        let p = &t.policies[i];
+        let given: Vec<(&S<String>, &S<toml::Value>)> = src
+            .values
+            .as_ref()
+            .map(|v| v.get_ref().iter().collect())
+            .unwrap_or_default();
+        let mut ok = true;
+        for (k, _) in &given {
+            if !p.elements.iter().any(|e| e.id.as_str() == k.get_ref()) {
+                let ks = self.sp(*k);
+                let ids: Vec<&str> = p.elements.iter().map(|e| e.id.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::D033,
+                        format!("policy `{}` has no element `{}`", p.id, k.get_ref()),
+                    )
+                    .at(ks, "unknown element id")
+                    .note(if ids.is_empty() {
+                        "this policy has no elements; remove `values`".to_string()
+                    } else {
+                        format!("its elements: {}", ids.join(", "))
+                    }),
+                );
+                ok = false;
+            }
+        }
+        let mut out = Vec::new();
+        for (n, e) in p.elements.iter().enumerate() {
+            match given.iter().find(|(k, _)| k.get_ref() == e.id.as_str()) {
+                Some((_, v)) => match self.element_value(e, v) {
+                    Some(value) => out.push(ElementValue { element: n, value }),
+                    None => ok = false,
+                },
+                None => {
+                    let at = src
+                        .values
+                        .as_ref()
+                        .map(|v| self.sp(v))
+                        .unwrap_or(span.clone());
+                    self.err(
+                        Code::D030,
+                        format!(
+                            "enabled policy `{}` gives no value for element `{}`",
+                            p.id, e.id
+                        ),
+                        at,
+                        format!("add `{} = …` ({})", e.id, e.kind.admx_name()),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn wrong_kind(&mut self, span: Span, e: &Element, expected: &str) {
+        self.err(
+            Code::D032,
+            format!(
+                "element `{}` ({}) takes {expected}",
+                e.id,
+                e.kind.admx_name()
+            ),
+            span,
+            "value of the wrong kind",
+        );
+    }
+
+    fn out_of_range(&mut self, span: Span, msg: String, label: String) {
+        self.err(Code::D029, msg, span, label);
+    }
+
+    fn element_value(&mut self, e: &Element, v: &S<toml::Value>) -> Option<Value> {
+        let span = self.sp(v);
+        let val = v.get_ref();
+        match &e.kind {
+            ElementKind::Boolean { .. } => match val {
+                toml::Value::Boolean(b) => Some(Value::Boolean(*b)),
+                _ => {
+                    self.wrong_kind(span, e, "`true` or `false`");
+                    None
+                }
+            },
+            ElementKind::Decimal { min, max, .. } => {
+                let Some(n) = val.as_integer() else {
+                    self.wrong_kind(span, e, "a number");
+                    return None;
+                };
+                match u32::try_from(n) {
+                    Ok(n) if (*min..=*max).contains(&n) => Some(Value::Decimal(n)),
+                    _ => {
+                        self.out_of_range(
+                            span,
+                            format!("{n} is outside {}..={} of `{}`", min, max, e.id),
+                            format!("allowed: {min} to {max}"),
+                        );
+                        None
+                    }
+                }
+            }
+            ElementKind::LongDecimal { min, max, .. } => {
+                let Some(n) = val.as_integer() else {
+                    self.wrong_kind(span, e, "a number");
+                    return None;
+                };
+                match u64::try_from(n) {
+                    Ok(n) if (*min..=*max).contains(&n) => Some(Value::LongDecimal(n)),
+                    _ => {
+                        self.out_of_range(
+                            span,
+                            format!("{n} is outside {}..={} of `{}`", min, max, e.id),
+                            format!("allowed: {min} to {max}"),
+                        );
+                        None
+                    }
+                }
+            }
+            ElementKind::Text {
+                max_length, check, ..
+            } => {
+                let Some(s) = val.as_str() else {
+                    self.wrong_kind(span, e, "a string");
+                    return None;
+                };
+                self.text_len(&span, e, s, *max_length)?;
+                if *check == Some(StringCheck::Oid) && !is_oid(s) {
+                    self.err(
+                        Code::D023,
+                        format!("`{s}` is not an object identifier"),
+                        span,
+                        "expected dotted decimal arcs, e.g. 2.16.840.1.101.3.4.1.42",
+                    );
+                    return None;
+                }
+                Some(Value::Text(s.to_string()))
+            }
+            ElementKind::MultiText {
+                max_length,
+                max_strings,
+                ..
+            } => {
+                let Some(items) = string_array(val) else {
+                    self.wrong_kind(span, e, "an array of strings");
+                    return None;
+                };
+                if *max_strings > 0 && items.len() > *max_strings as usize {
+                    self.out_of_range(
+                        span,
+                        format!(
+                            "{} strings for `{}`, which allows {max_strings}",
+                            items.len(),
+                            e.id
+                        ),
+                        "too many strings".to_string(),
+                    );
+                    return None;
+                }
+                for s in &items {
+                    self.text_len(&span, e, s, *max_length)?;
+                }
+                Some(Value::MultiText(items))
+            }
+            ElementKind::Enum { items, .. } => {
+                let Some(name) = val.as_str() else {
+                    self.wrong_kind(span, e, "an item name (a string)");
+                    return None;
+                };
+                match items.iter().position(|i| i.name.as_str() == name) {
+                    Some(i) => Some(Value::Enum(i, items[i].name.clone())),
+                    None => {
+                        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                        self.diags.push(
+                            Diagnostic::new(
+                                Code::D028,
+                                format!("element `{}` has no item `{name}`", e.id),
+                            )
+                            .at(span, "unknown item")
+                            .note(format!("its items: {}", names.join(", "))),
+                        );
+                        None
+                    }
+                }
+            }
+            ElementKind::List { explicit_value, .. } => {
+                if *explicit_value {
+                    let pairs = val.as_array().and_then(|a| {
+                        a.iter()
+                            .map(|x| {
+                                let t = x.as_table()?;
+                                if t.len() != 2 {
+                                    return None;
+                                }
+                                Some((
+                                    Some(t.get("name")?.as_str()?.to_string()),
+                                    t.get("value")?.as_str()?.to_string(),
+                                ))
+                            })
+                            .collect::<Option<Vec<_>>>()
+                    });
+                    match pairs {
+                        Some(p) => Some(Value::List(p)),
+                        None => {
+                            self.wrong_kind(
+                                span,
+                                e,
+                                "an array of `{ name = \"…\", value = \"…\" }` tables",
+                            );
+                            None
+                        }
+                    }
+                } else {
+                    match string_array(val) {
+                        Some(items) => {
+                            Some(Value::List(items.into_iter().map(|s| (None, s)).collect()))
+                        }
+                        None => {
+                            self.wrong_kind(span, e, "an array of strings");
+                            None
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn text_len(&mut self, span: &Span, e: &Element, s: &str, max: u32) -> Option<()> {
+        let n = s.chars().count();
+        if n > max as usize {
+            self.out_of_range(
+                span.clone(),
+                format!("{n} characters for `{}`, which allows {max}", e.id),
+                "too long".to_string(),
+            );
+            return None;
+        }
+        Some(())
+    }
+
+    /// The data of a registry-only setting, by its registry type.
+    fn reg_data(&mut self, ty: RegType, v: &S<toml::Value>) -> Option<RegData> {
+        let span = self.sp(v);
+        let val = v.get_ref();
+        let data = match ty {
+            RegType::Dword => val
+                .as_integer()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(RegData::Dword),
+            RegType::Qword => val
+                .as_integer()
+                .and_then(|n| u64::try_from(n).ok())
+                .map(RegData::Qword),
+            RegType::String => val.as_str().map(|s| RegData::Sz(s.to_string())),
+            RegType::ExpandString => val.as_str().map(|s| RegData::ExpandSz(s.to_string())),
+            RegType::MultiString => string_array(val).map(RegData::MultiSz),
+            RegType::Binary => val.as_str().and_then(parse_hex).map(RegData::Binary),
+        };
+        if data.is_none() {
+            let expected = match ty {
+                RegType::Dword => "a number from 0 to 4294967295",
+                RegType::Qword => "a non-negative number",
+                RegType::String | RegType::ExpandString => "a string",
+                RegType::MultiString => "an array of strings",
+                RegType::Binary => "hex bytes as a string, e.g. \"31 0a 02 01\"",
+            };
+            self.err(
+                Code::D032,
+                format!("not {} data", ty.reg_name()),
+                span,
+                format!("expected {expected}"),
+            );
+        }
+        data
+    }
+}
+
+fn string_array(v: &toml::Value) -> Option<Vec<String>> {
+    v.as_array()?
+        .iter()
+        .map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+/// `"31 0a,02"` → bytes; separators are spaces, commas or colons; an empty string is no data.
+fn parse_hex(s: &str) -> Option<Vec<u8>> {
+    let digits: String = s
+        .chars()
+        .filter(|c| !matches!(c, ' ' | ',' | ':' | '\n' | '\t'))
+        .collect();
+    if digits.is_empty() || !digits.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(digits.get(i..i + 2)?, 16).ok())
+        .collect()
+}
