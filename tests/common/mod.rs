@@ -3,6 +3,8 @@
 //! simulator to compare the effects of both, and the text form of artifacts for snapshots.
 #![allow(dead_code)]
 
+pub mod admx;
+
 use std::collections::BTreeMap;
 
 /// One PReg entry: key, value name, type, data bytes.
@@ -166,7 +168,11 @@ pub fn apply_reg(reg: &mut Registry, text: &str) {
         } else {
             let mut end = 1;
             let bytes: Vec<char> = line.chars().collect();
-            while bytes[end] != '"' {
+            while *bytes
+                .get(end)
+                .unwrap_or_else(|| panic!("unterminated name in {line:?}"))
+                != '"'
+            {
                 if bytes[end] == '\\' {
                     end += 1;
                 }

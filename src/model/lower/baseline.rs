@@ -5,7 +5,7 @@
 use super::super::baseline::{Baseline, ElementValue, RegData, Setting, State, Target, Value};
 use super::super::element::{Element, ElementKind, StringCheck};
 use super::super::id::is_oid;
-use super::super::{Class, PolicySet, RegType, Template};
+use super::super::{Class, PolicySet, RegType, Template, ValueName};
 use super::stig;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::BaselineSource;
@@ -450,8 +450,12 @@ impl Bx<'_> {
                     }
                 }
             }
-            ElementKind::List { explicit_value, .. } => {
-                if *explicit_value {
+            ElementKind::List {
+                explicit_value,
+                value_prefix,
+                ..
+            } => {
+                let list = if *explicit_value {
                     let pairs = val.as_array().and_then(|a| {
                         a.iter()
                             .map(|x| {
@@ -467,27 +471,41 @@ impl Bx<'_> {
                             .collect::<Option<Vec<_>>>()
                     });
                     match pairs {
-                        Some(p) => Some(Value::List(p)),
+                        Some(p) => p,
                         None => {
                             self.wrong_kind(
                                 span,
                                 e,
                                 "an array of `{ name = \"…\", value = \"…\" }` tables",
                             );
-                            None
+                            return None;
                         }
                     }
                 } else {
                     match string_array(val) {
-                        Some(items) => {
-                            Some(Value::List(items.into_iter().map(|s| (None, s)).collect()))
-                        }
+                        Some(items) => items.into_iter().map(|s| (None, s)).collect(),
                         None => {
                             self.wrong_kind(span, e, "an array of strings");
-                            None
+                            return None;
                         }
                     }
+                };
+                // Explicit names, or (without a prefix) the data itself, become value names.
+                for (name, data) in &list {
+                    let Some(n) = name.as_ref().or(value_prefix.is_none().then_some(data)) else {
+                        continue;
+                    };
+                    if ValueName::parse(n).is_none() || n.chars().any(char::is_control) {
+                        self.err(
+                            Code::D032,
+                            format!("list entry {n:?} of `{}` is not a usable value name", e.id),
+                            span,
+                            "value names have 1 to 259 characters and no control characters",
+                        );
+                        return None;
+                    }
                 }
+                Some(Value::List(list))
             }
         }
     }
