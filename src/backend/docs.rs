@@ -199,8 +199,9 @@ fn template_view(t: &Template) -> TemplateView {
                 policies: t
                     .policies
                     .iter()
-                    .filter(|p| p.category == c.id)
-                    .map(|p| policy_view(t, p))
+                    .enumerate()
+                    .filter(|(_, p)| p.category == c.id)
+                    .map(|(i, p)| policy_view(t, i, p))
                     .collect(),
             }
         })
@@ -231,18 +232,13 @@ fn template_view(t: &Template) -> TemplateView {
     }
 }
 
-fn policy_view(t: &Template, p: &Policy) -> PolicyView {
+fn policy_view(t: &Template, index: usize, p: &Policy) -> PolicyView {
     let strings = t.source_strings();
     let class = if p.class == Class::Both {
         Class::User
     } else {
         p.class
     };
-    let index = t
-        .policies
-        .iter()
-        .position(|x| x.id == p.id)
-        .unwrap_or_default();
     let disabled = effect::apply(
         t,
         &Setting {
@@ -518,6 +514,6 @@ fn baseline_view(set: &PolicySet, b: &Baseline) -> BaselineView {
         left_out,
         has_user,
         has_machine,
-        intune_rows: intune::rows(set, b).len(),
+        intune_rows: intune::row_count(t, b),
     }
 }

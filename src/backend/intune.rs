@@ -24,6 +24,11 @@ pub const MAX_ROWS: usize = 1000;
 
 impl Backend for Intune {
     fn check(&self, set: &PolicySet, out: &mut Diagnostics) {
+        let admx_len: Vec<usize> = set
+            .templates
+            .iter()
+            .map(|t| admx::render_template(t).len())
+            .collect();
         for b in &set.baselines {
             let t = &set.templates[b.template];
             let mut rows = 1;
@@ -48,7 +53,7 @@ impl Backend for Intune {
                     ),
                 }
             }
-            let admx_len = admx::render_template(t).len();
+            let admx_len = admx_len[b.template];
             if admx_len > MAX_ADMX_BYTES || rows > MAX_ROWS {
                 out.push(
                     Diagnostic::new(
@@ -311,6 +316,15 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>) -> String {
 /// XML attribute escaping; U+F000 as `&#xF000;` as Microsoft's samples write it.
 fn escape_attr(s: &str) -> String {
     quick_xml::escape::escape(s).replace(SEP, "&#xF000;")
+}
+
+/// How many rows [`rows`] gives: the ingestion row and one per deliverable, configured setting.
+pub fn row_count(t: &Template, b: &Baseline) -> usize {
+    1 + b
+        .settings
+        .iter()
+        .filter(|s| matches!(deliverable(t, s), Ok(Some(_))))
+        .count()
 }
 
 /// The ingestion row followed by one row per deliverable, configured setting.

@@ -17,11 +17,31 @@ pub fn lower_baselines(
     set: &PolicySet,
     diags: &mut Diagnostics,
 ) -> Vec<Baseline> {
+    let index: Vec<HashMap<&str, Target>> = set
+        .templates
+        .iter()
+        .map(|t| {
+            let mut m: HashMap<&str, Target> = t
+                .registry_only
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), Target::RegistryOnly(i)))
+                .collect();
+            m.extend(
+                t.policies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.id.as_str(), Target::Policy(i))),
+            );
+            m
+        })
+        .collect();
     let mut out = Vec::new();
     for b in sources {
         let mut cx = Bx {
             diags,
             file: b.file,
+            index: &index,
         };
         if let Some(bl) = cx.baseline(b, set) {
             out.push(bl);
@@ -33,6 +53,8 @@ pub fn lower_baselines(
 struct Bx<'a> {
     diags: &'a mut Diagnostics,
     file: FileId,
+    /// Per template: policy and registry-only ids → target.
+    index: &'a [HashMap<&'a str, Target>],
 }
 
 impl Bx<'_> {
@@ -93,7 +115,7 @@ impl Bx<'_> {
                 continue;
             }
             seen.insert(id.clone(), span);
-            match self.setting(t, s) {
+            match self.setting(t, template, s) {
                 Some(x) => settings.push(x),
                 None => ok = false,
             }
@@ -108,14 +130,12 @@ impl Bx<'_> {
         })
     }
 
-    fn setting(&mut self, t: &Template, s: &S<SettingSrc>) -> Option<Setting> {
+    fn setting(&mut self, t: &Template, ti: usize, s: &S<SettingSrc>) -> Option<Setting> {
         let src = s.get_ref();
         let id = src.policy.get_ref();
         let span = self.sp(&src.policy);
-        let target = if let Some(i) = t.policies.iter().position(|p| p.id.as_str() == id) {
-            Target::Policy(i)
-        } else if let Some(i) = t.registry_only.iter().position(|r| r.id.as_str() == id) {
-            Target::RegistryOnly(i)
+        let target = if let Some(found) = self.index[ti].get(id.as_str()) {
+            *found
         } else {
             let mut d = Diagnostic::new(
                 Code::D027,
