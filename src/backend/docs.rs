@@ -287,32 +287,26 @@ fn element_view(t: &Template, p: &Policy, e: &crate::model::element::Element) ->
     let strings = t.source_strings();
     let (ty, allowed) = match &e.kind {
         ElementKind::Boolean { .. } => ("REG_DWORD", "true or false".to_string()),
-        ElementKind::Decimal {
-            min,
-            max,
-            store_as_text,
-            ..
-        } => (
-            if *store_as_text {
-                "REG_SZ"
-            } else {
-                "REG_DWORD"
-            },
-            format!("{min} to {max}"),
-        ),
-        ElementKind::LongDecimal {
-            min,
-            max,
-            store_as_text,
-            ..
-        } => (
-            if *store_as_text {
-                "REG_SZ"
-            } else {
-                "REG_QWORD"
-            },
-            format!("{min} to {max}"),
-        ),
+        ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. } => {
+            let n = e
+                .kind
+                .number()
+                .unwrap_or(crate::model::element::NumberSpec {
+                    min: 0,
+                    max: 0,
+                    store_as_text: false,
+                    soft: false,
+                    long: false,
+                });
+            (
+                match (n.store_as_text, n.long) {
+                    (true, _) => "REG_SZ",
+                    (false, true) => "REG_QWORD",
+                    (false, false) => "REG_DWORD",
+                },
+                format!("{} to {}", n.min, n.max),
+            )
+        }
         ElementKind::Text {
             max_length,
             expandable,

@@ -187,7 +187,19 @@ pub fn forbidden_key(key: &str) -> bool {
 /// Every key a policy writes: its own, its elements', and those of its value lists.
 fn policy_keys(p: &Policy) -> Vec<&str> {
     let mut keys = vec![p.key.as_str()];
-    let lists = [&p.enabled_list, &p.disabled_list];
+    let mut lists: Vec<&crate::model::ValueList> = vec![&p.enabled_list, &p.disabled_list];
+    for e in &p.elements {
+        keys.extend(e.key.iter().map(|k| k.as_str()));
+        match &e.kind {
+            ElementKind::Boolean {
+                true_list,
+                false_list,
+                ..
+            } => lists.extend([true_list, false_list]),
+            ElementKind::Enum { items, .. } => lists.extend(items.iter().map(|i| &i.value_list)),
+            _ => {}
+        }
+    }
     for l in lists {
         keys.extend(l.default_key.iter().map(|k| k.as_str()));
         keys.extend(
@@ -195,26 +207,6 @@ fn policy_keys(p: &Policy) -> Vec<&str> {
                 .iter()
                 .filter_map(|i| i.key.as_ref().map(|k| k.as_str())),
         );
-    }
-    for e in &p.elements {
-        keys.extend(e.key.iter().map(|k| k.as_str()));
-        let item_lists: Vec<&crate::model::ValueList> = match &e.kind {
-            ElementKind::Boolean {
-                true_list,
-                false_list,
-                ..
-            } => vec![true_list, false_list],
-            ElementKind::Enum { items, .. } => items.iter().map(|i| &i.value_list).collect(),
-            _ => vec![],
-        };
-        for l in item_lists {
-            keys.extend(l.default_key.iter().map(|k| k.as_str()));
-            keys.extend(
-                l.items
-                    .iter()
-                    .filter_map(|i| i.key.as_ref().map(|k| k.as_str())),
-            );
-        }
     }
     keys
 }

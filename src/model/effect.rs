@@ -175,26 +175,27 @@ impl Writer {
             RegValue::String(s) => self.set(key, name, RegData::Sz(s.clone()), false),
         }
     }
-    fn list(&mut self, list: &ValueList, owner_key: &RegistryKey) {
+    /// Writes a value list; with `delete`, deletes every value it would write instead (its
+    /// owner is disabled).
+    fn list_as(&mut self, list: &ValueList, owner_key: &RegistryKey, delete: bool) {
         for item in &list.items {
             let key = item
                 .key
                 .as_ref()
                 .or(list.default_key.as_ref())
                 .unwrap_or(owner_key);
-            self.value(key, item.value_name.as_str(), &item.value);
+            if delete {
+                self.delete(key, item.value_name.as_str());
+            } else {
+                self.value(key, item.value_name.as_str(), &item.value);
+            }
         }
     }
-    /// Deletes every value a list would write (used when its owner is disabled).
+    fn list(&mut self, list: &ValueList, owner_key: &RegistryKey) {
+        self.list_as(list, owner_key, false);
+    }
     fn unlist(&mut self, list: &ValueList, owner_key: &RegistryKey) {
-        for item in &list.items {
-            let key = item
-                .key
-                .as_ref()
-                .or(list.default_key.as_ref())
-                .unwrap_or(owner_key);
-            self.delete(key, item.value_name.as_str());
-        }
+        self.list_as(list, owner_key, true);
     }
 }
 
@@ -221,35 +222,22 @@ fn element_enabled(w: &mut Writer, p: &Policy, e: &Element, v: &Value) {
             }
             w.list(list, key);
         }
-        (
-            ElementKind::Decimal {
-                store_as_text,
-                soft,
-                ..
-            },
-            Value::Decimal(n),
-        ) => {
-            let data = if *store_as_text {
-                RegData::Sz(n.to_string())
-            } else {
-                RegData::Dword(*n)
+        (ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. }, Value::Decimal(_))
+        | (ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. }, Value::LongDecimal(_)) => {
+            let Some(spec) = e.kind.number() else { return };
+            let n = match v {
+                Value::Decimal(n) => u64::from(*n),
+                Value::LongDecimal(n) => *n,
+                _ => return,
             };
-            w.set(key, name, data, *soft);
-        }
-        (
-            ElementKind::LongDecimal {
-                store_as_text,
-                soft,
-                ..
-            },
-            Value::LongDecimal(n),
-        ) => {
-            let data = if *store_as_text {
+            let data = if spec.store_as_text {
                 RegData::Sz(n.to_string())
+            } else if spec.long {
+                RegData::Qword(n)
             } else {
-                RegData::Qword(*n)
+                RegData::Dword(n as u32)
             };
-            w.set(key, name, data, *soft);
+            w.set(key, name, data, spec.soft);
         }
         (
             ElementKind::Text {

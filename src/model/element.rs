@@ -79,7 +79,51 @@ pub struct EnumItem {
     pub value_list: ValueList,
 }
 
+/// A decimal or longDecimal element's limits (widened to u64) and storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NumberSpec {
+    pub min: u64,
+    pub max: u64,
+    pub store_as_text: bool,
+    pub soft: bool,
+    /// longDecimal (REG_QWORD) rather than decimal (REG_DWORD).
+    pub long: bool,
+}
+
 impl ElementKind {
+    /// The number spec of a decimal or longDecimal; `None` for other kinds.
+    pub fn number(&self) -> Option<NumberSpec> {
+        match *self {
+            ElementKind::Decimal {
+                min,
+                max,
+                store_as_text,
+                soft,
+                ..
+            } => Some(NumberSpec {
+                min: u64::from(min),
+                max: u64::from(max),
+                store_as_text,
+                soft,
+                long: false,
+            }),
+            ElementKind::LongDecimal {
+                min,
+                max,
+                store_as_text,
+                soft,
+                ..
+            } => Some(NumberSpec {
+                min,
+                max,
+                store_as_text,
+                soft,
+                long: true,
+            }),
+            _ => None,
+        }
+    }
+
     /// The ADMX element name.
     pub fn admx_name(&self) -> &'static str {
         match self {

@@ -370,34 +370,24 @@ impl Bx<'_> {
                     None
                 }
             },
-            ElementKind::Decimal { min, max, .. } => {
+            ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. } => {
+                let spec = e.kind.number()?;
                 let Some(n) = val.as_integer() else {
                     self.wrong_kind(span, e, "a number");
                     return None;
                 };
-                match u32::try_from(n) {
-                    Ok(n) if (*min..=*max).contains(&n) => Some(Value::Decimal(n)),
-                    _ => {
-                        self.out_of_range(
-                            span,
-                            format!("{n} is outside {}..={} of `{}`", min, max, e.id),
-                            format!("allowed: {min} to {max}"),
-                        );
-                        None
-                    }
-                }
-            }
-            ElementKind::LongDecimal { min, max, .. } => {
-                let Some(n) = val.as_integer() else {
-                    self.wrong_kind(span, e, "a number");
-                    return None;
-                };
+                let (min, max) = (spec.min, spec.max);
                 match u64::try_from(n) {
-                    Ok(n) if (*min..=*max).contains(&n) => Some(Value::LongDecimal(n)),
+                    Ok(n) if (min..=max).contains(&n) => Some(if spec.long {
+                        Value::LongDecimal(n)
+                    } else {
+                        // max fits a u32 for a decimal, so n does too.
+                        Value::Decimal(n as u32)
+                    }),
                     _ => {
                         self.out_of_range(
                             span,
-                            format!("{n} is outside {}..={} of `{}`", min, max, e.id),
+                            format!("{n} is outside {min}..={max} of `{}`", e.id),
                             format!("allowed: {min} to {max}"),
                         );
                         None
