@@ -34,9 +34,11 @@ pub enum DiagFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build every template of the definitions folder into the output folder.
+    /// Build every template and baseline of the definitions folder into the output folder.
     ///
-    /// Writes PolicyDefinitions/<template>.admx and PolicyDefinitions/<culture>/<template>.adml.
+    /// Writes PolicyDefinitions/<template>.admx and PolicyDefinitions/<culture>/<template>.adml,
+    /// docs/<template>.md, and for every baselines/<name>.toml: baselines/<name>/apply.reg and
+    /// revert.reg, User|Machine/Registry.pol with gpt.ini, intune.csv, intune.json and README.md.
     /// Files are written atomically and only when their bytes change; nothing is written when the
     /// definitions have an error. Exit status: 0 built, 1 errors in the definitions (or, with
     /// --check, output is stale), 2 usage or I/O failure.
