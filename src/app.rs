@@ -57,10 +57,7 @@ impl Compiled {
 
 /// Load, lower, check and render a definitions folder. Errors only for I/O failures.
 pub fn compile_dir(dir: &Path) -> Result<Compiled, source::LoadError> {
-    let mut sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
-    let defs = source::load_dir(dir, &mut sources, &mut diags)?;
-    Ok(finish(defs, sources, diags))
+    compile_with_baselines(dir, &[])
 }
 
 /// Like [`compile_dir`], with extra baseline files read from `baselines` (paths as given), as if

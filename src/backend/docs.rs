@@ -32,38 +32,31 @@ impl Backend for Docs {
             "baseline",
             include_str!("../../templates/docs/baseline.md.hbs"),
         )?;
-        let render = |name: &str, view: &dyn erased::View| -> Result<Vec<u8>, Error> {
-            hb.render(name, &view.json())
-                .map(String::into_bytes)
-                .map_err(|e| Error(format!("{name}: {e}")))
-        };
         let mut out = Vec::new();
         for t in &set.templates {
             out.push(Artifact {
                 path: format!("docs/{}.md", t.file_name).into(),
-                bytes: render("template", &template_view(t))?,
+                bytes: render(&hb, "template", &template_view(t))?,
             });
         }
         for b in &set.baselines {
             out.push(Artifact {
                 path: format!("baselines/{}/README.md", b.name).into(),
-                bytes: render("baseline", &baseline_view(set, b))?,
+                bytes: render(&hb, "baseline", &baseline_view(set, b))?,
             });
         }
         Ok(out)
     }
 }
 
-/// Views are serialised to JSON once so one closure can render both kinds.
-mod erased {
-    pub trait View {
-        fn json(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> View for T {
-        fn json(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
+fn render<T: Serialize>(
+    hb: &handlebars::Handlebars,
+    name: &str,
+    view: &T,
+) -> Result<Vec<u8>, Error> {
+    hb.render(name, view)
+        .map(String::into_bytes)
+        .map_err(|e| Error(format!("{name}: {e}")))
 }
 
 #[derive(Serialize)]
@@ -183,17 +176,11 @@ fn template_view(t: &Template) -> TemplateView {
         .categories
         .iter()
         .map(|c| {
-            let mut path = vec![text(&c.display)];
-            let mut cur = c;
-            while let Some(p) = cur.parent.as_ref().and_then(|p| {
-                t.categories
-                    .iter()
-                    .find(|x| p.prefix.is_none() && x.id.as_str() == p.name.as_str())
-            }) {
-                path.push(text(&p.display));
-                cur = p;
-            }
-            path.reverse();
+            let path: Vec<String> = t
+                .category_path(&c.id)
+                .iter()
+                .map(|c| text(&c.display))
+                .collect();
             CategoryView {
                 path: path.join(" › "),
                 policies: t

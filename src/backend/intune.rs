@@ -70,9 +70,15 @@ impl Backend for Intune {
     }
 
     fn render(&self, set: &PolicySet, _ctx: &RenderCtx) -> Result<Vec<Artifact>, Error> {
+        // The ingestion row carries the ADMX text: render it once per template.
+        let admx: Vec<String> = set
+            .templates
+            .iter()
+            .map(|t| text::crlf(&admx::render_template(t)))
+            .collect();
         let mut out = Vec::new();
         for b in &set.baselines {
-            let rows = rows(set, b);
+            let rows = rows(set, b, &admx[b.template]);
             out.push(Artifact {
                 path: format!("baselines/{}/intune.csv", b.name).into(),
                 bytes: csv_bytes(&rows)?,
@@ -112,23 +118,11 @@ pub fn ingestion_uri(t: &Template) -> String {
 /// `./User|Device/Vendor/MSFT/Policy/Config/<AppName>~Policy~<category chain>/<policy>`: the
 /// chain runs from the root category down to the policy's own (formats.md §5.2).
 pub fn policy_uri(t: &Template, p: &Policy, hive: Hive) -> String {
-    let mut chain = vec![p.category.as_str()];
-    let mut cur = t.category(&p.category);
-    while let Some(parent) = cur.and_then(|c| c.parent.as_ref()) {
-        if parent
-            .prefix
-            .as_ref()
-            .is_some_and(|x| x.as_str() != t.target.prefix.as_str())
-        {
-            break; // a foreign parent is not part of our ADMX's area name
-        }
-        chain.push(parent.name.as_str());
-        cur = t
-            .categories
-            .iter()
-            .find(|c| c.id.as_str() == parent.name.as_str());
-    }
-    chain.reverse();
+    let chain: Vec<&str> = t
+        .category_path(&p.category)
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
     let scope = match hive {
         Hive::User => "User",
         Hive::Machine => "Device",
@@ -319,10 +313,10 @@ pub fn row_count(t: &Template, b: &Baseline) -> usize {
         .count()
 }
 
-/// The ingestion row followed by one row per deliverable, configured setting.
-pub fn rows(set: &PolicySet, b: &Baseline) -> Vec<Row> {
+/// The ingestion row (its value `admx_text`, the ADMX file's text) followed by one row per
+/// deliverable, configured setting.
+pub fn rows(set: &PolicySet, b: &Baseline, admx_text: &str) -> Vec<Row> {
     let t = &set.templates[b.template];
-    let admx_text = text::crlf(&admx::render_template(t));
     let strings = t.source_strings();
     let mut rows = vec![Row {
         name: format!("Ingest {}.admx", t.file_name),
@@ -332,7 +326,7 @@ pub fn rows(set: &PolicySet, b: &Baseline) -> Vec<Row> {
             t.target.namespace.as_str()
         ),
         uri: ingestion_uri(t),
-        value: admx_text,
+        value: admx_text.to_string(),
     }];
     for s in &b.settings {
         let Target::Policy(i) = s.target else {

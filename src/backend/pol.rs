@@ -24,11 +24,7 @@ impl Backend for Pol {
         let mut out = Vec::new();
         for b in &set.baselines {
             let t = &set.templates[b.template];
-            let ops: Vec<RegOp> = b
-                .settings
-                .iter()
-                .flat_map(|s| effect::apply(t, s))
-                .collect();
+            let ops = effect::apply_all(t, &b.settings);
             let mut halves = Vec::new();
             for hive in [Hive::Machine, Hive::User] {
                 let mine: Vec<&RegOp> = ops.iter().filter(|o| o.hive == hive).collect();

@@ -61,11 +61,7 @@ impl Backend for Reg {
         let mut out = Vec::new();
         for b in &set.baselines {
             let t = &set.templates[b.template];
-            let apply: Vec<RegOp> = b
-                .settings
-                .iter()
-                .flat_map(|s| effect::apply(t, s))
-                .collect();
+            let apply = effect::apply_all(t, &b.settings);
             let revert: Vec<RegOp> = b
                 .settings
                 .iter()

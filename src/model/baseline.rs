@@ -91,6 +91,17 @@ pub enum Value {
     List(Vec<(Option<String>, String)>),
 }
 
+impl Value {
+    /// The number of a decimal or longDecimal value.
+    pub fn number(&self) -> Option<u64> {
+        match self {
+            Value::Decimal(n) => Some(u64::from(*n)),
+            Value::LongDecimal(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
 /// Typed registry data, as written by `.reg` and `Registry.pol`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RegData {

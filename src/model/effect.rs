@@ -110,6 +110,11 @@ pub fn apply(t: &Template, s: &Setting) -> Vec<RegOp> {
     w.ops
 }
 
+/// The operations of every setting of a baseline, in order.
+pub fn apply_all(t: &Template, settings: &[Setting]) -> Vec<RegOp> {
+    settings.iter().flat_map(|s| apply(t, s)).collect()
+}
+
 /// The operations that return everything `apply` touched to "not configured": every value it
 /// writes or deletes is deleted (a GPO leaves no value behind for a policy that is not configured).
 pub fn revert(t: &Template, s: &Setting) -> Vec<RegOp> {
@@ -222,13 +227,9 @@ fn element_enabled(w: &mut Writer, p: &Policy, e: &Element, v: &Value) {
             }
             w.list(list, key);
         }
-        (ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. }, Value::Decimal(_))
-        | (ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. }, Value::LongDecimal(_)) => {
-            let Some(spec) = e.kind.number() else { return };
-            let n = match v {
-                Value::Decimal(n) => u64::from(*n),
-                Value::LongDecimal(n) => *n,
-                _ => return,
+        (kind, Value::Decimal(_) | Value::LongDecimal(_)) => {
+            let (Some(spec), Some(n)) = (kind.number(), v.number()) else {
+                return;
             };
             let data = if spec.store_as_text {
                 RegData::Sz(n.to_string())

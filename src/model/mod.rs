@@ -79,6 +79,30 @@ impl Template {
     pub fn category(&self, id: &CategoryId) -> Option<&Category> {
         self.categories.iter().find(|c| &c.id == id)
     }
+    /// This template's categories from the root down to `id`. A parent in another file (another
+    /// prefix) ends the chain; lowering rejects cycles, the bound only guards against one.
+    pub fn category_path(&self, id: &CategoryId) -> Vec<&Category> {
+        let mut out = Vec::new();
+        let mut cur = self.category(id);
+        while let Some(c) = cur.filter(|_| out.len() <= self.categories.len()) {
+            out.push(c);
+            cur = c
+                .parent
+                .as_ref()
+                .filter(|p| {
+                    p.prefix
+                        .as_ref()
+                        .is_none_or(|x| x.as_str() == self.target.prefix.as_str())
+                })
+                .and_then(|p| {
+                    self.categories
+                        .iter()
+                        .find(|x| x.id.as_str() == p.name.as_str())
+                });
+        }
+        out.reverse();
+        out
+    }
 }
 
 /// Registry value types of registry-only settings (winnt.h numbers).
