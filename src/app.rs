@@ -6,6 +6,7 @@ use crate::cli::{Cli, Command, DiagFormat};
 use crate::diag::{Code, Diagnostic, Diagnostics, Severity, render};
 use crate::model::{PolicySet, lower::lower};
 use crate::source::{self, SourceMap};
+use crate::validate::Profile;
 use std::path::Path;
 use std::time::Instant;
 
@@ -51,6 +52,8 @@ impl Compiled {
         match format {
             DiagFormat::Human => render::human(&ds, &self.sources, color),
             DiagFormat::Short => render::short(&ds, &self.sources),
+            DiagFormat::Json => pretty(&render::json(&ds, &self.sources)),
+            DiagFormat::Sarif => pretty(&render::sarif(&ds, &self.sources)),
         }
     }
 }
@@ -121,6 +124,12 @@ fn finish(defs: source::Definitions, sources: SourceMap, mut diags: Diagnostics)
     }
 }
 
+fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 pub fn run(cli: Cli, color: bool) -> Outcome {
     match cli.command {
         Command::Build {
@@ -130,6 +139,12 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             format,
             verbose,
         } => build(&definitions, &out, check, format, verbose, color),
+        Command::Validate {
+            paths,
+            profile,
+            format,
+            deny_warnings,
+        } => validate(&paths, profile, format, deny_warnings, color),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -221,6 +236,71 @@ fn build(
             o.stderr
                 .push_str(&format!("error: cannot write {}: {e}\n", out.display()));
         }
+    }
+    o
+}
+
+fn validate(
+    paths: &[std::path::PathBuf],
+    profile: Profile,
+    format: DiagFormat,
+    deny_warnings: bool,
+    color: bool,
+) -> Outcome {
+    let mut o = Outcome::default();
+    let report = match crate::validate::validate_paths(paths, profile) {
+        Ok(r) => r,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+            return o;
+        }
+    };
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let summary = format!(
+        "{} file(s), {} policies: {errors} error(s), {warnings} warning(s) ({} ms, profile {})",
+        report.files,
+        report.policies,
+        report.elapsed.as_millis(),
+        match profile {
+            Profile::Gpmc => "gpmc",
+            Profile::Schema => "schema",
+            Profile::Intune => "intune",
+        }
+    );
+    match format {
+        DiagFormat::Human => {
+            o.stdout = render::human(&report.diags, &report.sources, color);
+            o.stdout.push_str(&summary);
+            o.stdout.push('\n');
+        }
+        DiagFormat::Short => {
+            o.stdout = render::short(&report.diags, &report.sources);
+            o.stdout.push_str(&summary);
+            o.stdout.push('\n');
+        }
+        DiagFormat::Json => {
+            o.stdout = pretty(&serde_json::json!({
+                "diagnostics": render::json(&report.diags, &report.sources),
+                "summary": {
+                    "files": report.files,
+                    "policies": report.policies,
+                    "errors": errors,
+                    "warnings": warnings,
+                    "profile": profile,
+                    "elapsed_ms": report.elapsed.as_millis() as u64,
+                }
+            }));
+            o.stderr = format!("{summary}\n");
+        }
+        DiagFormat::Sarif => {
+            o.stdout = pretty(&render::sarif(&report.diags, &report.sources));
+            o.stderr = format!("{summary}\n");
+        }
+    }
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        o.code = EXIT_FINDINGS;
     }
     o
 }

@@ -30,6 +30,10 @@ pub enum DiagFormat {
     Human,
     /// One line per problem: path:line:col: severity[code]: message.
     Short,
+    /// A JSON document: every diagnostic with file, line, column and labels.
+    Json,
+    /// SARIF 2.1.0, for code-scanning annotations in CI.
+    Sarif,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,9 +63,31 @@ pub enum Command {
         #[arg(short, long)]
         verbose: bool,
     },
+    /// Check ADMX/ADML files or whole PolicyDefinitions stores the way GPMC and Intune read them.
+    ///
+    /// A folder is a store: ADMX files at its top, ADML files in culture folders (en-US/, de-DE/).
+    /// A loose .admx is checked with the ADMLs found in culture folders beside it, a loose .adml
+    /// with the ADMX one folder up. Every problem is reported (with file, line, column and a
+    /// V-code that `gpforge explain` documents), then a summary line. Exit status: 0 clean (warnings
+    /// allowed), 1 errors found (or warnings with --deny-warnings), 2 usage or I/O failure.
+    Validate {
+        /// ADMX/ADML files and PolicyDefinitions folders.
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+        /// Whose rules decide what is an error: gpmc (the Group Policy editor), schema (the ADMX
+        /// XSD, strictly), intune (gpmc plus Intune's ADMX import and ingestion).
+        #[arg(long, value_enum, default_value_t = crate::validate::Profile::Gpmc)]
+        profile: crate::validate::Profile,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+        format: DiagFormat,
+        /// Exit 1 when there are warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Explain a diagnostic code (what it checks, why, an example); without CODE, list all codes.
     Explain {
-        /// A code such as D010.
+        /// A code such as D010 or V060.
         code: Option<String>,
     },
 }

@@ -3,6 +3,10 @@
 //! ```text
 //! definitions/*.toml ──source──▶ AST ──model::lower──▶ PolicySet (the IR) ──backend::*──▶ Artifacts ──emit──▶ output/
 //!                                  └──────────── diag: D-codes with spans, rendered by diag::render ───────────┘
+//!
+//! ADMX/ADML files ──validate::decode──▶ text ──validate::dom──▶ spanned tree ──validate::checks──▶ V-codes
+//! ```
+//! ```text
 //! ```
 
 pub mod app;
@@ -12,3 +16,4 @@ pub mod diag;
 pub mod emit;
 pub mod model;
 pub mod source;
+pub mod validate;

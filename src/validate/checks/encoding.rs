@@ -1,0 +1,123 @@
+//! Family `encoding`: can the file be read as XML at all (bytes, encoding, well-formedness, DTD)?
+//! Input: the decoder's findings and the parser's first problem. Output: V001–V004.
+
+use super::{Sink, rule};
+use crate::diag::Code;
+use crate::validate::decode::{Decoded, Finding};
+use crate::validate::dom::Problem;
+
+rule! {
+    /// **What:** the file is not well-formed XML: a syntax error, a tag that is not closed or
+    /// closed in the wrong order, an undefined entity such as `&nbsp;`, text or a second element
+    /// after the root, or no root element at all.
+    ///
+    /// **Why:** GPMC and Intune stop reading the file at the first such error, and every policy
+    /// of the file is missing from the editor ("Encountered an error while parsing").
+    ///
+    /// **Example:** `<policy name="A" …>` without `</policy>`.
+    V001: Error, Encoding, "file is not well-formed XML"
+}
+
+rule! {
+    /// **What:** the file contains a document type declaration (`<!DOCTYPE …>`). gpforge never
+    /// expands it, so entity bombs and external entities do nothing here.
+    ///
+    /// **Why:** the Group Policy editor refuses any DTD ("Encountered an error while parsing.
+    /// DTD is prohibited."). The usual cause is a web page saved as `.admx` (a repository's HTML
+    /// view instead of the raw file), the most repeated complaint about downloaded templates.
+    ///
+    /// **Example:** `<!DOCTYPE html>` at line 1 of `firefox.admx`.
+    V002: Error, Encoding, "document type declaration (DTD is prohibited)"
+}
+
+rule! {
+    /// **What:** bytes that are not valid in the file's encoding (UTF-8 chosen when there is no
+    /// BOM, UTF-16 when there is one), or a UTF-16 file with an odd number of bytes.
+    ///
+    /// **Why:** the XML parser of the editor rejects the file ("Invalid character"); text around the
+    /// bad bytes would be garbled anyway.
+    ///
+    /// **Example:** an ADML saved as Windows-1252 (`é` as byte E9) while its declaration says UTF-8.
+    V003: Error, Encoding, "bytes invalid in the file's encoding"
+}
+
+rule! {
+    /// **What:** the XML declaration names an encoding the bytes do not have (`encoding="utf-16"` in
+    /// a UTF-8 file), or one nobody knows. The byte-order mark and byte pattern win, as they do in
+    /// the editor.
+    ///
+    /// **Why:** the editor reads the file by its BOM and ignores the label, but other readers (XML
+    /// libraries, Intune's importer, editors) follow the label and fail or garble the text.
+    ///
+    /// **Example:** `<?xml version="1.0" encoding="utf-16"?>` in a file that starts with EF BB BF.
+    V004: Warning, Encoding, "declared encoding disagrees with the bytes"
+}
+
+/// Reports what the decoder found.
+pub fn decoded(d: &Decoded, sink: &mut Sink<'_>) {
+    for f in &d.findings {
+        match f {
+            Finding::Invalid { at, encoding } => {
+                sink.push(
+                    Code::V003,
+                    format!("bytes that are not valid {encoding}"),
+                    *at..*at,
+                    "the first invalid byte is here",
+                )
+                .notes
+                .push(
+                    "save the file as UTF-8 (with or without BOM) or as UTF-16LE with BOM".into(),
+                );
+            }
+            Finding::Mismatch {
+                declared,
+                actual,
+                span,
+            } => {
+                sink.push(
+                    Code::V004,
+                    format!("the declaration says `{declared}` but the file is {actual}"),
+                    span.clone(),
+                    format!("the bytes are {actual}"),
+                );
+            }
+            Finding::Unknown { declared, span } => {
+                sink.push(
+                    Code::V004,
+                    format!("unknown encoding `{declared}`"),
+                    span.clone(),
+                    "not an encoding name",
+                );
+            }
+        }
+    }
+}
+
+/// Reports the parser's problem.
+pub fn parsed(problem: &Problem, sink: &mut Sink<'_>) {
+    match problem {
+        Problem::Syntax { at, message } => {
+            sink.push(
+                Code::V001,
+                format!("not well-formed XML: {message}"),
+                *at..*at,
+                "here",
+            );
+        }
+        Problem::Doctype { span, html } => {
+            let d = sink.push(
+                Code::V002,
+                "document type declaration: the Group Policy editor says \"DTD is prohibited\"",
+                span.clone(),
+                "not allowed in an ADMX/ADML file",
+            );
+            if *html {
+                d.notes.push(
+                    "this is an HTML page, not a template: download the raw file (on GitHub: the \"Raw\" button) instead of saving the web page".into(),
+                );
+            }
+            d.notes
+                .push("the declaration was not expanded; nothing after it was checked".into());
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! Family `presentation`: do the controls of each policy's presentation (in every ADML) match
+//! the policy's elements (in the ADMX): one control per element, of the right kind, with
+//! defaults in range? Input: the facts of a store. Output: V040–V046.
+
+use super::{push_at, rule};
+use crate::diag::{Code, Diagnostic, Span};
+use crate::validate::facts::{ElementKind, PolicyFact};
+use crate::validate::store::{FileInfo, StoreView};
+
+rule! {
+    /// **What:** a presentation control whose `refId` matches no element of the policy (ids are
+    /// case-sensitive).
+    ///
+    /// **Why:** the editor cannot bind the control and fails when the policy is opened; MDM drops
+    /// the value.
+    ///
+    /// **Example:** `<textBox refId="ServerName">` for an element `<text id="Server">`.
+    V040: Error, Presentation, "control for no element"
+}
+
+rule! {
+    /// **What:** a control of the wrong kind for its element (the pairs are decimalTextBox–decimal,
+    /// longDecimalTextBox–longDecimal, textBox/comboBox–text, checkBox–boolean,
+    /// dropdownList–enum, listBox–list, multiTextBox–multiText).
+    ///
+    /// **Why:** the editor cannot show the element and refuses to open the policy.
+    ///
+    /// **Example:** `<textBox refId="Level">` for `<enum id="Level">`.
+    V041: Error, Presentation, "control of the wrong kind"
+}
+
+rule! {
+    /// **What:** an element of the policy that no control of its presentation shows.
+    ///
+    /// **Why:** the value cannot be set in the editor; enabling the policy writes nothing for it
+    /// (or the policy cannot be enabled if the element is required).
+    ///
+    /// **Example:** `<decimal id="Port">` with a presentation that only has a `<text>` label.
+    V042: Warning, Presentation, "element without a control"
+}
+
+rule! {
+    /// **What:** two controls of one presentation bound to the same element.
+    ///
+    /// **Why:** both edit one value; which one wins is undefined.
+    ///
+    /// **Example:** two `<textBox refId="Server">`.
+    V043: Warning, Presentation, "element with two controls"
+}
+
+rule! {
+    /// **What:** a dropdownList `defaultItem` that is not an index of the enum's items. It is a
+    /// 0-based position, not the item's value.
+    ///
+    /// **Why:** the list opens with no selection, or with another item than intended.
+    ///
+    /// **Example:** `defaultItem="3"` for an enum of three items.
+    V044: Warning, Presentation, "defaultItem out of range"
+}
+
+rule! {
+    /// **What:** a policy with elements but no `presentation` attribute.
+    ///
+    /// **Why:** the editor shows no fields, so the elements cannot be set.
+    ///
+    /// **Example:** `<policy name="P" …>` with `<elements><text id="T" valueName="t"/></elements>`.
+    V045: Warning, Presentation, "policy with elements but no presentation"
+}
+
+rule! {
+    /// **What:** a decimalTextBox `defaultValue` outside the element's `minValue`…`maxValue`
+    /// (0…9999 when not given).
+    ///
+    /// **Why:** the editor proposes a value it then refuses.
+    ///
+    /// **Example:** `defaultValue="40"` for `<decimal minValue="64" …>`.
+    V046: Warning, Presentation, "default value outside min/max"
+}
+
+fn fits(control: &str, kind: ElementKind) -> bool {
+    matches!(
+        (control, kind),
+        ("decimalTextBox", ElementKind::Decimal)
+            | ("longDecimalTextBox", ElementKind::LongDecimal)
+            | ("textBox", ElementKind::Text)
+            | ("comboBox", ElementKind::Text)
+            | ("checkBox", ElementKind::Boolean)
+            | ("dropdownList", ElementKind::Enum)
+            | ("listBox", ElementKind::List)
+            | ("multiTextBox", ElementKind::MultiText)
+    )
+}
+
+pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
+    for (file, f) in view.admx_files() {
+        for p in &f.policies {
+            if p.elements.is_empty() {
+                continue;
+            }
+            let Some(pres) = &p.presentation else {
+                push_at(
+                    out,
+                    Code::V045,
+                    format!("policy `{}` has elements but no presentation", p.name.text),
+                    Span::new(file.id, p.name.span.clone()),
+                    "add presentation=\"$(presentation.…)\"",
+                );
+                continue;
+            };
+            for culture in &view.cultures {
+                if let Some((adml, a)) = view.adml(file, culture)
+                    && let Some(pf) = a.presentations.get(&pres.text)
+                {
+                    policy(file, adml, p, pf, out);
+                }
+            }
+        }
+    }
+}
+
+fn policy(
+    file: &FileInfo,
+    adml: &FileInfo,
+    p: &PolicyFact,
+    pf: &crate::validate::facts::PresentationFact,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut shown = vec![0usize; p.elements.len()];
+    for c in &pf.controls {
+        let Some(r) = &c.ref_id else { continue };
+        let Some(i) = p.elements.iter().position(|e| e.id.text == r.text) else {
+            let d = push_at(
+                out,
+                Code::V040,
+                format!(
+                    "`<{} refId=\"{}\">` matches no element of policy `{}`",
+                    c.kind, r.text, p.name.text
+                ),
+                Span::new(adml.id, r.span.clone()),
+                "no element with this id",
+            );
+            if let Some(e) = p
+                .elements
+                .iter()
+                .find(|e| e.id.text.eq_ignore_ascii_case(&r.text))
+            {
+                d.notes.push(format!(
+                    "ids are case-sensitive: did you mean `{}`?",
+                    e.id.text
+                ));
+            }
+            continue;
+        };
+        let e = &p.elements[i];
+        shown[i] += 1;
+        if shown[i] == 2 {
+            push_at(
+                out,
+                Code::V043,
+                format!("element `{}` is shown by two controls", e.id.text),
+                Span::new(adml.id, r.span.clone()),
+                "second control",
+            );
+        }
+        if !fits(&c.kind, e.kind) {
+            push_at(
+                out,
+                Code::V041,
+                format!(
+                    "a `<{}>` cannot show the {} element `{}`",
+                    c.kind,
+                    e.kind.as_str(),
+                    e.id.text
+                ),
+                Span::new(adml.id, c.span.clone()),
+                "wrong control",
+            )
+            .labels
+            .push(crate::diag::Label {
+                span: Span::new(file.id, e.id.span.clone()),
+                message: format!("a {} element", e.kind.as_str()),
+                primary: false,
+            });
+            continue;
+        }
+        if let Some((n, span)) = &c.default_item
+            && *n as usize >= e.items
+        {
+            push_at(
+                out,
+                Code::V044,
+                format!(
+                    "defaultItem {n} is not an index of the {} items of `{}`",
+                    e.items, e.id.text
+                ),
+                Span::new(adml.id, span.clone()),
+                format!(
+                    "0…{} expected (a position, not a value)",
+                    e.items.saturating_sub(1)
+                ),
+            );
+        }
+        if c.kind.ends_with("ecimalTextBox")
+            && let Some((n, span)) = &c.default_value
+            && (*n < e.min || *n > e.max)
+        {
+            push_at(
+                out,
+                Code::V046,
+                format!(
+                    "defaultValue {n} is outside {}…{} of `{}`",
+                    e.min, e.max, e.id.text
+                ),
+                Span::new(adml.id, span.clone()),
+                "the editor will refuse it",
+            );
+        }
+    }
+    for (e, n) in p.elements.iter().zip(&shown) {
+        if *n == 0 {
+            push_at(
+                out,
+                Code::V042,
+                format!(
+                    "element `{}` of policy `{}` has no control in {}",
+                    e.id.text, p.name.text, adml.name
+                ),
+                Span::new(file.id, e.id.span.clone()),
+                "cannot be set in the editor",
+            );
+        }
+    }
+}

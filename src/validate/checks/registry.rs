@@ -1,0 +1,333 @@
+//! Family `registry`: what an ADMX writes to the registry (key shape, value names, enum and
+//! decimal constraints, values written twice). These are authoring mistakes the editor accepts
+//! and then writes something other than intended. Input: a parsed ADMX. Output: V050–V058.
+
+use super::{Sink, rule};
+use crate::diag::Code;
+use crate::validate::dom::Document;
+use std::collections::HashMap;
+use std::ops::Range;
+
+rule! {
+    /// **What:** a registry key that starts with a hive (`HKEY_LOCAL_MACHINE\…`, `HKLM\…`), is
+    /// empty, or has an empty segment (a leading, trailing or doubled backslash).
+    ///
+    /// **Why:** the hive comes from the policy's class; a key with a hive writes to
+    /// `HKLM\HKEY_LOCAL_MACHINE\…`, which no program reads.
+    ///
+    /// **Example:** `key="HKEY_CURRENT_USER\Software\Policies\Contoso"`.
+    V050: Warning, Registry, "malformed registry key"
+}
+
+rule! {
+    /// **What:** a registry value name longer than 259 characters.
+    ///
+    /// **Why:** Registry.pol records value names of at most 259 characters (MS-GPREG §2.2.1); the
+    /// setting cannot be delivered in a GPO.
+    ///
+    /// **Example:** `valueName="…"` of 300 characters.
+    V051: Warning, Registry, "registry value name too long"
+}
+
+rule! {
+    /// **What:** two items of one enum write the same value.
+    ///
+    /// **Why:** the editor cannot tell which item is configured when it reads the setting back;
+    /// reports show the wrong choice.
+    ///
+    /// **Example:** items "Low" and "Medium" both `<decimal value="1"/>`.
+    V052: Warning, Registry, "enum items with the same value"
+}
+
+rule! {
+    /// **What:** an enum element without any item.
+    ///
+    /// **Why:** the drop-down list is empty; enabling the policy writes nothing.
+    ///
+    /// **Example:** `<enum id="Level" valueName="level"/>`.
+    V053: Warning, Registry, "enum without items"
+}
+
+rule! {
+    /// **What:** a decimal or longDecimal element whose `minValue` is greater than its `maxValue`
+    /// (the default maximum is 9999).
+    ///
+    /// **Why:** no number can be entered; the editor refuses every value.
+    ///
+    /// **Example:** `<decimal id="Port" valueName="port" minValue="10000"/>`.
+    V054: Warning, Registry, "minValue greater than maxValue"
+}
+
+rule! {
+    /// **What:** one policy writes the same registry value from two places (its own `valueName` and
+    /// an element, or two elements), compared case-insensitively.
+    ///
+    /// **Why:** the last write wins, so one of the two settings has no effect.
+    ///
+    /// **Example:** `<policy valueName="level">` with `<decimal valueName="Level"/>` under the same key.
+    V055: Warning, Registry, "registry value written twice by one policy"
+}
+
+rule! {
+    /// **What:** a list element with both `valuePrefix` and `explicitValue="true"`.
+    ///
+    /// **Why:** the two are exclusive (the user types value names with `explicitValue`); the editor
+    /// ignores the prefix.
+    ///
+    /// **Example:** `<list id="Sites" valuePrefix="site" explicitValue="true"/>`.
+    V056: Warning, Registry, "list with valuePrefix and explicitValue"
+}
+
+rule! {
+    /// **What:** an item of `enabledList`, `disabledList`, `trueList`, `falseList` or an enum
+    /// `valueList` without `key`, in a list without `defaultKey`.
+    ///
+    /// **Why:** the Guide says the editor shows an error; newer editors use the policy's key. Give
+    /// the key explicitly so every tool writes to the same place.
+    ///
+    /// **Example:** `<enabledList><item valueName="a"><value><decimal value="1"/></value></item></enabledList>`.
+    V057: Warning, Registry, "value list item without key"
+}
+
+rule! {
+    /// **What:** a text, decimal, longDecimal, multiText or boolean element without `valueName`
+    /// (a boolean may instead write through `trueList`/`falseList`).
+    ///
+    /// **Why:** the element writes the key's unnamed default value, which is almost never what a
+    /// program reads; a text element without `valueName` is a known cause of "the policy does
+    /// nothing".
+    ///
+    /// **Example:** `<text id="Server"/>`.
+    V058: Warning, Registry, "element without valueName"
+}
+
+const HIVES: &[&str] = &[
+    "hkey_local_machine",
+    "hkey_current_user",
+    "hkey_users",
+    "hkey_classes_root",
+    "hkey_current_config",
+    "hklm",
+    "hkcu",
+    "hku",
+    "hkcr",
+];
+
+fn key_problem(key: &str) -> Option<&'static str> {
+    if key.is_empty() {
+        return Some("the key is empty");
+    }
+    let first = key.split('\\').next().unwrap_or("").to_ascii_lowercase();
+    if HIVES.contains(&first.as_str()) {
+        return Some("the key starts with a hive; the policy's class chooses the hive");
+    }
+    if key.starts_with('\\') || key.ends_with('\\') || key.contains("\\\\") {
+        return Some("the key has an empty segment (a leading, trailing or doubled backslash)");
+    }
+    None
+}
+
+/// Checks every policy of an ADMX.
+pub fn check(doc: &Document, sink: &mut Sink<'_>) {
+    for el in doc.all() {
+        for name in ["key", "defaultKey"] {
+            if let Some((k, span)) = doc.attr(el, name)
+                && let Some(why) = key_problem(&k)
+            {
+                sink.push(
+                    Code::V050,
+                    format!("malformed registry key `{k}`"),
+                    span,
+                    why,
+                );
+            }
+        }
+        if let Some((v, span)) = doc.attr(el, "valueName") {
+            let n = v.chars().count();
+            if n > 259 {
+                sink.push(
+                    Code::V051,
+                    format!("a value name of {n} characters"),
+                    span,
+                    "Registry.pol allows 259",
+                );
+            }
+        }
+        match doc.name(el) {
+            "policy" => policy(doc, el, sink),
+            "enum" => enumeration(doc, el, sink),
+            "decimal" | "longDecimal" => {
+                let n = |a| {
+                    doc.attr(el, a)
+                        .and_then(|(v, _)| super::schema::parse_unsigned(v.trim()))
+                };
+                let min = n("minValue").unwrap_or(0);
+                let max = n("maxValue").unwrap_or(9999);
+                if min > max {
+                    let span = doc
+                        .attr(el, "minValue")
+                        .map(|a| a.1)
+                        .unwrap_or(doc.name_span(el));
+                    sink.push(
+                        Code::V054,
+                        format!("minValue {min} is greater than maxValue {max}"),
+                        span,
+                        "no number fits",
+                    );
+                }
+            }
+            "list" => {
+                let explicit = doc
+                    .attr(el, "explicitValue")
+                    .is_some_and(|(v, _)| matches!(v.trim(), "true" | "1"));
+                if explicit && let Some((_, span)) = doc.attr(el, "valuePrefix") {
+                    sink.push(
+                        Code::V056,
+                        "valuePrefix is ignored with explicitValue=\"true\"",
+                        span,
+                        "has no effect",
+                    );
+                }
+            }
+            "enabledList" | "disabledList" | "trueList" | "falseList" | "valueList"
+                if doc.attr(el, "defaultKey").is_none() =>
+            {
+                for item in doc.children_named(el, "item") {
+                    if doc.attr(item, "key").is_none() {
+                        sink.push(
+                            Code::V057,
+                            format!(
+                                "an item of `<{}>` without `key`, and the list has no `defaultKey`",
+                                doc.name(el)
+                            ),
+                            doc.name_span(item),
+                            "add key=\"…\" or defaultKey on the list",
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
+    let key = doc
+        .attr(el, "key")
+        .map(|a| a.0.into_owned())
+        .unwrap_or_default();
+    // (key, value) lower-cased → where it was first written.
+    let mut writes: HashMap<(String, String), Range<usize>> = HashMap::new();
+    let mut write = |k: &str, v: &str, span: Range<usize>, sink: &mut Sink<'_>| {
+        let id = (k.to_lowercase(), v.to_lowercase());
+        let file = sink.file;
+        if let Some(first) = writes.get(&id) {
+            sink.push(
+                Code::V055,
+                format!("`{k}\\{v}` is written twice by this policy"),
+                span,
+                "second write",
+            )
+            .labels
+            .push(crate::diag::Label {
+                span: crate::diag::Span::new(file, first.clone()),
+                message: "first write".into(),
+                primary: false,
+            });
+        } else {
+            writes.insert(id, span);
+        }
+    };
+    if let Some((v, span)) = doc.attr(el, "valueName") {
+        write(&key, &v, span, sink);
+    }
+    let Some(elements) = doc.child(el, "elements") else {
+        return;
+    };
+    for e in doc.children(elements) {
+        let kind = doc.name(e);
+        let k = doc
+            .attr(e, "key")
+            .map(|a| a.0.into_owned())
+            .unwrap_or_else(|| key.clone());
+        match doc.attr(e, "valueName") {
+            Some((v, span)) => write(&k, &v, span, sink),
+            None => {
+                let writes_elsewhere = match kind {
+                    "boolean" => {
+                        doc.child(e, "trueList").is_some() || doc.child(e, "falseList").is_some()
+                    }
+                    "text" | "decimal" | "longDecimal" | "multiText" => false,
+                    _ => true,
+                };
+                if !writes_elsewhere {
+                    sink.push(
+                        Code::V058,
+                        format!("`<{kind}>` element without valueName"),
+                        doc.name_span(e),
+                        "writes the key's unnamed default value",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The registry value an enum item writes, as comparable text.
+fn item_value(doc: &Document, item: u32) -> Option<String> {
+    let value = doc.child(item, "value")?;
+    let v = doc.children(value).next()?;
+    Some(match doc.name(v) {
+        "decimal" | "longDecimal" => format!(
+            "n:{}",
+            doc.attr(v, "value")
+                .and_then(|(s, _)| super::schema::parse_unsigned(s.trim()))?
+        ),
+        "string" => format!("s:{}", doc.text(v)),
+        "delete" => "delete".to_string(),
+        _ => return None,
+    })
+}
+
+fn enumeration(doc: &Document, el: u32, sink: &mut Sink<'_>) {
+    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+    let mut any = false;
+    for item in doc.children_named(el, "item") {
+        any = true;
+        let Some(v) = item_value(doc, item) else {
+            continue;
+        };
+        let span = doc.name_span(item);
+        let file = sink.file;
+        if let Some(first) = seen.get(&v) {
+            sink.push(
+                Code::V052,
+                format!(
+                    "two items of enum `{}` write the same value",
+                    doc.attr(el, "id").map(|a| a.0).unwrap_or_default()
+                ),
+                span,
+                "same value as an earlier item",
+            )
+            .labels
+            .push(crate::diag::Label {
+                span: crate::diag::Span::new(file, first.clone()),
+                message: "first item with this value".into(),
+                primary: false,
+            });
+        } else {
+            seen.insert(v, span);
+        }
+    }
+    if !any {
+        sink.push(
+            Code::V053,
+            format!(
+                "enum `{}` has no items",
+                doc.attr(el, "id").map(|a| a.0).unwrap_or_default()
+            ),
+            doc.name_span(el),
+            "empty drop-down list",
+        );
+    }
+}

@@ -1,0 +1,512 @@
+//! A small read-only DOM over decoded text, built with quick-xml, in which every element and
+//! attribute keeps its byte range so a diagnostic can point at line and column of the original
+//! file. Names and values are ranges into the text, unescaped only when asked for, so a parsed
+//! store costs little more memory than its text.
+//!
+//! A document type declaration is never expanded: parsing stops at `<!DOCTYPE` and the caller
+//! reports it (GPMC: "DTD is prohibited"), so entity bombs and external entities cannot act.
+//! Input: decoded text. Output: [`Document`] plus the first well-formedness problem, if any.
+
+use quick_xml::events::Event;
+use quick_xml::reader::Reader;
+use std::borrow::Cow;
+use std::ops::Range;
+
+/// "No element" in the index links.
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    /// The qualified name as written (`policy`, `pd:policy`).
+    pub name: Range<u32>,
+    /// The whole start tag, `<` to `>`.
+    pub tag: Range<u32>,
+    /// Index range into [`Document::attrs`].
+    pub attrs: Range<u32>,
+    pub parent: u32,
+    pub first_child: u32,
+    pub next_sibling: u32,
+    /// Between the start tag and the end tag (empty for `<x/>`).
+    pub content: Range<u32>,
+    /// Offset of the first non-whitespace character data directly inside, or [`NONE`].
+    pub text_at: u32,
+    /// Just after the end tag (the start tag's end for `<x/>`).
+    pub end: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Attr {
+    pub name: Range<u32>,
+    /// The raw value, without its quotes.
+    pub value: Range<u32>,
+}
+
+/// A well-formedness problem; parsing stops at the first one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    Syntax {
+        at: usize,
+        message: String,
+    },
+    /// `<!DOCTYPE …>`; `html` when it declares an HTML page.
+    Doctype {
+        span: Range<usize>,
+        html: bool,
+    },
+}
+
+#[derive(Debug, Default)]
+pub struct Document {
+    pub text: String,
+    pub elements: Vec<Element>,
+    pub attrs: Vec<Attr>,
+    /// Index of the root element (always 0 when there is one).
+    pub root: Option<u32>,
+}
+
+fn r(range: &Range<u32>) -> Range<usize> {
+    range.start as usize..range.end as usize
+}
+
+impl Document {
+    /// Parses `text`. The document holds every element read before a problem.
+    pub fn parse(text: String) -> (Document, Option<Problem>) {
+        let mut doc = Document {
+            text,
+            ..Document::default()
+        };
+        let problem = doc.build();
+        (doc, problem)
+    }
+
+    fn build(&mut self) -> Option<Problem> {
+        let text = std::mem::take(&mut self.text);
+        let problem = self.build_from(&text);
+        self.text = text;
+        problem
+    }
+
+    fn build_from(&mut self, text: &str) -> Option<Problem> {
+        let base = text.as_ptr() as usize;
+        let mut reader = Reader::from_str(text);
+        reader.config_mut().check_comments = true;
+        let mut stack: Vec<u32> = Vec::new();
+        let mut last_child: Vec<u32> = Vec::new();
+        let mut root_closed = false;
+        loop {
+            let before = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    return Some(Problem::Syntax {
+                        at: (reader.error_position() as usize).min(text.len()),
+                        message: e.to_string(),
+                    });
+                }
+            };
+            let after = reader.buffer_position() as usize;
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    if root_closed {
+                        return Some(Problem::Syntax {
+                            at: before,
+                            message: "a second root element; a document has exactly one".into(),
+                        });
+                    }
+                    let index = self.elements.len() as u32;
+                    let name_len = e.name().as_ref().len();
+                    let attr_start = self.attrs.len() as u32;
+                    let mut attrs = e.attributes();
+                    attrs.with_checks(true);
+                    for a in attrs {
+                        let a = match a {
+                            Ok(a) => a,
+                            Err(err) => {
+                                return Some(Problem::Syntax {
+                                    at: before + 1 + name_len,
+                                    message: format!("malformed attribute: {err}"),
+                                });
+                            }
+                        };
+                        let key: &[u8] = AsRef::<str>::as_ref(&a.key).as_bytes();
+                        let value: &[u8] = a.value.as_bytes();
+                        let k = key.as_ptr() as usize - base;
+                        let v = value.as_ptr() as usize - base;
+                        if value.contains(&b'&')
+                            && let Err(err) = quick_xml::escape::unescape(&text[v..v + value.len()])
+                        {
+                            return Some(Problem::Syntax {
+                                at: v,
+                                message: format!("bad reference in attribute value: {err}"),
+                            });
+                        }
+                        if value.contains(&b'<') {
+                            return Some(Problem::Syntax {
+                                at: v,
+                                message: "`<` inside an attribute value".into(),
+                            });
+                        }
+                        self.attrs.push(Attr {
+                            name: k as u32..(k + key.len()) as u32,
+                            value: v as u32..(v + value.len()) as u32,
+                        });
+                    }
+                    let parent = stack.last().copied().unwrap_or(NONE);
+                    let empty = matches!(event, Event::Empty(_));
+                    self.elements.push(Element {
+                        name: (before + 1) as u32..(before + 1 + name_len) as u32,
+                        tag: before as u32..after as u32,
+                        attrs: attr_start..self.attrs.len() as u32,
+                        parent,
+                        first_child: NONE,
+                        next_sibling: NONE,
+                        content: after as u32..after as u32,
+                        text_at: NONE,
+                        end: after as u32,
+                    });
+                    if parent == NONE {
+                        self.root = Some(index);
+                    } else {
+                        let depth = stack.len() - 1;
+                        match last_child[depth] {
+                            NONE => self.elements[parent as usize].first_child = index,
+                            prev => self.elements[prev as usize].next_sibling = index,
+                        }
+                        last_child[depth] = index;
+                    }
+                    if empty {
+                        root_closed |= parent == NONE;
+                    } else {
+                        stack.push(index);
+                        last_child.push(NONE);
+                    }
+                }
+                Event::End(_) => {
+                    if let Some(index) = stack.pop() {
+                        last_child.pop();
+                        let el = &mut self.elements[index as usize];
+                        el.content.end = before as u32;
+                        el.end = after as u32;
+                        root_closed |= stack.is_empty();
+                    }
+                }
+                Event::Text(ref t) => {
+                    let bytes: &[u8] = AsRef::<str>::as_ref(t).as_bytes();
+                    if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace()) {
+                        match stack.last() {
+                            Some(&top) => {
+                                let el = &mut self.elements[top as usize];
+                                if el.text_at == NONE {
+                                    el.text_at = (before + i) as u32;
+                                }
+                            }
+                            None => {
+                                return Some(Problem::Syntax {
+                                    at: before + i,
+                                    message: "text outside the root element".into(),
+                                });
+                            }
+                        }
+                    }
+                }
+                Event::GeneralRef(ref g) => {
+                    let ok = if g.is_char_ref() {
+                        matches!(g.resolve_char_ref(), Ok(Some(_)))
+                    } else {
+                        matches!(
+                            AsRef::<str>::as_ref(g).as_bytes(),
+                            b"amp" | b"lt" | b"gt" | b"quot" | b"apos"
+                        )
+                    };
+                    if !ok {
+                        return Some(Problem::Syntax {
+                            at: before,
+                            message: format!(
+                                "undefined entity or bad character reference `{}`",
+                                &text[before..after]
+                            ),
+                        });
+                    }
+                    match stack.last() {
+                        Some(&top) => {
+                            let el = &mut self.elements[top as usize];
+                            if el.text_at == NONE {
+                                el.text_at = before as u32;
+                            }
+                        }
+                        None => {
+                            return Some(Problem::Syntax {
+                                at: before,
+                                message: "reference outside the root element".into(),
+                            });
+                        }
+                    }
+                }
+                Event::CData(_) => match stack.last() {
+                    Some(&top) => {
+                        let el = &mut self.elements[top as usize];
+                        if el.text_at == NONE {
+                            el.text_at = before as u32;
+                        }
+                    }
+                    None => {
+                        return Some(Problem::Syntax {
+                            at: before,
+                            message: "CDATA outside the root element".into(),
+                        });
+                    }
+                },
+                Event::DocType(ref d) => {
+                    let body = AsRef::<str>::as_ref(d).as_bytes().trim_ascii_start();
+                    let html = body.len() >= 4 && body[..4].eq_ignore_ascii_case(b"html");
+                    return Some(Problem::Doctype {
+                        span: before..after,
+                        html,
+                    });
+                }
+                Event::Decl(_) if before > 0 => {
+                    return Some(Problem::Syntax {
+                        at: before,
+                        message: "an XML declaration is allowed only at the very start".into(),
+                    });
+                }
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => break,
+            }
+        }
+        if let Some(&open) = stack.last() {
+            let el = &self.elements[open as usize];
+            return Some(Problem::Syntax {
+                at: el.tag.start as usize,
+                message: format!(
+                    "`<{}>` is not closed before the end of the file",
+                    &text[r(&el.name)]
+                ),
+            });
+        }
+        if self.root.is_none() {
+            return Some(Problem::Syntax {
+                at: text.len(),
+                message: "no root element".into(),
+            });
+        }
+        None
+    }
+
+    pub fn element(&self, i: u32) -> &Element {
+        &self.elements[i as usize]
+    }
+
+    /// The local name (after any `prefix:`).
+    pub fn name(&self, i: u32) -> &str {
+        let q = &self.text[r(&self.element(i).name)];
+        q.rsplit(':').next().unwrap_or(q)
+    }
+
+    /// The qualified name as written.
+    pub fn qname(&self, i: u32) -> &str {
+        &self.text[r(&self.element(i).name)]
+    }
+
+    pub fn name_span(&self, i: u32) -> Range<usize> {
+        r(&self.element(i).name)
+    }
+
+    pub fn tag_span(&self, i: u32) -> Range<usize> {
+        r(&self.element(i).tag)
+    }
+
+    pub fn children(&self, i: u32) -> Children<'_> {
+        Children {
+            doc: self,
+            next: self.element(i).first_child,
+        }
+    }
+
+    /// Children with this local name.
+    pub fn children_named<'a>(&'a self, i: u32, name: &'a str) -> impl Iterator<Item = u32> + 'a {
+        self.children(i).filter(move |&c| self.name(c) == name)
+    }
+
+    pub fn child(&self, i: u32, name: &str) -> Option<u32> {
+        self.children_named(i, name).next()
+    }
+
+    pub fn parent(&self, i: u32) -> Option<u32> {
+        match self.element(i).parent {
+            NONE => None,
+            p => Some(p),
+        }
+    }
+
+    pub fn attrs(&self, i: u32) -> &[Attr] {
+        &self.attrs[r(&self.element(i).attrs)]
+    }
+
+    pub fn attr_name<'a>(&'a self, a: &Attr) -> &'a str {
+        &self.text[r(&a.name)]
+    }
+
+    pub fn raw_value<'a>(&'a self, a: &Attr) -> &'a str {
+        &self.text[r(&a.value)]
+    }
+
+    /// An attribute by exact name: its normalised value and the span of the value.
+    pub fn attr(&self, i: u32, name: &str) -> Option<(Cow<'_, str>, Range<usize>)> {
+        self.attrs(i)
+            .iter()
+            .find(|a| self.attr_name(a) == name)
+            .map(|a| (self.value(a), r(&a.value)))
+    }
+
+    /// Attribute value with references resolved and white space normalised (XML 1.0 §3.3.3).
+    pub fn value(&self, a: &Attr) -> Cow<'_, str> {
+        let raw = self.raw_value(a);
+        let v = if raw.contains('&') {
+            quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+        } else {
+            Cow::Borrowed(raw)
+        };
+        if v.contains(['\t', '\n', '\r']) {
+            Cow::Owned(v.replace(['\t', '\n', '\r'], " "))
+        } else {
+            v
+        }
+    }
+
+    /// The character data directly inside an element (child elements and comments skipped,
+    /// references resolved, CDATA kept, line ends normalised to `\n`).
+    pub fn text(&self, i: u32) -> Cow<'_, str> {
+        let el = self.element(i);
+        let mut pieces: Vec<Range<usize>> = Vec::new();
+        let mut at = el.content.start as usize;
+        for c in self.children(i) {
+            let child = self.element(c);
+            pieces.push(at..child.tag.start as usize);
+            at = self.end_of(c);
+        }
+        pieces.push(at..el.content.end as usize);
+        if pieces.len() == 1 {
+            let raw = &self.text[pieces[0].clone()];
+            if !raw.contains(['<', '&', '\r']) {
+                return Cow::Borrowed(raw);
+            }
+        }
+        let mut out = String::new();
+        for p in pieces {
+            unescape_into(&self.text[p], &mut out);
+        }
+        Cow::Owned(out)
+    }
+
+    /// Byte offset just after an element's end tag.
+    pub fn end_of(&self, i: u32) -> usize {
+        self.element(i).end as usize
+    }
+
+    /// Elements in document order.
+    pub fn all(&self) -> impl Iterator<Item = u32> {
+        0..self.elements.len() as u32
+    }
+}
+
+/// Character data of a raw content slice without child elements.
+fn unescape_into(raw: &str, out: &mut String) {
+    let mut rest = raw;
+    while !rest.is_empty() {
+        match rest.find('<') {
+            None => {
+                push_text(rest, out);
+                break;
+            }
+            Some(p) => {
+                push_text(&rest[..p], out);
+                rest = &rest[p..];
+                let (open, close) = if rest.starts_with("<![CDATA[") {
+                    ("<![CDATA[", "]]>")
+                } else if rest.starts_with("<!--") {
+                    ("<!--", "-->")
+                } else {
+                    ("<?", "?>")
+                };
+                let body_end = rest.find(close).unwrap_or(rest.len());
+                if open == "<![CDATA[" {
+                    out.push_str(&rest[open.len().min(body_end)..body_end]);
+                }
+                rest = &rest[(body_end + close.len()).min(rest.len())..];
+            }
+        }
+    }
+}
+
+fn push_text(raw: &str, out: &mut String) {
+    let t = if raw.contains('&') {
+        quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+    } else {
+        Cow::Borrowed(raw)
+    };
+    out.push_str(&t.replace("\r\n", "\n").replace('\r', "\n"));
+}
+
+pub struct Children<'a> {
+    doc: &'a Document,
+    next: u32,
+}
+
+impl Iterator for Children<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        match self.next {
+            NONE => None,
+            i => {
+                self.next = self.doc.element(i).next_sibling;
+                Some(i)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_children_and_text() {
+        let src = "<?xml version=\"1.0\"?>\n<a x=\"1 &amp; 2\">\n  <b>t&lt;<!--c--><![CDATA[<z>]]></b><c/>\n</a>";
+        let (doc, p) = Document::parse(src.to_string());
+        assert_eq!(p, None);
+        let root = doc.root.unwrap();
+        assert_eq!(doc.name(root), "a");
+        let (v, span) = doc.attr(root, "x").unwrap();
+        assert_eq!(v, "1 & 2");
+        assert_eq!(&src[span], "1 &amp; 2");
+        let kids: Vec<_> = doc.children(root).map(|c| doc.name(c)).collect();
+        assert_eq!(kids, ["b", "c"]);
+        let b = doc.child(root, "b").unwrap();
+        assert_eq!(doc.text(b), "t<<z>");
+        assert_eq!(doc.element(root).text_at, NONE);
+        assert_eq!(&src[doc.end_of(b) - 4..doc.end_of(b)], "</b>");
+    }
+
+    #[test]
+    fn problems_stop_parsing() {
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><lolz>&lol2;</lolz>";
+        let (_, p) = Document::parse(bomb.to_string());
+        assert!(matches!(p, Some(Problem::Doctype { html: false, .. })));
+        let (_, p) = Document::parse("<!DOCTYPE html><html></html>".to_string());
+        assert!(matches!(p, Some(Problem::Doctype { html: true, .. })));
+        for bad in [
+            "<a><b></a>",
+            "<a>",
+            "<a/><b/>",
+            "<a>&nbsp;</a>",
+            "<a x=\"&foo;\"/>",
+            "",
+            "x<a/>",
+            "<a x='1' x='2'/>",
+        ] {
+            let (_, p) = Document::parse(bad.to_string());
+            assert!(matches!(p, Some(Problem::Syntax { .. })), "{bad}: {p:?}");
+        }
+    }
+}

@@ -1,0 +1,343 @@
+//! `gpforge validate`: checks ADMX/ADML files and whole `PolicyDefinitions` stores the way GPMC
+//! and Intune read them, and reports every problem with a V-code and a location.
+//!
+//! ```text
+//! bytes ─decode─▶ text ─dom─▶ spanned tree ─checks (per file)─▶ facts ─checks (per store)─▶ diagnostics
+//! ```
+//! Files are processed in parallel; each file's tree is dropped once its facts are taken, so a
+//! store costs about its decoded text in memory. The library never prints.
+
+pub mod checks;
+pub mod decode;
+pub mod dom;
+pub mod facts;
+pub mod store;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::source::SourceMap;
+use checks::namespace::Kind;
+use checks::{Family, Sink};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+pub use store::{Entry, Group, Place};
+
+/// Whose view of the files the severities follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Errors are what the Group Policy editor refuses; schema violations it tolerates warn.
+    #[default]
+    Gpmc,
+    /// Like gpmc, and every schema violation is an error (the XSD's verdict).
+    Schema,
+    /// Like gpmc, plus what Intune's ADMX import and ingestion refuse, as errors.
+    Intune,
+}
+
+impl Profile {
+    /// The severity of a diagnostic under this profile.
+    fn adjust(self, d: &mut Diagnostic) {
+        let Some(rule) = d.code.rule() else { return };
+        // Intune's importer refuses what the editor only works around.
+        if self == Profile::Intune
+            && matches!(d.code, crate::diag::Code::V030 | crate::diag::Code::V031)
+        {
+            d.severity = Severity::Error;
+        }
+        if self == Profile::Schema
+            && matches!(rule.family, Family::Schema | Family::Namespace)
+            && d.severity == Severity::Warning
+        {
+            d.severity = Severity::Error;
+        }
+    }
+}
+
+/// The result of one validation run.
+pub struct Report {
+    pub sources: SourceMap,
+    pub diags: Vec<Diagnostic>,
+    pub files: usize,
+    pub policies: usize,
+    pub bytes: usize,
+    pub elapsed: Duration,
+}
+
+impl Report {
+    pub fn count(&self, s: Severity) -> usize {
+        self.diags.iter().filter(|d| d.severity == s).count()
+    }
+}
+
+/// Failures of the tool (unreadable paths), not findings.
+#[derive(Debug)]
+pub struct IoError(pub PathBuf, pub std::io::Error);
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.0.display(), self.1)
+    }
+}
+
+impl std::error::Error for IoError {}
+
+/// Groups the given paths: each folder is a store; loose files form one more group.
+pub fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, IoError> {
+    let mut out = Vec::new();
+    let mut loose = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| IoError(p.clone(), e))?;
+        if meta.is_dir() {
+            out.push(store::discover_store(p).map_err(|e| IoError(p.clone(), e))?);
+        } else {
+            loose.push(p.clone());
+        }
+    }
+    if !loose.is_empty() {
+        out.push(store::discover_loose(&loose).map_err(|e| IoError(loose[0].clone(), e))?);
+    }
+    Ok(out)
+}
+
+/// Validates files and folders from disk.
+pub fn validate_paths(paths: &[PathBuf], profile: Profile) -> Result<Report, IoError> {
+    let started = Instant::now();
+    let groups = groups(paths)?;
+    let mut inputs = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        for e in &group.entries {
+            inputs.push((g, e.clone(), None));
+        }
+    }
+    run(&groups, inputs, profile, started)
+}
+
+/// Validates files held in memory as one store (`name` relative to the store folder, e.g.
+/// `x.admx` or `en-US/x.adml`). Used by `build` on what it generated.
+pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<Report, IoError> {
+    let started = Instant::now();
+    let entries: Vec<Entry> = files
+        .iter()
+        .map(|(name, _)| {
+            let path = PathBuf::from(name);
+            let place = match name.rsplit_once('/') {
+                Some((dir, _)) => Place::Culture(dir.rsplit('/').next().unwrap_or(dir).into()),
+                None => Place::Top,
+            };
+            Entry {
+                name: name.clone(),
+                ext_kind: store::ext_kind(&path),
+                path,
+                place,
+            }
+        })
+        .collect();
+    let group = Group {
+        entries: entries.clone(),
+        is_store: true,
+    };
+    let inputs = entries
+        .into_iter()
+        .zip(files)
+        .map(|(e, (_, bytes))| (0, e, Some(bytes.clone())))
+        .collect();
+    run(&[group], inputs, profile, started)
+}
+
+/// The result of the per-file stage.
+struct Processed {
+    text: String,
+    diags: Vec<Diagnostic>,
+    info: store::FileInfo,
+    policies: usize,
+}
+
+fn process(id: usize, entry: &Entry, bytes: Vec<u8>, profile: Profile) -> Processed {
+    let size = bytes.len();
+    let mut diags = Vec::new();
+    let mut sink = Sink {
+        file: id,
+        out: &mut diags,
+    };
+    let decoded = decode::decode(bytes);
+    checks::encoding::decoded(&decoded, &mut sink);
+    let readable = !decoded
+        .findings
+        .iter()
+        .any(|f| matches!(f, decode::Finding::Invalid { .. }));
+    let (doc, problem) = dom::Document::parse(decoded.text);
+    let file_name = entry
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut info = store::FileInfo {
+        id,
+        name: entry.name.clone(),
+        place: entry.place.clone(),
+        stem: entry
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default(),
+        file_name,
+        kind: entry.ext_kind,
+        admx: None,
+        adml: None,
+        bytes: size,
+    };
+    let mut policies = 0;
+    if let Some(p) = &problem {
+        checks::encoding::parsed(p, &mut sink);
+    } else if readable {
+        info.kind = checks::namespace::root(&doc, entry.ext_kind, &mut sink);
+        match info.kind {
+            Some(Kind::Admx) => {
+                checks::schema::check(&doc, false, &mut sink);
+                checks::registry::check(&doc, &mut sink);
+                if profile == Profile::Intune {
+                    checks::intune::admx(&doc, size, &mut sink);
+                }
+                let f = facts::admx(&doc);
+                checks::references::file(&f, id, sink.out);
+                policies = f.policies.len();
+                info.admx = Some(f);
+            }
+            Some(Kind::Adml) => {
+                checks::schema::check(&doc, true, &mut sink);
+                checks::strings::file(&doc, &mut sink);
+                if profile == Profile::Intune {
+                    checks::intune::adml(&doc, &mut sink);
+                }
+                info.adml = Some(facts::adml(&doc));
+            }
+            None => {}
+        }
+    }
+    Processed {
+        text: doc.text,
+        diags,
+        info,
+        policies,
+    }
+}
+
+fn run(
+    groups: &[Group],
+    inputs: Vec<(usize, Entry, Option<Vec<u8>>)>,
+    profile: Profile,
+    started: Instant,
+) -> Result<Report, IoError> {
+    let n = inputs.len();
+    // Largest files first, so the workers finish together.
+    let mut order: Vec<usize> = (0..n).collect();
+    let size = |i: usize| match &inputs[i].2 {
+        Some(b) => b.len() as u64,
+        None => std::fs::metadata(&inputs[i].1.path)
+            .map(|m| m.len())
+            .unwrap_or(0),
+    };
+    let sizes: Vec<u64> = (0..n).map(size).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(n.max(1));
+    let results: Vec<Vec<(usize, Result<Processed, IoError>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        if k >= n {
+                            break;
+                        }
+                        let i = order[k];
+                        let (_, entry, bytes) = &inputs[i];
+                        let r = match bytes {
+                            Some(b) => Ok(process(i, entry, b.clone(), profile)),
+                            None => std::fs::read(&entry.path)
+                                .map(|b| process(i, entry, b, profile))
+                                .map_err(|e| IoError(entry.path.clone(), e)),
+                        };
+                        mine.push((i, r));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<Processed>> = (0..n).map(|_| None).collect();
+    for (i, r) in results.into_iter().flatten() {
+        slots[i] = Some(r?);
+    }
+    let mut sources = SourceMap::new();
+    let mut diags = Vec::new();
+    let mut infos: Vec<(usize, store::FileInfo)> = Vec::new();
+    let mut policies = 0;
+    let mut bytes = 0;
+    for (i, slot) in slots.into_iter().enumerate() {
+        // A worker that panicked leaves its slot empty; that is a bug, reported as such.
+        let p = slot.ok_or_else(|| {
+            IoError(
+                inputs[i].1.path.clone(),
+                std::io::Error::other("internal error while validating this file"),
+            )
+        })?;
+        sources.add(p.info.name.clone(), p.text);
+        diags.extend(p.diags);
+        policies += p.policies;
+        bytes += p.info.bytes;
+        infos.push((inputs[i].0, p.info));
+    }
+    for (g, group) in groups.iter().enumerate() {
+        let files: Vec<&store::FileInfo> = infos
+            .iter()
+            .filter(|(gi, _)| *gi == g)
+            .map(|(_, f)| f)
+            .collect();
+        let view = store::StoreView::new(files, group.is_store);
+        checks::store::store(&view, profile == Profile::Intune, &mut diags);
+        checks::references::store(&view, &mut diags);
+        checks::strings::store(&view, &mut diags);
+        checks::presentation::store(&view, &mut diags);
+        if profile == Profile::Intune {
+            checks::intune::store(&view, &mut diags);
+        }
+    }
+    for d in &mut diags {
+        profile.adjust(d);
+    }
+    sort(&mut diags);
+    Ok(Report {
+        sources,
+        diags,
+        files: n,
+        policies,
+        bytes,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Source order: file, offset, code, message (so equal inputs print equal reports).
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.primary_span()
+                .map(|s| (s.file, s.range.start))
+                .unwrap_or((usize::MAX, 0))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then(a.code.cmp(&b.code))
+            .then(a.message.cmp(&b.message))
+    });
+}
