@@ -108,7 +108,12 @@ fn finish(defs: source::Definitions, sources: SourceMap, mut diags: Diagnostics)
     let mut artifacts = Vec::new();
     if !diags.has_errors() {
         match backend::render_all(&set, &RenderCtx::default(), &mut diags) {
-            Ok(a) => artifacts = a,
+            Ok(a) => {
+                self_check(&a, &mut diags);
+                if !diags.has_errors() {
+                    artifacts = a;
+                }
+            }
             Err(e) => diags.push(Diagnostic::new(
                 Code::D022,
                 format!("rendering failed: {e}"),
@@ -128,6 +133,48 @@ fn pretty(v: &serde_json::Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Runs the validator (profile gpmc; Intune limits are the B00x checks) over the generated
+/// `PolicyDefinitions/` store; anything it reports is a gpforge bug, reported as B006 so nothing
+/// is written.
+fn self_check(artifacts: &[Artifact], diags: &mut Diagnostics) {
+    let store: Vec<(String, Vec<u8>)> = artifacts
+        .iter()
+        .filter_map(|a| {
+            let rel = a.path.strip_prefix("PolicyDefinitions").ok()?;
+            Some((rel.to_string_lossy().replace('\\', "/"), a.bytes.clone()))
+        })
+        .collect();
+    if store.is_empty() {
+        return;
+    }
+    match crate::validate::validate_memory(&store, Profile::Gpmc) {
+        Ok(report) => {
+            // The central store provides the namespaces a template uses (Windows.admx for
+            // `windows:`); the generated files alone cannot.
+            for d in report.diags.iter().filter(|d| d.code != Code::V072) {
+                let (line, col) = d
+                    .primary_span()
+                    .map(|s| report.sources.line_col(s.file, s.range.start as usize))
+                    .unwrap_or((0, 0));
+                let file = d
+                    .primary_span()
+                    .map(|s| report.sources.name(s.file))
+                    .unwrap_or_default();
+                diags.push(Diagnostic::new(
+                    Code::B006,
+                    format!(
+                        "generated PolicyDefinitions/{file}:{line}:{col}: {}[{}] {}",
+                        d.severity.as_str(),
+                        d.code,
+                        d.message
+                    ),
+                ));
+            }
+        }
+        Err(e) => diags.push(Diagnostic::new(Code::B006, e.to_string())),
+    }
 }
 
 pub fn run(cli: Cli, color: bool) -> Outcome {

@@ -391,6 +391,15 @@ codes! {
     /// **Example:** a list element with no `key` of its own under the policy key.
     B005 => Warning, "list key shared in .reg";
 
+    /// **What:** `gpforge validate` (profile gpmc) found a problem in the ADMX/ADML that the build
+    /// generated.
+    ///
+    /// **Why:** every generated template must load in GPMC and import into Intune; a finding here
+    /// is a gpforge bug, so the build writes nothing. Please report it with the definitions.
+    ///
+    /// **Example:** a generated ADML that lacks a string the ADMX references.
+    B006 => Error, "generated template fails validation";
+
     @rules {
         V001 => crate::validate::checks::encoding::V001;
         V002 => crate::validate::checks::encoding::V002;

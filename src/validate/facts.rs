@@ -167,7 +167,11 @@ pub fn admx(doc: &Document) -> AdmxFacts {
                 continue;
             }
             let v = doc.value(a);
-            if let Some(id) = crate::validate::checks::reference_id(&v, "string") {
+            // Malformed references are V027 already; do not look them up again.
+            if let Some(id) = crate::validate::checks::reference_id(&v, "string")
+                && !id.is_empty()
+                && !id.contains(char::is_whitespace)
+            {
                 f.string_refs.push((
                     At {
                         text: id.to_string(),

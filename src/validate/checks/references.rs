@@ -45,8 +45,8 @@ rule! {
 }
 
 rule! {
-    /// **What:** a `range` or `reference` inside a supportedOn definition that names a product or
-    /// version that does not exist.
+    /// **What:** a `range` or `reference` inside a supportedOn definition that names no product,
+    /// version or other supportedOn definition.
     ///
     /// **Why:** the editor's "Supported on" text and its filter by product are wrong.
     ///
@@ -157,7 +157,10 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         for r in &f.product_refs {
-            if view.resolve(f, r, |a| &a.products) == Some(false) {
+            // A range or reference may name a product, a version, or another definition.
+            if view.resolve(f, r, |a| &a.products) == Some(false)
+                && view.resolve(f, r, |a| &a.definitions) == Some(false)
+            {
                 push_at(
                     out,
                     Code::V033,
