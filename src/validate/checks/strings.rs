@@ -124,7 +124,7 @@ pub fn file(doc: &Document, sink: &mut Sink<'_>) {
             }
             if item == "string" {
                 let text = doc.text(s);
-                let pretty = |t: &str| t.contains('\n') && t.trim_matches([' ', '\t']).is_empty();
+                let pretty = |t: &str| t.contains('\n');
                 let lead = text.len() - text.trim_start().len();
                 let trail = text.len() - text.trim_end().len();
                 if !text.trim().is_empty()

@@ -1,0 +1,156 @@
+//! The validator's rule catalogue: one fixture store per V-code under tests/fixtures/validate/,
+//! each an edit of the clean store `clean/`, triggering exactly its code; the rendered
+//! diagnostics are snapshots. Plus: entity declarations are never expanded, every output format
+//! carries the same findings.
+
+use gpforge::diag::{Code, Severity, render};
+use gpforge::validate::{Profile, validate_memory, validate_paths};
+use std::path::{Path, PathBuf};
+
+const ROOT: &str = "tests/fixtures/validate";
+
+fn fixtures() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(ROOT)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn profile_for(name: &str) -> Profile {
+    if name.starts_with("V08") {
+        Profile::Intune
+    } else {
+        Profile::Gpmc
+    }
+}
+
+#[test]
+fn each_fixture_triggers_exactly_its_code() {
+    for dir in fixtures() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "clean" {
+            continue;
+        }
+        let code = Code::parse(&name[..4]).unwrap_or_else(|| panic!("{name}: no code prefix"));
+        let report = validate_paths(std::slice::from_ref(&dir), profile_for(&name)).unwrap();
+        assert!(!report.diags.is_empty(), "{name} triggers nothing");
+        for d in &report.diags {
+            assert_eq!(
+                d.code, code,
+                "{name} also triggers {}: {}",
+                d.code, d.message
+            );
+        }
+        let mut text = render::human(&report.diags, &report.sources, false);
+        text.push_str(&render::short(&report.diags, &report.sources));
+        insta::assert_snapshot!(name, text);
+    }
+}
+
+#[test]
+fn every_v_code_has_a_fixture() {
+    let names: Vec<String> = fixtures()
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for code in Code::ALL.iter().filter(|c| c.as_str().starts_with('V')) {
+        assert!(
+            names.iter().any(|n| n.starts_with(code.as_str())),
+            "no fixture for {code}"
+        );
+        assert!(
+            code.rule().is_some_and(|r| r.doc.contains("**Example:**")),
+            "{code} lacks docs"
+        );
+    }
+}
+
+#[test]
+fn clean_store_is_clean_under_every_profile() {
+    for profile in [Profile::Gpmc, Profile::Schema, Profile::Intune] {
+        let r = validate_paths(&[PathBuf::from(ROOT).join("clean")], profile).unwrap();
+        assert!(r.diags.is_empty(), "{profile:?}: {:?}", r.diags);
+        assert_eq!((r.files, r.policies), (2, 2));
+    }
+}
+
+#[test]
+fn a_loose_admx_is_read_with_its_adml() {
+    let admx = Path::new(ROOT).join("clean/app.admx");
+    let r = validate_paths(&[admx], Profile::Gpmc).unwrap();
+    assert_eq!(r.files, 2, "en-US/app.adml beside it is read too");
+    assert!(r.diags.is_empty());
+    let adml = Path::new(ROOT).join("clean/en-US/app.adml");
+    let r = validate_paths(&[adml], Profile::Gpmc).unwrap();
+    assert_eq!(r.files, 2, "the ADMX one folder up is read too");
+}
+
+#[test]
+fn schema_profile_turns_schema_warnings_into_errors() {
+    let dir = PathBuf::from(ROOT).join("V021_misspelt_attribute");
+    let gpmc = validate_paths(std::slice::from_ref(&dir), Profile::Gpmc).unwrap();
+    let schema = validate_paths(&[dir], Profile::Schema).unwrap();
+    assert_eq!(gpmc.count(Severity::Warning), 1);
+    assert_eq!(schema.count(Severity::Error), 1);
+}
+
+#[test]
+fn entities_are_never_expanded() {
+    let clean = std::fs::read_to_string(Path::new(ROOT).join("clean/app.admx")).unwrap();
+    for doctype in [
+        "<!DOCTYPE p [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>",
+        "<!DOCTYPE p [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>",
+    ] {
+        let text = clean
+            .replacen("?>\n", &format!("?>\n{doctype}\n"), 1)
+            .replace("<categories>", "<categories><!-- &d; -->");
+        let r = validate_memory(&[("x.admx".into(), text.into_bytes())], Profile::Gpmc).unwrap();
+        let codes: Vec<Code> = r.diags.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::V002), "{codes:?}");
+        assert!(
+            r.sources.text(0).len() < clean.len() + 400,
+            "nothing was expanded"
+        );
+        let shown = render::short(&r.diags, &r.sources);
+        assert!(
+            !shown.contains("root:"),
+            "no file content leaks into messages"
+        );
+    }
+}
+
+#[test]
+fn html_saved_as_admx_gets_a_hint() {
+    let page = "<!DOCTYPE html>\n<html><head><title>firefox.admx at main</title></head><body></body></html>\n";
+    let r = validate_memory(&[("firefox.admx".into(), page.into())], Profile::Gpmc).unwrap();
+    assert_eq!(r.diags.len(), 1);
+    assert_eq!(r.diags[0].code, Code::V002);
+    assert!(r.diags[0].notes.iter().any(|n| n.contains("HTML page")));
+}
+
+#[test]
+fn json_and_sarif_carry_every_finding() {
+    let dir = PathBuf::from(ROOT).join("V060_string_missing");
+    let r = validate_paths(&[dir], Profile::Gpmc).unwrap();
+    let json = render::json(&r.diags, &r.sources);
+    assert_eq!(json.as_array().unwrap().len(), r.diags.len());
+    assert_eq!(json[0]["code"], "V060");
+    assert_eq!(json[0]["location"]["line"], 23);
+    let sarif = render::sarif(&r.diags, &r.sources);
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "gpforge");
+    assert_eq!(run["results"].as_array().unwrap().len(), r.diags.len());
+    let res = &run["results"][0];
+    assert_eq!(res["ruleId"], "V060");
+    assert_eq!(res["level"], "error");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let idx = res["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[idx]["id"], "V060");
+    let region = &res["locations"][0]["physicalLocation"]["region"];
+    assert!(region["startLine"].as_u64().unwrap() >= 1);
+    assert!(region["startColumn"].as_u64().unwrap() >= 1);
+}
