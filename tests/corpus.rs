@@ -1,0 +1,223 @@
+//! Calibration on Microsoft's own store (../shared/corpus, read in place): GPMC loads these files,
+//! so the gpmc profile reports no Error except the listed ones; the count per code is a snapshot;
+//! our schema verdict agrees with Microsoft's XSD (xmllint) file by file, or the difference is
+//! listed with its reason; mutated files never make the validator panic.
+
+use gpforge::validate::checks::Family;
+use gpforge::validate::{Profile, validate_memory, validate_paths};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const CORPUS: &str = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
+
+/// The corpus, or `None` outside CI when it is missing (under CI=true its absence fails).
+fn corpus() -> Option<PathBuf> {
+    let p = PathBuf::from(CORPUS);
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(std::env::var("CI").is_err(), "{CORPUS} is missing under CI");
+    eprintln!("skipped: {CORPUS} not found");
+    None
+}
+
+/// Errors GPMC itself reports on this store.
+const KNOWN_ERRORS: &[(&str, &str, &str)] = &[(
+    "WindowsStore.admx",
+    "V070",
+    "WinStoreUI.admx and WindowsStore.admx both target Microsoft.Policies.WindowsStore; GPMC reports exactly this clash (KB3190327)",
+)];
+
+#[test]
+fn microsoft_store_has_no_false_error() {
+    let Some(dir) = corpus() else { return };
+    let r = validate_paths(&[dir], Profile::Gpmc).unwrap();
+    assert_eq!(r.files, 500);
+    for d in r
+        .diags
+        .iter()
+        .filter(|d| d.severity == gpforge::diag::Severity::Error)
+    {
+        let file = d
+            .primary_span()
+            .map(|s| r.sources.name(s.file))
+            .unwrap_or_default();
+        assert!(
+            KNOWN_ERRORS
+                .iter()
+                .any(|(f, c, _)| file.ends_with(f) && d.code.as_str() == *c),
+            "unexpected error {}: {} in {file}",
+            d.code,
+            d.message
+        );
+    }
+    let mut table: BTreeMap<String, usize> = BTreeMap::new();
+    for d in &r.diags {
+        *table
+            .entry(format!(
+                "{} {:7} {}",
+                d.code,
+                d.severity.as_str(),
+                d.code.title()
+            ))
+            .or_default() += 1;
+    }
+    let mut text = format!("{} files, {} policies\n", r.files, r.policies);
+    for (k, n) in &table {
+        text.push_str(&format!("{n:6}  {k}\n"));
+    }
+    insta::assert_snapshot!("corpus_counts_gpmc", text);
+}
+
+fn have_xmllint() -> bool {
+    let ok = Command::new("xmllint").arg("--version").output().is_ok();
+    assert!(
+        ok || std::env::var("CI").is_err(),
+        "xmllint is missing under CI"
+    );
+    ok
+}
+
+/// Files whose XSD verdict differs from ours on purpose.
+const XSD_DIFFERENCES: &[(&str, &str)] = &[];
+
+#[test]
+fn schema_verdict_agrees_with_microsofts_xsd() {
+    let Some(dir) = corpus() else { return };
+    if !have_xmllint() {
+        eprintln!("skipped: xmllint not installed");
+        return;
+    }
+    let mut files: Vec<String> = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            for q in std::fs::read_dir(&p).unwrap() {
+                let q = q.unwrap().path();
+                files.push(q.strip_prefix(&dir).unwrap().to_string_lossy().into_owned());
+            }
+        } else {
+            files.push(p.strip_prefix(&dir).unwrap().to_string_lossy().into_owned());
+        }
+    }
+    files.sort();
+    let script = Path::new("../shared/realclients/check-admx-xsd.sh")
+        .canonicalize()
+        .unwrap();
+    let out = Command::new("bash")
+        .arg(script)
+        .arg("--fix-ns")
+        .args(&files)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let log = String::from_utf8_lossy(&out.stdout);
+    let mut xsd_fails: BTreeSet<String> = BTreeSet::new();
+    let mut seen = 0;
+    for line in log.lines() {
+        let (name, fails) = if let Some(n) = line.strip_suffix(" fails to validate") {
+            (n, true)
+        } else if let Some(n) = line.strip_suffix(" validates") {
+            (n, false)
+        } else {
+            continue;
+        };
+        seen += 1;
+        let name = name.split(" (xmlns-").next().unwrap().to_string();
+        if fails {
+            xsd_fails.insert(name);
+        }
+    }
+    assert_eq!(seen, files.len(), "xmllint judged every file");
+    let r = validate_paths(&[dir.clone()], Profile::Gpmc).unwrap();
+    let prefix = format!("{}/", dir.to_string_lossy());
+    let mut ours: BTreeSet<String> = BTreeSet::new();
+    for d in &r.diags {
+        let schema = d.code.rule().is_some_and(|rule| {
+            rule.family == Family::Schema
+                || d.code == gpforge::diag::Code::V012
+                || rule.family == Family::Encoding && d.severity == gpforge::diag::Severity::Error
+        });
+        if schema && let Some(s) = d.primary_span() {
+            let name = r.sources.name(s.file);
+            ours.insert(name.strip_prefix(&prefix).unwrap_or(&name).to_string());
+        }
+    }
+    let mut diff = String::new();
+    for f in &files {
+        let (x, o) = (xsd_fails.contains(f), ours.contains(f));
+        if x != o {
+            let reason = XSD_DIFFERENCES
+                .iter()
+                .find(|(n, _)| n == f)
+                .map(|(_, r)| *r)
+                .unwrap_or("UNEXPLAINED");
+            diff.push_str(&format!(
+                "{f}: xsd {} / gpforge {}: {reason}\n",
+                if x { "fails" } else { "passes" },
+                if o { "fails" } else { "passes" }
+            ));
+        }
+    }
+    let summary = format!(
+        "{} files; xsd fails {}, gpforge schema fails {}; {} differ\n{diff}",
+        files.len(),
+        xsd_fails.len(),
+        ours.len(),
+        diff.lines().count()
+    );
+    insta::assert_snapshot!("corpus_xsd_agreement", summary);
+    assert!(!diff.contains("UNEXPLAINED"), "{summary}");
+}
+
+/// Truncations, byte flips and deleted attributes of every 7th corpus file: diagnostics, never a
+/// panic.
+#[test]
+fn mutated_files_never_panic() {
+    let Some(dir) = corpus() else { return };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .collect();
+    paths.sort();
+    let mut runs = 0;
+    for (i, p) in paths.iter().enumerate().filter(|(i, _)| i % 7 == 0) {
+        let bytes = std::fs::read(p).unwrap();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        let mut variants: Vec<Vec<u8>> = Vec::new();
+        for cut in [1, 2, 3, 5, 7] {
+            variants.push(bytes[..bytes.len() * cut / 8].to_vec());
+        }
+        let mut seed = i as u64 * 2_654_435_761 + 1;
+        for _ in 0..8 {
+            let mut v = bytes.clone();
+            for _ in 0..4 {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let at = (seed >> 33) as usize % v.len();
+                v[at] ^= (seed >> 13) as u8 | 1;
+            }
+            variants.push(v);
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        for attr in [" name=\"", " refId=\"", " key=\"", " ref=\""] {
+            if let Some(at) = text.find(attr) {
+                let end = text[at + attr.len()..]
+                    .find('"')
+                    .map(|e| at + attr.len() + e + 1);
+                if let Some(end) = end {
+                    let mut s = text.to_string();
+                    s.replace_range(at..end, "");
+                    variants.push(s.into_bytes());
+                }
+            }
+        }
+        for v in variants {
+            let r = validate_memory(&[(name.clone(), v)], Profile::Intune).unwrap();
+            let _ = gpforge::diag::render::human(&r.diags, &r.sources, false);
+            runs += 1;
+        }
+    }
+    assert!(runs > 400, "{runs} mutated files validated");
+}
