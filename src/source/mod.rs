@@ -36,15 +36,20 @@ impl SourceMap {
             .map(|f| f.source().as_str())
             .unwrap_or("")
     }
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. Lines are found through the
+    /// line starts codespan keeps per file (a binary search, not a scan from the file's start).
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
+        use codespan_reporting::files::Files;
         let text = self.text(file);
-        let offset = offset.min(text.len());
-        let before = &text[..text.floor_char_boundary(offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let offset = text.floor_char_boundary(offset.min(text.len()));
+        let line = self.files.line_index(file, offset).unwrap_or(0);
+        let start = self
+            .files
+            .line_range(file, line)
+            .map(|r| r.start)
+            .unwrap_or(0)
+            .min(offset);
+        (line + 1, text[start..offset].chars().count() + 1)
     }
 }
 

@@ -19,6 +19,8 @@ pub const NONE: u32 = u32::MAX;
 pub struct Element {
     /// The qualified name as written (`policy`, `pd:policy`).
     pub name: Range<u32>,
+    /// Where the local name starts (after any `prefix:`).
+    pub local: u32,
     /// The whole start tag, `<` to `>`.
     pub tag: Range<u32>,
     /// Index range into [`Document::attrs`].
@@ -39,6 +41,8 @@ pub struct Attr {
     pub name: Range<u32>,
     /// The raw value, without its quotes.
     pub value: Range<u32>,
+    /// The raw value is its own normalised value (no reference, tab or line break).
+    pub plain: bool,
 }
 
 /// A well-formedness problem; parsing stops at the first one.
@@ -53,6 +57,13 @@ pub enum Problem {
         span: Range<usize>,
         html: bool,
     },
+}
+
+/// Buffers of a finished document, kept for the next one.
+#[derive(Debug, Default)]
+pub struct Spare {
+    elements: Vec<Element>,
+    attrs: Vec<Attr>,
 }
 
 #[derive(Debug, Default)]
@@ -71,12 +82,37 @@ fn r(range: &Range<u32>) -> Range<usize> {
 impl Document {
     /// Parses `text`. The document holds every element read before a problem.
     pub fn parse(text: String) -> (Document, Option<Problem>) {
+        Self::parse_reusing(text, Spare::default())
+    }
+
+    /// Like [`Document::parse`], building into the (cleared) buffers of an earlier document, so
+    /// a worker that parses many files does not allocate and fault in fresh memory for each.
+    pub fn parse_reusing(text: String, spare: Spare) -> (Document, Option<Problem>) {
+        let Spare {
+            mut elements,
+            mut attrs,
+        } = spare;
+        elements.clear();
+        attrs.clear();
         let mut doc = Document {
             text,
-            ..Document::default()
+            elements,
+            attrs,
+            root: None,
         };
         let problem = doc.build();
         (doc, problem)
+    }
+
+    /// The text, and the buffers for the next [`Document::parse_reusing`].
+    pub fn into_parts(self) -> (String, Spare) {
+        (
+            self.text,
+            Spare {
+                elements: self.elements,
+                attrs: self.attrs,
+            },
+        )
     }
 
     fn build(&mut self) -> Option<Problem> {
@@ -90,6 +126,9 @@ impl Document {
         let base = text.as_ptr() as usize;
         let mut reader = Reader::from_str(text);
         reader.config_mut().check_comments = true;
+        // Typical templates hold an element per 60 bytes and an attribute per 45.
+        self.elements.reserve(text.len() / 60);
+        self.attrs.reserve(text.len() / 45);
         let mut stack: Vec<u32> = Vec::new();
         let mut last_child: Vec<u32> = Vec::new();
         let mut root_closed = false;
@@ -132,29 +171,39 @@ impl Document {
                         let value: &[u8] = a.value.as_bytes();
                         let k = key.as_ptr() as usize - base;
                         let v = value.as_ptr() as usize - base;
-                        if value.contains(&b'&')
-                            && let Err(err) = quick_xml::escape::unescape(&text[v..v + value.len()])
-                        {
-                            return Some(Problem::Syntax {
-                                at: v,
-                                message: format!("bad reference in attribute value: {err}"),
-                            });
-                        }
-                        if value.contains(&b'<') {
-                            return Some(Problem::Syntax {
-                                at: v,
-                                message: "`<` inside an attribute value".into(),
-                            });
+                        let special = |b: &u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
+                        let plain = !value.iter().any(special);
+                        if !plain {
+                            if value.contains(&b'&')
+                                && let Err(err) =
+                                    quick_xml::escape::unescape(&text[v..v + value.len()])
+                            {
+                                return Some(Problem::Syntax {
+                                    at: v,
+                                    message: format!("bad reference in attribute value: {err}"),
+                                });
+                            }
+                            if value.contains(&b'<') {
+                                return Some(Problem::Syntax {
+                                    at: v,
+                                    message: "`<` inside an attribute value".into(),
+                                });
+                            }
                         }
                         self.attrs.push(Attr {
                             name: k as u32..(k + key.len()) as u32,
                             value: v as u32..(v + value.len()) as u32,
+                            plain,
                         });
                     }
                     let parent = stack.last().copied().unwrap_or(NONE);
                     let empty = matches!(event, Event::Empty(_));
+                    let qname = e.name();
+                    let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
+                    let local = qname.iter().rposition(|&b| b == b':').map_or(0, |p| p + 1);
                     self.elements.push(Element {
                         name: (before + 1) as u32..(before + 1 + name_len) as u32,
+                        local: (before + 1 + local) as u32,
                         tag: before as u32..after as u32,
                         attrs: attr_start..self.attrs.len() as u32,
                         parent,
@@ -299,8 +348,8 @@ impl Document {
 
     /// The local name (after any `prefix:`).
     pub fn name(&self, i: u32) -> &str {
-        let q = &self.text[r(&self.element(i).name)];
-        q.rsplit(':').next().unwrap_or(q)
+        let el = self.element(i);
+        &self.text[el.local as usize..el.name.end as usize]
     }
 
     /// The qualified name as written.
@@ -359,15 +408,26 @@ impl Document {
             .map(|a| (self.value(a), r(&a.value)))
     }
 
+    /// The `key` and `defaultKey` attributes of an element (one pass over its attributes).
+    pub fn keys(&self, i: u32) -> impl Iterator<Item = (Cow<'_, str>, Range<usize>)> + '_ {
+        self.attrs(i)
+            .iter()
+            .filter(|a| matches!(self.attr_name(a), "key" | "defaultKey"))
+            .map(|a| (self.value(a), r(&a.value)))
+    }
+
     /// Attribute value with references resolved and white space normalised (XML 1.0 §3.3.3).
     pub fn value(&self, a: &Attr) -> Cow<'_, str> {
         let raw = self.raw_value(a);
+        if a.plain {
+            return Cow::Borrowed(raw);
+        }
         let v = if raw.contains('&') {
             quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
         } else {
             Cow::Borrowed(raw)
         };
-        if v.contains(['\t', '\n', '\r']) {
+        if v.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
             Cow::Owned(v.replace(['\t', '\n', '\r'], " "))
         } else {
             v
@@ -388,7 +448,7 @@ impl Document {
         pieces.push(at..el.content.end as usize);
         if pieces.len() == 1 {
             let raw = &self.text[pieces[0].clone()];
-            if !raw.contains(['<', '&', '\r']) {
+            if !raw.bytes().any(|b| matches!(b, b'<' | b'&' | b'\r')) {
                 return Cow::Borrowed(raw);
             }
         }
@@ -399,6 +459,19 @@ impl Document {
         Cow::Owned(out)
     }
 
+    /// Length, blankness and edge line breaks of an element's text, without allocating when the
+    /// raw text needs no unescaping (CR LF counts as one character).
+    pub fn text_shape(&self, i: u32) -> TextShape {
+        let el = self.element(i);
+        if el.first_child == NONE {
+            let raw = &self.text[r(&el.content)];
+            if !raw.bytes().any(|b| b == b'&' || b == b'<') {
+                return TextShape::of(raw);
+            }
+        }
+        TextShape::of(&self.text(i))
+    }
+
     /// Byte offset just after an element's end tag.
     pub fn end_of(&self, i: u32) -> usize {
         self.element(i).end as usize
@@ -407,6 +480,35 @@ impl Document {
     /// Elements in document order.
     pub fn all(&self) -> impl Iterator<Item = u32> {
         0..self.elements.len() as u32
+    }
+}
+
+/// See [`Document::text_shape`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextShape {
+    /// Characters, counted only when there may be more than 255 (else the byte length).
+    pub chars: usize,
+    /// Empty or only white space.
+    pub blank: bool,
+    /// Starts or ends with white space that holds a line break (pretty-printed).
+    pub edge_break: bool,
+}
+
+impl TextShape {
+    fn of(t: &str) -> TextShape {
+        let trimmed_start = t.trim_start();
+        let lead = &t[..t.len() - trimmed_start.len()];
+        let trail = &trimmed_start[trimmed_start.trim_end().len()..];
+        let blank = trimmed_start.is_empty();
+        TextShape {
+            chars: if t.len() <= 255 {
+                t.len()
+            } else {
+                t.chars().filter(|&c| c != '\r').count()
+            },
+            blank,
+            edge_break: !blank && (lead.contains('\n') || trail.contains('\n')),
+        }
     }
 }
 

@@ -101,6 +101,8 @@ pub struct StringFact {
     pub chars: usize,
     /// Empty or only white space.
     pub blank: bool,
+    /// Starts or ends with a line break (pretty-printed).
+    pub edge_break: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -270,11 +272,12 @@ pub fn adml(doc: &Document) -> AdmlFacts {
     if let Some(table) = doc.child(res, "stringTable") {
         for s in doc.children_named(table, "string") {
             let Some(id) = at(doc, s, "id") else { continue };
-            let text = doc.text(s);
+            let shape = doc.text_shape(s);
             f.strings.entry(id.text).or_insert(StringFact {
                 span: id.span,
-                chars: text.chars().count(),
-                blank: text.trim().is_empty(),
+                chars: shape.chars,
+                blank: shape.blank,
+                edge_break: shape.edge_break,
             });
         }
     }

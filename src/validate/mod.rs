@@ -153,7 +153,13 @@ struct Processed {
     policies: usize,
 }
 
-fn process(id: usize, entry: &Entry, bytes: Vec<u8>, profile: Profile) -> Processed {
+fn process(
+    id: usize,
+    entry: &Entry,
+    bytes: Vec<u8>,
+    profile: Profile,
+    spare: &mut dom::Spare,
+) -> Processed {
     let size = bytes.len();
     let mut diags = Vec::new();
     let mut sink = Sink {
@@ -166,7 +172,7 @@ fn process(id: usize, entry: &Entry, bytes: Vec<u8>, profile: Profile) -> Proces
         .findings
         .iter()
         .any(|f| matches!(f, decode::Finding::Invalid { .. }));
-    let (doc, problem) = dom::Document::parse(decoded.text);
+    let (doc, problem) = dom::Document::parse_reusing(decoded.text, std::mem::take(spare));
     let file_name = entry
         .path
         .file_name()
@@ -206,17 +212,20 @@ fn process(id: usize, entry: &Entry, bytes: Vec<u8>, profile: Profile) -> Proces
             }
             Some(Kind::Adml) => {
                 checks::schema::check(&doc, true, &mut sink);
-                checks::strings::file(&doc, &mut sink);
+                let f = facts::adml(&doc);
+                checks::strings::file(&doc, &f, &mut sink);
                 if profile == Profile::Intune {
                     checks::intune::adml(&doc, &mut sink);
                 }
-                info.adml = Some(facts::adml(&doc));
+                info.adml = Some(f);
             }
             None => {}
         }
     }
+    let (text, buffers) = doc.into_parts();
+    *spare = buffers;
     Processed {
-        text: doc.text,
+        text,
         diags,
         info,
         policies,
@@ -251,6 +260,7 @@ fn run(
             .map(|_| {
                 s.spawn(|| {
                     let mut mine = Vec::new();
+                    let mut spare = dom::Spare::default();
                     loop {
                         let k = next.fetch_add(1, Ordering::Relaxed);
                         if k >= n {
@@ -259,9 +269,9 @@ fn run(
                         let i = order[k];
                         let (_, entry, bytes) = &inputs[i];
                         let r = match bytes {
-                            Some(b) => Ok(process(i, entry, b.clone(), profile)),
+                            Some(b) => Ok(process(i, entry, b.clone(), profile, &mut spare)),
                             None => std::fs::read(&entry.path)
-                                .map(|b| process(i, entry, b, profile))
+                                .map(|b| process(i, entry, b, profile, &mut spare))
                                 .map_err(|e| IoError(entry.path.clone(), e)),
                         };
                         mine.push((i, r));

@@ -89,10 +89,8 @@ pub fn admx(doc: &Document, bytes: usize, sink: &mut Sink<'_>) {
         );
     }
     for el in doc.all() {
-        for name in ["key", "defaultKey"] {
-            if let Some((k, span)) = doc.attr(el, name)
-                && forbidden_key(&k)
-            {
+        for (k, span) in doc.keys(el) {
+            if forbidden_key(&k) {
                 sink.push(
                     Code::V080,
                     format!("Intune may not write `{k}`"),

@@ -117,8 +117,8 @@ fn key_problem(key: &str) -> Option<&'static str> {
     if key.is_empty() {
         return Some("the key is empty");
     }
-    let first = key.split('\\').next().unwrap_or("").to_ascii_lowercase();
-    if HIVES.contains(&first.as_str()) {
+    let first = key.split('\\').next().unwrap_or("");
+    if HIVES.iter().any(|h| h.eq_ignore_ascii_case(first)) {
         return Some("the key starts with a hive; the policy's class chooses the hive");
     }
     if key.starts_with('\\') || key.ends_with('\\') || key.contains("\\\\") {
@@ -130,10 +130,8 @@ fn key_problem(key: &str) -> Option<&'static str> {
 /// Checks every policy of an ADMX.
 pub fn check(doc: &Document, sink: &mut Sink<'_>) {
     for el in doc.all() {
-        for name in ["key", "defaultKey"] {
-            if let Some((k, span)) = doc.attr(el, name)
-                && let Some(why) = key_problem(&k)
-            {
+        for (k, span) in doc.keys(el) {
+            if let Some(why) = key_problem(&k) {
                 sink.push(
                     Code::V050,
                     format!("malformed registry key `{k}`"),

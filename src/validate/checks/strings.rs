@@ -82,8 +82,18 @@ rule! {
     V066: Warning, Strings, "display name over 255 characters"
 }
 
-/// Per ADML file: duplicates and pretty-printed strings.
-pub fn file(doc: &Document, sink: &mut Sink<'_>) {
+/// Per ADML file: duplicates (from the tree) and pretty-printed strings (from the facts).
+pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
+    for (id, s) in &facts.strings {
+        if s.edge_break {
+            sink.push(
+                Code::V063,
+                format!("string `{id}` starts or ends with a line break"),
+                s.span.clone(),
+                "the editor shows the blank lines and indentation",
+            );
+        }
+    }
     let Some(root) = doc.root else { return };
     let Some(res) = doc.child(root, "resources") else {
         return;
@@ -121,23 +131,6 @@ pub fn file(doc: &Document, sink: &mut Sink<'_>) {
                 });
             } else {
                 seen.insert(id.to_string(), span.clone());
-            }
-            if item == "string" {
-                let text = doc.text(s);
-                let pretty = |t: &str| t.contains('\n');
-                let lead = text.len() - text.trim_start().len();
-                let trail = text.len() - text.trim_end().len();
-                if !text.trim().is_empty()
-                    && ((lead > 0 && pretty(&text[..lead]))
-                        || (trail > 0 && pretty(&text[text.len() - trail..])))
-                {
-                    sink.push(
-                        Code::V063,
-                        format!("string `{id}` starts or ends with a line break"),
-                        span,
-                        "the editor shows the blank lines and indentation",
-                    );
-                }
             }
         }
     }
