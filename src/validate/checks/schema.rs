@@ -869,6 +869,10 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
                     "attribute names are case-sensitive: did you mean `{}`?",
                     a.name
                 ));
+            } else if ename == "textBox" && name == "defaultValue" {
+                d.notes.push(
+                    "a textBox's default is a child element: <textBox refId=\"…\"><label>…</label><defaultValue>…</defaultValue></textBox>".into(),
+                );
             }
             continue;
         };
