@@ -215,3 +215,94 @@ fn help_describes_the_commands() {
         assert!(out.contains(w), "{out}");
     }
 }
+
+#[test]
+fn validate_exit_codes_summary_and_formats() {
+    let v = "tests/fixtures/validate";
+    // Clean store: exit 0, summary line.
+    let r = gpforge(&["validate", &format!("{v}/clean")]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    let out = text(&r.stdout);
+    assert!(
+        out.starts_with("2 file(s), 2 policies: 0 error(s), 0 warning(s) ("),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("profile gpmc)"), "{out}");
+    // Errors: exit 1, snippet with line and column.
+    let r = gpforge(&["validate", &format!("{v}/V060_string_missing")]);
+    assert_eq!(r.status.code(), Some(1));
+    let out = text(&r.stdout);
+    assert!(out.contains("error[V060]"), "{out}");
+    assert!(out.contains("app.admx:23:84"), "{out}");
+    // Warnings only: 0, or 1 with --deny-warnings.
+    let warn = format!("{v}/V021_misspelt_attribute");
+    assert_eq!(gpforge(&["validate", &warn]).status.code(), Some(0));
+    assert_eq!(
+        gpforge(&["validate", "--deny-warnings", &warn])
+            .status
+            .code(),
+        Some(1)
+    );
+    // The schema profile makes it an error.
+    assert_eq!(
+        gpforge(&["validate", "--profile", "schema", &warn])
+            .status
+            .code(),
+        Some(1)
+    );
+    // Short form: one line per problem, then the summary.
+    let r = gpforge(&["validate", "--format", "short", &warn]);
+    let out = text(&r.stdout);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .contains(".adml:20:57: warning[V021]:"),
+        "{out}"
+    );
+    // JSON and SARIF on stdout (the summary goes to stderr so stdout stays parseable).
+    let r = gpforge(&["validate", "--format", "json", &warn]);
+    let j: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
+    assert_eq!(j["summary"]["warnings"], 1);
+    assert_eq!(j["diagnostics"][0]["code"], "V021");
+    assert!(text(&r.stderr).contains("1 warning(s)"));
+    let r = gpforge(&["validate", "--format", "sarif", &warn]);
+    let s: serde_json::Value = serde_json::from_slice(&r.stdout).expect("SARIF");
+    assert_eq!(s["version"], "2.1.0");
+    // I/O failure and usage: 2.
+    let r = gpforge(&["validate", "no/such/store"]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(text(&r.stderr).starts_with("error: cannot read no/such/store"));
+    assert_eq!(gpforge(&["validate"]).status.code(), Some(2));
+    assert_eq!(
+        gpforge(&["validate", "--profile", "nope", &warn])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn validate_help_and_explain_v_codes() {
+    let r = gpforge(&["validate", "--help"]);
+    let out = text(&r.stdout);
+    for w in [
+        "--profile",
+        "--format",
+        "--deny-warnings",
+        "sarif",
+        "intune",
+        "culture",
+    ] {
+        assert!(out.contains(w), "{out}");
+    }
+    let r = gpforge(&["explain", "V060"]);
+    assert_eq!(r.status.code(), Some(0));
+    let out = text(&r.stdout);
+    assert!(
+        out.starts_with("V060: string missing from an ADML (error)"),
+        "{out}"
+    );
+    assert!(out.contains("could not be found"), "{out}");
+}
