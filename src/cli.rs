@@ -6,7 +6,9 @@ use std::path::PathBuf;
 /// gpforge: Group Policy as code.
 ///
 /// Compiles TOML definitions of policy settings (first of all Outlook's S/MIME and cryptography
-/// settings) into ADMX/ADML templates for a Group Policy central store.
+/// settings) into ADMX/ADML templates for a Group Policy central store, .reg files, Registry.pol
+/// GPO backups and Intune profiles; validates any ADMX/ADML file or store the way GPMC and Intune
+/// read them.
 #[derive(Debug, Parser)]
 #[command(name = "gpforge", version, about, long_about)]
 pub struct Cli {
