@@ -94,6 +94,16 @@ impl Diagnostic {
         self
     }
 
+    /// [`Diagnostic::also`] on a diagnostic already pushed.
+    pub fn secondary(&mut self, span: Span, message: impl Into<String>) -> &mut Self {
+        self.labels.push(Label {
+            span,
+            message: message.into(),
+            primary: false,
+        });
+        self
+    }
+
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self

@@ -241,21 +241,10 @@ impl Document {
                 }
                 Event::Text(ref t) => {
                     let bytes: &[u8] = AsRef::<str>::as_ref(t).as_bytes();
-                    if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace()) {
-                        match stack.last() {
-                            Some(&top) => {
-                                let el = &mut self.elements[top as usize];
-                                if el.text_at == NONE {
-                                    el.text_at = (before + i) as u32;
-                                }
-                            }
-                            None => {
-                                return Some(Problem::Syntax {
-                                    at: before + i,
-                                    message: "text outside the root element".into(),
-                                });
-                            }
-                        }
+                    if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace())
+                        && let Some(p) = self.mark_text(&stack, before + i, "text")
+                    {
+                        return Some(p);
                     }
                 }
                 Event::GeneralRef(ref g) => {
@@ -276,35 +265,15 @@ impl Document {
                             ),
                         });
                     }
-                    match stack.last() {
-                        Some(&top) => {
-                            let el = &mut self.elements[top as usize];
-                            if el.text_at == NONE {
-                                el.text_at = before as u32;
-                            }
-                        }
-                        None => {
-                            return Some(Problem::Syntax {
-                                at: before,
-                                message: "reference outside the root element".into(),
-                            });
-                        }
+                    if let Some(p) = self.mark_text(&stack, before, "reference") {
+                        return Some(p);
                     }
                 }
-                Event::CData(_) => match stack.last() {
-                    Some(&top) => {
-                        let el = &mut self.elements[top as usize];
-                        if el.text_at == NONE {
-                            el.text_at = before as u32;
-                        }
+                Event::CData(_) => {
+                    if let Some(p) = self.mark_text(&stack, before, "CDATA") {
+                        return Some(p);
                     }
-                    None => {
-                        return Some(Problem::Syntax {
-                            at: before,
-                            message: "CDATA outside the root element".into(),
-                        });
-                    }
-                },
+                }
                 Event::DocType(ref d) => {
                     let body = AsRef::<str>::as_ref(d).as_bytes().trim_ascii_start();
                     let html = body.len() >= 4 && body[..4].eq_ignore_ascii_case(b"html");
@@ -340,6 +309,24 @@ impl Document {
             });
         }
         None
+    }
+
+    /// Character data at `at` inside the open element on top of `stack`; outside the root it is
+    /// a well-formedness error.
+    fn mark_text(&mut self, stack: &[u32], at: usize, what: &str) -> Option<Problem> {
+        match stack.last() {
+            Some(&top) => {
+                let el = &mut self.elements[top as usize];
+                if el.text_at == NONE {
+                    el.text_at = at as u32;
+                }
+                None
+            }
+            None => Some(Problem::Syntax {
+                at,
+                message: format!("{what} outside the root element"),
+            }),
+        }
     }
 
     pub fn element(&self, i: u32) -> &Element {

@@ -54,6 +54,11 @@ pub struct FileInfo {
 }
 
 impl FileInfo {
+    /// The ADMX's `<target>`, if this is a parsed ADMX that has one.
+    pub fn target(&self) -> Option<&super::facts::Ns> {
+        self.admx.as_ref().and_then(|a| a.target.as_ref())
+    }
+
     pub fn culture(&self) -> Option<&str> {
         match &self.place {
             Place::Culture(c) => Some(c),
@@ -234,7 +239,7 @@ impl<'a> StoreView<'a> {
         let mut admls: HashMap<&str, Vec<&FileInfo>> = HashMap::new();
         let mut cultures: Vec<String> = Vec::new();
         for f in &files {
-            if let Some(t) = f.admx.as_ref().and_then(|a| a.target.as_ref()) {
+            if let Some(t) = f.target() {
                 providers
                     .entry(t.namespace.text.as_str())
                     .or_default()

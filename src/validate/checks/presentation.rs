@@ -175,12 +175,10 @@ fn policy(
                 Span::new(adml.id, c.span.clone()),
                 "wrong control",
             )
-            .labels
-            .push(crate::diag::Label {
-                span: Span::new(file.id, e.id.span.clone()),
-                message: format!("a {} element", e.kind.as_str()),
-                primary: false,
-            });
+            .secondary(
+                Span::new(file.id, e.id.span.clone()),
+                format!("a {} element", e.kind.as_str()),
+            );
             continue;
         }
         if let Some((n, span)) = &c.default_item

@@ -117,12 +117,7 @@ pub fn file(f: &AdmxFacts, file: crate::diag::FileId, out: &mut Vec<Diagnostic>)
                     Span::new(file, n.span.clone()),
                     "second definition",
                 )
-                .labels
-                .push(crate::diag::Label {
-                    span: Span::new(file, first.span.clone()),
-                    message: "first definition".into(),
-                    primary: false,
-                });
+                .secondary(Span::new(file, first.span.clone()), "first definition");
             } else {
                 seen.insert(&n.text, n);
             }

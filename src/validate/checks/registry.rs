@@ -226,12 +226,7 @@ fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
                 span,
                 "second write",
             )
-            .labels
-            .push(crate::diag::Label {
-                span: crate::diag::Span::new(file, first.clone()),
-                message: "first write".into(),
-                primary: false,
-            });
+            .secondary(crate::diag::Span::new(file, first.clone()), "first write");
         } else {
             writes.insert(id, span);
         }
@@ -307,12 +302,10 @@ fn enumeration(doc: &Document, el: u32, sink: &mut Sink<'_>) {
                 span,
                 "same value as an earlier item",
             )
-            .labels
-            .push(crate::diag::Label {
-                span: crate::diag::Span::new(file, first.clone()),
-                message: "first item with this value".into(),
-                primary: false,
-            });
+            .secondary(
+                crate::diag::Span::new(file, first.clone()),
+                "first item with this value",
+            );
         } else {
             seen.insert(v, span);
         }

@@ -239,7 +239,17 @@ enum Content {
 
 struct Spec {
     attrs: &'static [A],
+    /// PolicyElementAttributeGroup, for the element kinds that have it.
+    group: &'static [A],
     content: Content,
+}
+
+/// Element types whose attributes include PolicyElementAttributeGroup (all but `list`).
+fn has_element_group(t: T) -> bool {
+    matches!(
+        t,
+        T::Boolean | T::Decimal | T::LongDecimal | T::Text | T::MultiText | T::Enum
+    )
 }
 
 const DESCRIPTIVE_ATTRS: [A; 2] = [
@@ -437,7 +447,7 @@ fn spec(t: T) -> Spec {
             ),
         ),
         T::Boolean => (
-            &ELEMENT_ATTRS,
+            &[],
             Seq(&[
                 ("trueValue", T::Value, 0, 1),
                 ("falseValue", T::Value, 0, 1),
@@ -448,10 +458,6 @@ fn spec(t: T) -> Spec {
         T::Decimal => (
             const {
                 &[
-                    ELEMENT_ATTRS[0],
-                    ELEMENT_ATTRS[1],
-                    ELEMENT_ATTRS[2],
-                    ELEMENT_ATTRS[3],
                     a("required", Ty::Bool),
                     a("minValue", Ty::UInt),
                     a("maxValue", Ty::UInt),
@@ -464,10 +470,6 @@ fn spec(t: T) -> Spec {
         T::LongDecimal => (
             const {
                 &[
-                    ELEMENT_ATTRS[0],
-                    ELEMENT_ATTRS[1],
-                    ELEMENT_ATTRS[2],
-                    ELEMENT_ATTRS[3],
                     a("required", Ty::Bool),
                     a("minValue", Ty::ULong),
                     a("maxValue", Ty::ULong),
@@ -480,10 +482,6 @@ fn spec(t: T) -> Spec {
         T::Text => (
             const {
                 &[
-                    ELEMENT_ATTRS[0],
-                    ELEMENT_ATTRS[1],
-                    ELEMENT_ATTRS[2],
-                    ELEMENT_ATTRS[3],
                     a("required", Ty::Bool),
                     a("maxLength", Ty::UInt),
                     a("expandable", Ty::Bool),
@@ -495,10 +493,6 @@ fn spec(t: T) -> Spec {
         T::MultiText => (
             const {
                 &[
-                    ELEMENT_ATTRS[0],
-                    ELEMENT_ATTRS[1],
-                    ELEMENT_ATTRS[2],
-                    ELEMENT_ATTRS[3],
                     a("required", Ty::Bool),
                     a("maxLength", Ty::UInt),
                     a("maxStrings", Ty::UInt),
@@ -508,15 +502,7 @@ fn spec(t: T) -> Spec {
             Empty,
         ),
         T::Enum => (
-            const {
-                &[
-                    ELEMENT_ATTRS[0],
-                    ELEMENT_ATTRS[1],
-                    ELEMENT_ATTRS[2],
-                    ELEMENT_ATTRS[3],
-                    a("required", Ty::Bool),
-                ]
-            },
+            const { &[a("required", Ty::Bool)] },
             Seq(&[("item", T::EnumItem, 0, N)]),
         ),
         T::EnumItem => (
@@ -630,7 +616,15 @@ fn spec(t: T) -> Spec {
         ),
         T::ListBox => (const { &[req("refId", Ty::Str)] }, Simple),
     };
-    Spec { attrs, content }
+    Spec {
+        attrs,
+        group: if has_element_group(t) {
+            &ELEMENT_ATTRS
+        } else {
+            &[]
+        },
+        content,
+    }
 }
 
 /// Walks the whole document from its root (`Kind` known from the root element).
@@ -853,7 +847,7 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
             continue;
         }
         let span = at.name.start as usize..at.name.end as usize;
-        let Some(a) = spec.attrs.iter().find(|a| a.name == name) else {
+        let Some(a) = spec.attrs.iter().chain(spec.group).find(|a| a.name == name) else {
             let d = sink.push(
                 Code::V021,
                 format!("attribute `{name}` is not allowed on `<{ename}>`"),
@@ -863,6 +857,7 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
             if let Some(a) = spec
                 .attrs
                 .iter()
+                .chain(spec.group)
                 .find(|a| a.name.eq_ignore_ascii_case(name))
             {
                 d.notes.push(format!(
@@ -880,7 +875,7 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
         let vspan = at.value.start as usize..at.value.end as usize;
         value_type(&value, a, ename, vspan, sink);
     }
-    for a in spec.attrs.iter().filter(|a| a.required) {
+    for a in spec.attrs.iter().chain(spec.group).filter(|a| a.required) {
         if !doc.attrs(el).iter().any(|x| doc.attr_name(x) == a.name) {
             sink.push(
                 Code::V022,

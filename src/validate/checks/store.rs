@@ -4,7 +4,7 @@
 //! Input: the facts of every file of a store. Output: V070–V078.
 
 use super::{push_at, rule};
-use crate::diag::{Code, Diagnostic, Label, Severity, Span};
+use crate::diag::{Code, Diagnostic, Severity, Span};
 use crate::validate::checks::namespace::Kind;
 use crate::validate::store::{Place, StoreView};
 use std::collections::HashMap;
@@ -161,12 +161,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                     Span::new(f.id, 0..0),
                     "one file on Windows",
                 )
-                .labels
-                .push(Label {
-                    span: Span::new(first.id, 0..0),
-                    message: "the other file".into(),
-                    primary: false,
-                });
+                .secondary(Span::new(first.id, 0..0), "the other file");
             }
             Some(_) => {}
             None => {
@@ -194,27 +189,21 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                 Span::new(file.id, t.namespace.span.clone()),
                 "declared again here",
             )
-            .labels
-            .push(Label {
-                span: Span::new(
+            .secondary(
+                Span::new(
                     first.id,
                     first
-                        .admx
-                        .as_ref()
-                        .and_then(|a| a.target.as_ref())
+                        .target()
                         .map(|t| t.namespace.span.clone())
                         .unwrap_or(0..0),
                 ),
-                message: "first declared here".into(),
-                primary: false,
-            });
+                "first declared here",
+            );
         }
         match prefixes.get(t.prefix.text.as_str()) {
             Some(first) if first.id != file.id => {
                 let same_ns = first
-                    .admx
-                    .as_ref()
-                    .and_then(|a| a.target.as_ref())
+                    .target()
                     .is_some_and(|x| x.namespace.text == t.namespace.text);
                 if !same_ns {
                     push_at(
@@ -295,12 +284,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                         Span::new(adml.id, rev.span.clone()),
                         "too old for the ADMX",
                     )
-                    .labels
-                    .push(Label {
-                        span: Span::new(file.id, min.span.clone()),
-                        message: "minRequiredRevision".into(),
-                        primary: false,
-                    });
+                    .secondary(Span::new(file.id, min.span.clone()), "minRequiredRevision");
                 }
             }
         }

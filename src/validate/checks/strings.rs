@@ -123,12 +123,7 @@ pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mu
                     span.clone(),
                     "second definition",
                 )
-                .labels
-                .push(crate::diag::Label {
-                    span: Span::new(file, first.clone()),
-                    message: "first definition (used)".into(),
-                    primary: false,
-                });
+                .secondary(Span::new(file, first.clone()), "first definition (used)");
             } else {
                 seen.insert(id.to_string(), span.clone());
             }
