@@ -192,6 +192,12 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             format,
             deny_warnings,
         } => validate(&paths, profile, format, deny_warnings, color),
+        Command::Diff {
+            old,
+            new,
+            format,
+            fail_on,
+        } => diff(&old, &new, format, fail_on),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -347,6 +353,35 @@ fn validate(
         }
     }
     if errors > 0 || (deny_warnings && warnings > 0) {
+        o.code = EXIT_FINDINGS;
+    }
+    o
+}
+
+fn diff(
+    old: &Path,
+    new: &Path,
+    format: crate::cli::DiffFormat,
+    fail_on: crate::cli::FailOn,
+) -> Outcome {
+    let mut o = Outcome::default();
+    let report = match crate::diff::diff_paths(old, new) {
+        Ok(r) => r,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+            return o;
+        }
+    };
+    o.stdout = match format {
+        crate::cli::DiffFormat::Markdown => crate::diff::markdown(&report),
+        crate::cli::DiffFormat::Json => pretty(&serde_json::to_value(&report).unwrap_or_default()),
+    };
+    let fails = match fail_on {
+        crate::cli::FailOn::Any => !report.equal,
+        crate::cli::FailOn::Breaking => report.breaking > 0,
+    };
+    if fails {
         o.code = EXIT_FINDINGS;
     }
     o

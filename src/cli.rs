@@ -38,6 +38,20 @@ pub enum DiagFormat {
     Sarif,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any semantic difference.
+    Any,
+    /// Only breaking changes.
+    Breaking,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build every template and baseline of the definitions folder into the output folder.
@@ -86,6 +100,24 @@ pub enum Command {
         /// Exit 1 when there are warnings too.
         #[arg(long)]
         deny_warnings: bool,
+    },
+    /// Semantic difference of two versions of a template (ADMX files, read with their ADMLs) or
+    /// of two PolicyDefinitions stores: policies added, removed and changed (class, key, value
+    /// name, values, elements, limits, enum items, category, strings and presentations per
+    /// culture), each classified breaking or compatible, with a suggested revision bump.
+    /// Exit status like diff(1): 0 no semantic difference, 1 differences (with
+    /// --fail-on breaking: breaking ones only), 2 failure.
+    Diff {
+        /// The old version: an .admx file or a store folder.
+        old: PathBuf,
+        /// The new version: an .admx file or a store folder.
+        new: PathBuf,
+        /// Output: a Markdown changelog or JSON.
+        #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+        format: DiffFormat,
+        /// Which changes make the exit status 1.
+        #[arg(long, value_enum, default_value_t = FailOn::Any)]
+        fail_on: FailOn,
     },
     /// Explain a diagnostic code (what it checks, why, an example); without CODE, list all codes.
     Explain {

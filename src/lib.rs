@@ -13,6 +13,7 @@ pub mod app;
 pub mod backend;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod model;
 pub mod source;

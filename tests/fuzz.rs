@@ -147,6 +147,35 @@ fn cases() -> u32 {
         .unwrap_or(200)
 }
 
+/// Regression: found by this harness (16,266 cases into a 400,000-case run): a UTF-16 seed
+/// misaligned by an odd deletion decodes to CJK text inside a tag name, and the parser sliced
+/// the name at a byte that is no character boundary.
+#[test]
+fn regression_name_slice_inside_a_character() {
+    use Mutation::*;
+    let muts = [
+        Delete(619396344927184, 16),
+        Insert(37731424645, 31),
+        Delete(7600, 38),
+        Delete(13367674, 19),
+        Delete(10573165786288, 62),
+        Truncate(14351726917948082806),
+        Insert(3513113883110062044, 15),
+        Splice(10606834761220185916, 48287870998, 1987906887987),
+    ];
+    let seeds = seeds();
+    let Some((name, base)) = seeds.get(4) else {
+        return; // the corpus seed is absent outside CI
+    };
+    let text = String::from_utf8_lossy(base).into_owned();
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    for m in &muts {
+        apply(&mut bytes, m, &seeds[0].1);
+    }
+    check(&[(name.clone(), bytes)], Profile::Gpmc);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
 

@@ -144,6 +144,29 @@ impl Document {
                 }
             };
             let after = reader.buffer_position() as usize;
+            // Where the event's markup starts. quick-xml's position before an event can stand
+            // ahead of white space it folded into the event, so the start is taken from where the
+            // event's borrowed content lies in `text`, less the markup before it (`<`, `</`, `&`,
+            // `<![CDATA[`, `<?`).
+            let at = |content: &[u8], markup: usize| -> usize {
+                let p = (content.as_ptr() as usize).wrapping_sub(base);
+                if p <= text.len() && p >= markup && p >= before {
+                    p - markup
+                } else {
+                    before
+                }
+            };
+            let before = match &event {
+                Event::Start(e) | Event::Empty(e) => {
+                    at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 1)
+                }
+                Event::End(e) => at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 2),
+                Event::Text(t) => at(AsRef::<str>::as_ref(t).as_bytes(), 0),
+                Event::GeneralRef(g) => at(AsRef::<str>::as_ref(g).as_bytes(), 1),
+                Event::CData(c) => at(AsRef::<str>::as_ref(c).as_bytes(), 9),
+                Event::Decl(d) => at(AsRef::<str>::as_ref(d).as_bytes(), 2),
+                _ => before,
+            };
             match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     if root_closed {

@@ -1,0 +1,357 @@
+//! Reads one side of a diff: an ADMX file (with the ADMLs GPMC would read beside it) or a whole
+//! store, through the validator's decoder and spanned DOM, into a comparable view of each
+//! template: policies with their registry targets, values, elements and strings per culture.
+//! Input: paths. Output: [`Side`], or a failure when a file cannot be read or parsed.
+
+use crate::validate::checks::namespace::Kind;
+use crate::validate::dom::Document;
+use crate::validate::store::{self, Place};
+use crate::validate::{decode, groups};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A registry value as an ADMX states it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Val {
+    Delete,
+    Decimal(u64),
+    LongDecimal(u64),
+    String(String),
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Delete => f.write_str("delete"),
+            Val::Decimal(n) => write!(f, "decimal {n}"),
+            Val::LongDecimal(n) => write!(f, "longDecimal {n}"),
+            Val::String(s) => write!(f, "string \"{s}\""),
+        }
+    }
+}
+
+/// `(key, valueName, value)` of an enabledList/disabledList/valueList item.
+pub type ListItem = (Option<String>, String, Option<Val>);
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    pub display: String,
+    pub value: Option<Val>,
+    pub value_list: Vec<ListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Elem {
+    pub id: String,
+    pub kind: String,
+    pub key: Option<String>,
+    pub value_name: Option<String>,
+    /// Every other attribute (limits, flags), by name.
+    pub attrs: BTreeMap<String, String>,
+    pub items: Vec<Item>,
+    /// Boolean trueValue/falseValue.
+    pub values: BTreeMap<String, Val>,
+    /// Boolean trueList/falseList.
+    pub lists: BTreeMap<String, Vec<ListItem>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Pol {
+    pub class: String,
+    pub key: String,
+    pub value_name: Option<String>,
+    pub enabled: Option<Val>,
+    pub disabled: Option<Val>,
+    pub enabled_list: Vec<ListItem>,
+    pub disabled_list: Vec<ListItem>,
+    pub elements: Vec<Elem>,
+    pub category: Option<String>,
+    pub supported: Option<String>,
+    pub display: String,
+    pub explain: Option<String>,
+    pub presentation: Option<String>,
+}
+
+/// A presentation control: kind, refId and its other attributes and label text.
+pub type Control = (String, Option<String>, BTreeMap<String, String>, String);
+
+#[derive(Debug, Clone, Default)]
+pub struct Tmpl {
+    pub file: String,
+    pub namespace: String,
+    pub prefix: String,
+    pub revision: String,
+    pub categories: BTreeMap<String, Option<String>>,
+    pub policies: BTreeMap<String, Pol>,
+    /// culture → string id → text.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// culture → presentation id → controls.
+    pub presentations: BTreeMap<String, BTreeMap<String, Vec<Control>>>,
+}
+
+#[derive(Debug, Default)]
+pub struct Side {
+    /// Lower-cased file stem → template.
+    pub templates: BTreeMap<String, Tmpl>,
+}
+
+fn attr(doc: &Document, el: u32, name: &str) -> Option<String> {
+    doc.attr(el, name).map(|(v, _)| v.into_owned())
+}
+
+fn value(doc: &Document, el: Option<u32>) -> Option<Val> {
+    let v = doc.children(el?).next()?;
+    let n = |d: &Document| {
+        attr(d, v, "value").and_then(|s| crate::validate::checks::schema::parse_unsigned(s.trim()))
+    };
+    Some(match doc.name(v) {
+        "delete" => Val::Delete,
+        "decimal" => Val::Decimal(n(doc)?),
+        "longDecimal" => Val::LongDecimal(n(doc)?),
+        "string" => Val::String(doc.text(v).into_owned()),
+        _ => return None,
+    })
+}
+
+fn list(doc: &Document, el: Option<u32>) -> Vec<ListItem> {
+    let Some(el) = el else { return Vec::new() };
+    let default_key = attr(doc, el, "defaultKey");
+    doc.children_named(el, "item")
+        .map(|i| {
+            (
+                attr(doc, i, "key").or_else(|| default_key.clone()),
+                attr(doc, i, "valueName").unwrap_or_default(),
+                value(doc, doc.child(i, "value")),
+            )
+        })
+        .collect()
+}
+
+fn string_id(s: Option<String>, kind: &str) -> Option<String> {
+    let s = s?;
+    Some(
+        crate::validate::checks::reference_id(&s, kind)
+            .map(str::to_string)
+            .unwrap_or(s),
+    )
+}
+
+fn admx(doc: &Document, file: String) -> Tmpl {
+    let mut t = Tmpl {
+        file,
+        ..Tmpl::default()
+    };
+    let Some(root) = doc.root else { return t };
+    t.revision = attr(doc, root, "revision").unwrap_or_default();
+    if let Some(target) = doc
+        .child(root, "policyNamespaces")
+        .and_then(|n| doc.child(n, "target"))
+    {
+        t.namespace = attr(doc, target, "namespace").unwrap_or_default();
+        t.prefix = attr(doc, target, "prefix").unwrap_or_default();
+    }
+    let parent = |el: u32| {
+        doc.child(el, "parentCategory")
+            .and_then(|p| attr(doc, p, "ref"))
+    };
+    if let Some(cats) = doc.child(root, "categories") {
+        for c in doc.children_named(cats, "category") {
+            if let Some(name) = attr(doc, c, "name") {
+                t.categories.insert(name, parent(c));
+            }
+        }
+    }
+    let Some(pols) = doc.child(root, "policies") else {
+        return t;
+    };
+    for p in doc.children_named(pols, "policy") {
+        let Some(name) = attr(doc, p, "name") else {
+            continue;
+        };
+        let mut elements = Vec::new();
+        if let Some(els) = doc.child(p, "elements") {
+            for e in doc.children(els) {
+                let mut attrs = BTreeMap::new();
+                for a in doc.attrs(e) {
+                    let n = doc.attr_name(a);
+                    if !matches!(n, "id" | "key" | "valueName") {
+                        attrs.insert(n.to_string(), doc.value(a).into_owned());
+                    }
+                }
+                let items = doc
+                    .children_named(e, "item")
+                    .map(|i| Item {
+                        display: string_id(attr(doc, i, "displayName"), "string")
+                            .unwrap_or_default(),
+                        value: value(doc, doc.child(i, "value")),
+                        value_list: list(doc, doc.child(i, "valueList")),
+                    })
+                    .collect();
+                let mut values = BTreeMap::new();
+                let mut lists = BTreeMap::new();
+                for (n, is_list) in [
+                    ("trueValue", false),
+                    ("falseValue", false),
+                    ("trueList", true),
+                    ("falseList", true),
+                ] {
+                    if let Some(c) = doc.child(e, n) {
+                        if is_list {
+                            lists.insert(n.to_string(), list(doc, Some(c)));
+                        } else if let Some(v) = value(doc, Some(c)) {
+                            values.insert(n.to_string(), v);
+                        }
+                    }
+                }
+                elements.push(Elem {
+                    id: attr(doc, e, "id").unwrap_or_default(),
+                    kind: doc.name(e).to_string(),
+                    key: attr(doc, e, "key"),
+                    value_name: attr(doc, e, "valueName"),
+                    attrs,
+                    items,
+                    values,
+                    lists,
+                });
+            }
+        }
+        t.policies.insert(
+            name,
+            Pol {
+                class: attr(doc, p, "class").unwrap_or_default(),
+                key: attr(doc, p, "key").unwrap_or_default(),
+                value_name: attr(doc, p, "valueName"),
+                enabled: value(doc, doc.child(p, "enabledValue")),
+                disabled: value(doc, doc.child(p, "disabledValue")),
+                enabled_list: list(doc, doc.child(p, "enabledList")),
+                disabled_list: list(doc, doc.child(p, "disabledList")),
+                elements,
+                category: parent(p),
+                supported: doc
+                    .child(p, "supportedOn")
+                    .and_then(|s| attr(doc, s, "ref")),
+                display: string_id(attr(doc, p, "displayName"), "string").unwrap_or_default(),
+                explain: string_id(attr(doc, p, "explainText"), "string"),
+                presentation: string_id(attr(doc, p, "presentation"), "presentation"),
+            },
+        );
+    }
+    t
+}
+
+fn adml(doc: &Document, t: &mut Tmpl, culture: &str) {
+    let Some(res) = doc.root.and_then(|r| doc.child(r, "resources")) else {
+        return;
+    };
+    let strings = t.strings.entry(culture.to_string()).or_default();
+    if let Some(table) = doc.child(res, "stringTable") {
+        for s in doc.children_named(table, "string") {
+            if let Some(id) = attr(doc, s, "id") {
+                strings
+                    .entry(id)
+                    .or_insert_with(|| doc.text(s).into_owned());
+            }
+        }
+    }
+    let pres = t.presentations.entry(culture.to_string()).or_default();
+    if let Some(table) = doc.child(res, "presentationTable") {
+        for p in doc.children_named(table, "presentation") {
+            let Some(id) = attr(doc, p, "id") else {
+                continue;
+            };
+            let controls = doc
+                .children(p)
+                .map(|c| {
+                    let mut attrs = BTreeMap::new();
+                    for a in doc.attrs(c) {
+                        let n = doc.attr_name(a);
+                        if n != "refId" {
+                            attrs.insert(n.to_string(), doc.value(a).into_owned());
+                        }
+                    }
+                    let mut label = doc.text(c).trim().to_string();
+                    for child in doc.children(c) {
+                        label.push_str(&format!(
+                            " <{}>{}",
+                            doc.name(child),
+                            doc.text(child).trim()
+                        ));
+                    }
+                    (doc.name(c).to_string(), attr(doc, c, "refId"), attrs, label)
+                })
+                .collect();
+            pres.entry(id).or_insert(controls);
+        }
+    }
+}
+
+/// Failures: unreadable or unparsable files.
+#[derive(Debug)]
+pub struct ReadError(pub String);
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+fn parse(path: &Path) -> Result<Document, ReadError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| ReadError(format!("cannot read {}: {e}", path.display())))?;
+    let (doc, problem) = Document::parse(decode::decode(bytes).text);
+    match problem {
+        Some(p) => Err(ReadError(format!(
+            "{} is not well-formed XML ({p:?}); run `gpforge validate` on it",
+            path.display()
+        ))),
+        None => Ok(doc),
+    }
+}
+
+/// Reads an ADMX file (with its ADMLs) or a store folder.
+pub fn read(path: &Path) -> Result<Side, ReadError> {
+    let gs = groups(&[PathBuf::from(path)]).map_err(|e| ReadError(e.to_string()))?;
+    let mut side = Side::default();
+    let mut admls = Vec::new();
+    for g in &gs {
+        for e in &g.entries {
+            let stem = e
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            match (&e.place, e.ext_kind) {
+                (Place::Top, Some(Kind::Admx)) => {
+                    let doc = parse(&e.path)?;
+                    let file = e
+                        .path
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    side.templates.insert(stem, admx(&doc, file));
+                }
+                (Place::Culture(c), Some(Kind::Adml)) => admls.push((stem, c.clone(), &e.path)),
+                _ => {}
+            }
+        }
+    }
+    for (stem, culture, path) in admls {
+        if let Some(t) = side.templates.get_mut(&stem) {
+            let doc = parse(path)?;
+            adml(&doc, t, &canonical_culture(&culture));
+        }
+    }
+    Ok(side)
+}
+
+/// `en-us` → `en-US`, so cultures of both sides compare.
+fn canonical_culture(c: &str) -> String {
+    match c.split_once('-') {
+        Some((l, r)) if store::looks_like_culture(c) => {
+            format!("{}-{}", l.to_lowercase(), r.to_uppercase())
+        }
+        _ => c.to_string(),
+    }
+}
