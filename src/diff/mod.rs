@@ -399,16 +399,15 @@ fn element(subject: &str, a: &Elem, b: &Elem, out: &mut Vec<Change>) {
             out.push(change(subject, n, t(x).as_deref(), t(y).as_deref(), true));
         }
     }
-    // Enum items, matched by their display string id.
+    // Enum items: matched by their display string id, then the rest by value (a renamed string
+    // id with the same registry value).
+    let mut unmatched_b: Vec<&read::Item> = b
+        .items
+        .iter()
+        .filter(|i| !a.items.iter().any(|x| x.display == i.display))
+        .collect();
     for ia in &a.items {
         match b.items.iter().find(|i| i.display == ia.display) {
-            None => out.push(change(
-                subject,
-                "enum item removed",
-                Some(&item_text(ia.display.as_str(), &ia.value)),
-                None,
-                true,
-            )),
             Some(ib) if ib.value != ia.value || ib.value_list != ia.value_list => out.push(change(
                 subject,
                 "enum item revalued",
@@ -417,13 +416,31 @@ fn element(subject: &str, a: &Elem, b: &Elem, out: &mut Vec<Change>) {
                 true,
             )),
             Some(_) => {}
+            None => match unmatched_b
+                .iter()
+                .position(|i| i.value == ia.value && i.value_list == ia.value_list)
+            {
+                Some(k) => {
+                    let ib = unmatched_b.remove(k);
+                    out.push(change(
+                        subject,
+                        "enum item string id",
+                        Some(&ia.display),
+                        Some(&ib.display),
+                        true,
+                    ));
+                }
+                None => out.push(change(
+                    subject,
+                    "enum item removed",
+                    Some(&item_text(&ia.display, &ia.value)),
+                    None,
+                    true,
+                )),
+            },
         }
     }
-    for ib in b
-        .items
-        .iter()
-        .filter(|i| !a.items.iter().any(|x| x.display == i.display))
-    {
+    for ib in unmatched_b {
         out.push(change(
             subject,
             "enum item added",

@@ -269,14 +269,19 @@ fn adml(doc: &Document, t: &mut Tmpl, culture: &str) {
                             attrs.insert(n.to_string(), doc.value(a).into_owned());
                         }
                     }
-                    let mut label = doc.text(c).trim().to_string();
+                    let mut parts = Vec::new();
+                    let own = doc.text(c);
+                    if !own.trim().is_empty() {
+                        parts.push(format!("\"{}\"", own.trim()));
+                    }
                     for child in doc.children(c) {
-                        label.push_str(&format!(
-                            " <{}>{}",
+                        parts.push(format!(
+                            "{} \"{}\"",
                             doc.name(child),
                             doc.text(child).trim()
                         ));
                     }
+                    let label = parts.join(", ");
                     (doc.name(c).to_string(), attr(doc, c, "refId"), attrs, label)
                 })
                 .collect();

@@ -1,0 +1,151 @@
+//! `gpforge diff`: fixture pairs (tests/fixtures/diff/<case>/{old,new}) covering every change
+//! kind, with the Markdown changelog and the JSON as snapshots; classification and revision
+//! suggestions; exit codes like diff(1); and Microsoft's outlk16 against our Outlook template.
+
+use gpforge::diff::{self, Report};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ROOT: &str = "tests/fixtures/diff";
+
+fn pair(case: &str) -> Report {
+    let d = PathBuf::from(ROOT).join(case);
+    diff::diff_paths(&d.join("old"), &d.join("new")).unwrap()
+}
+
+#[test]
+fn every_change_kind_is_reported_and_classified() {
+    let mut cases: Vec<String> = std::fs::read_dir(ROOT)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let r = pair(case);
+        insta::assert_snapshot!(format!("{case}_md"), diff::markdown(&r));
+        insta::assert_snapshot!(
+            format!("{case}_json"),
+            serde_json::to_string_pretty(&r).unwrap()
+        );
+    }
+    assert!(
+        pair("equal").equal,
+        "CRLF and nothing else is no difference"
+    );
+    let c = pair("compatible_only");
+    assert_eq!((c.breaking, c.compatible > 5), (0, true));
+    assert_eq!(
+        c.templates[0].suggested_revision, None,
+        "1.1 already covers it"
+    );
+    let b = pair("breaking");
+    assert!(b.breaking >= 8);
+    assert_eq!(b.templates[0].suggested_revision.as_deref(), Some("2.0"));
+    let kinds: Vec<&str> = b.templates[0]
+        .changes
+        .iter()
+        .filter(|c| c.breaking)
+        .map(|c| c.what.as_str())
+        .collect();
+    for k in [
+        "removed",
+        "class",
+        "key",
+        "minValue",
+        "maxValue",
+        "enum item removed",
+        "enum item revalued",
+        "type",
+        "explainText string id",
+    ] {
+        assert!(kinds.contains(&k), "{k} missing from {kinds:?}");
+    }
+    let s = pair("store_template_added_and_removed");
+    assert_eq!((s.breaking, s.compatible), (1, 1));
+}
+
+fn gpforge(args: &[&str]) -> Option<i32> {
+    Command::new(env!("CARGO_BIN_EXE_gpforge"))
+        .args(args)
+        .output()
+        .unwrap()
+        .status
+        .code()
+}
+
+#[test]
+fn exit_codes_follow_diff() {
+    let p = |case: &str, side: &str| format!("{ROOT}/{case}/{side}");
+    assert_eq!(
+        gpforge(&["diff", &p("equal", "old"), &p("equal", "new")]),
+        Some(0)
+    );
+    let (o, n) = (p("compatible_only", "old"), p("compatible_only", "new"));
+    assert_eq!(gpforge(&["diff", &o, &n]), Some(1));
+    assert_eq!(gpforge(&["diff", "--fail-on", "breaking", &o, &n]), Some(0));
+    let (o, n) = (p("breaking", "old"), p("breaking", "new"));
+    assert_eq!(gpforge(&["diff", "--fail-on", "breaking", &o, &n]), Some(1));
+    assert_eq!(gpforge(&["diff", "--format", "json", &o, &n]), Some(1));
+    assert_eq!(gpforge(&["diff", &o, "no/such/store"]), Some(2));
+    assert_eq!(
+        gpforge(&[
+            "diff",
+            &o,
+            "tests/fixtures/validate/V001_not_closed/app.admx"
+        ]),
+        Some(2),
+        "a file that is not XML is a failure, not a difference"
+    );
+}
+
+/// Changes that alter what lands in the registry (not strings, placement or presentation).
+const REGISTRY_LEVEL: &[&str] = &[
+    "class",
+    "key",
+    "valueName",
+    "enabledValue",
+    "disabledValue",
+    "enabledList",
+    "disabledList",
+    "type",
+    "enum item removed",
+    "enum item revalued",
+    "enum item added",
+    "trueValue",
+    "falseValue",
+    "trueList",
+    "falseList",
+    "storeAsText",
+    "expandable",
+    "valuePrefix",
+    "explicitValue",
+    "additive",
+];
+
+#[test]
+fn microsoft_outlk16_and_our_template_agree_on_every_shared_policy() {
+    let ms = Path::new("../shared/corpus/windows-1903-office2016/PolicyDefinitions/outlk16.admx");
+    if !ms.exists() {
+        assert!(std::env::var("CI").is_err(), "corpus missing under CI");
+        return;
+    }
+    let r = diff::diff_paths(ms, Path::new("output/PolicyDefinitions/outlook_smime.admx")).unwrap();
+    let changes = &r.templates[0].changes;
+    // Policies present on both sides: changes on them other than "removed"/"added".
+    let shared: Vec<_> = changes
+        .iter()
+        .filter(|c| c.subject.starts_with("policy ") && c.what != "removed" && c.what != "added")
+        .collect();
+    let names: std::collections::BTreeSet<&str> = shared
+        .iter()
+        .map(|c| c.subject.split(' ').nth(1).unwrap())
+        .collect();
+    assert!(names.len() >= 25, "{names:?}");
+    let registry: Vec<_> = shared
+        .iter()
+        .filter(|c| {
+            REGISTRY_LEVEL.contains(&c.what.as_str()) || c.what == "removed" || c.what == "added"
+        })
+        .collect();
+    assert!(registry.is_empty(), "{registry:#?}");
+}
