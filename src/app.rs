@@ -135,6 +135,34 @@ fn pretty(v: &serde_json::Value) -> String {
     s
 }
 
+/// Per template with translations: a table of how complete each culture is.
+pub fn completeness(set: &PolicySet) -> String {
+    let mut s = String::new();
+    for t in set.templates.iter().filter(|t| t.strings.len() > 1) {
+        let source = t.source_strings();
+        let total = source.entries.len();
+        s.push_str(&format!(
+            "translations of {}: {total} strings\n  culture  translated  missing (en-US used)  same as en-US\n",
+            t.file_name
+        ));
+        for table in &t.strings[1..] {
+            let same = table
+                .entries
+                .iter()
+                .filter(|(id, text)| source.get(id) == Some(text.as_str()))
+                .count();
+            s.push_str(&format!(
+                "  {:<7}  {:>10}  {:>20}  {:>13}\n",
+                table.culture,
+                format!("{}/{total}", table.entries.len()),
+                total - table.entries.len(),
+                same
+            ));
+        }
+    }
+    s
+}
+
 /// Runs the validator (profile gpmc; Intune limits are the B00x checks) over the generated
 /// `PolicyDefinitions/` store; anything it reports is a gpforge bug, reported as B006 so nothing
 /// is written.
@@ -275,7 +303,8 @@ fn build(
     }
     match crate::emit::write(out, &compiled.artifacts) {
         Ok(r) => {
-            o.stdout = format!(
+            o.stdout = completeness(set);
+            o.stdout += &format!(
                 "built {what}: {} written, {} unchanged, {} removed in {} ({} ms)\n",
                 r.written.len(),
                 r.unchanged,

@@ -346,6 +346,30 @@ codes! {
     /// **Example:** `values = { L_Minimumkeysize = 168 }`.
     D033 => Error, "unknown element in baseline";
 
+    /// **What:** a locale file whose name is no culture (`locales/german.toml`), or that translates
+    /// a string id the template does not have, or lists in `same` an id it gives no text for.
+    ///
+    /// **Why:** the translation would be silently lost; usually a typo in the id.
+    ///
+    /// **Example:** `L_Signallemailmesages = "…"` in `locales/de-DE.toml`.
+    D034 => Error, "invalid locale file";
+
+    /// **What:** a string of the template that a locale file does not translate.
+    ///
+    /// **Why:** the culture's ADML shows the en-US text there (so GPMC never fails); admins of
+    /// that language see a mixed dialog.
+    ///
+    /// **Example:** a new policy added to the template without its German text.
+    D035 => Warning, "missing translation";
+
+    /// **What:** a translated string that is identical to its en-US text and not listed in
+    /// `same = [...]`.
+    ///
+    /// **Why:** usually copied and not yet translated; list product names and URLs in `same`.
+    ///
+    /// **Example:** `L_Cryptography = "Cryptography"` in `locales/de-DE.toml`.
+    D036 => Warning, "translation identical to en-US";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///

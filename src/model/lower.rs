@@ -804,6 +804,10 @@ fn lower_template(
             .map(|(k, (text, _))| (k, text))
             .collect(),
     };
+    let mut tables = vec![table];
+    for (culture, file, src) in &t.locales {
+        tables.extend(locale(culture, *file, src, &tables[0], cx.diags));
+    }
     Some((
         Template {
             file_name,
@@ -822,7 +826,7 @@ fn lower_template(
             categories,
             policies,
             registry_only,
-            strings: vec![table],
+            strings: tables,
         },
         header_span,
     ))
@@ -1835,4 +1839,81 @@ fn check_collisions(cx: &mut Cx, policies: &[Policy], registry_only: &[RegistryS
     for r in registry_only {
         visit(cx, r.class, &r.key, &r.value_name, r.id.as_str(), &r.span);
     }
+}
+
+/// One `locales/<culture>.toml`: a string table for that culture. Unknown ids and a file name
+/// that is no culture are errors (D034); untranslated ids fall back to en-US (D035); a text equal
+/// to en-US that is not listed in `same` is probably untranslated (D036).
+fn locale(
+    culture: &str,
+    file: FileId,
+    src: &crate::source::ast::LocaleFileSrc,
+    source: &StringTable,
+    diags: &mut Diagnostics,
+) -> Option<StringTable> {
+    let whole = Span::new(file, 0..0);
+    if !crate::validate::store::looks_like_culture(culture) || culture == SOURCE_CULTURE {
+        diags.push(
+            Diagnostic::new(
+                Code::D034,
+                format!("`{culture}.toml` does not name a culture other than en-US"),
+            )
+            .at(whole.clone(), "name locale files like de-DE.toml")
+            .note("en-US is the source language, written in the template files themselves"),
+        );
+        return None;
+    }
+    let mut entries = indexmap::IndexMap::new();
+    for (id, text) in &src.strings {
+        let span = Span::new(file, text.span());
+        let Some(sid) = StringId::parse(id).filter(|s| source.get(s).is_some()) else {
+            diags.push(
+                Diagnostic::new(
+                    Code::D034,
+                    format!("`{id}` is not a string of the template"),
+                )
+                .at(span, "no en-US string has this id")
+                .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/)"),
+            );
+            continue;
+        };
+        let same = src.same.iter().any(|s| s.get_ref() == id);
+        if !same && source.get(&sid) == Some(text.get_ref().as_str()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D036,
+                    format!("`{id}` in {culture} is the same as in en-US"),
+                )
+                .at(span, "not translated?")
+                .note("list the id in `same = [...]` when the text is rightly the same"),
+            );
+        }
+        entries.insert(sid, text.get_ref().clone());
+    }
+    for s in &src.same {
+        if !src.strings.contains_key(s.get_ref()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D034,
+                    format!("`{}` in `same` has no text in this file", s.get_ref()),
+                )
+                .at(Span::new(file, s.span()), "give its text under [strings]"),
+            );
+        }
+    }
+    for id in source.entries.keys() {
+        if !entries.contains_key(id) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D035,
+                    format!("`{id}` is not translated to {culture}; the {culture} ADML uses the en-US text"),
+                )
+                .at(whole.clone(), format!("no `{id}` here")),
+            );
+        }
+    }
+    Some(StringTable {
+        culture: culture.to_string(),
+        entries,
+    })
 }

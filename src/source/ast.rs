@@ -263,3 +263,15 @@ pub struct SettingSrc {
     /// Why this value was chosen.
     pub note: Option<S<String>>,
 }
+
+/// `locales/<culture>.toml`: translations of the template's strings, keyed by the string ids of
+/// the en-US ADML. Ids missing here fall back to en-US (D035).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleFileSrc {
+    #[serde(default)]
+    pub strings: IndexMap<String, S<String>>,
+    /// Ids whose text is rightly the same as in en-US (names, URLs): no D036 for them.
+    #[serde(default)]
+    pub same: Vec<S<String>>,
+}

@@ -58,6 +58,8 @@ pub struct TemplateSource {
     /// The folder name (used in messages only; the ADMX name comes from `[template] name`).
     pub folder: String,
     pub files: Vec<(FileId, ast::FileSrc)>,
+    /// `locales/<culture>.toml`: (culture from the file name, file, contents).
+    pub locales: Vec<(String, FileId, ast::LocaleFileSrc)>,
 }
 
 /// One baseline file as parsed.
@@ -144,7 +146,16 @@ pub fn load_dir(
             continue;
         }
         let mut files = Vec::new();
-        for p in &tomls {
+        let locales = path.join("locales");
+        let locale_files = if locales.is_dir() {
+            sorted_entries(&locales)?
+                .into_iter()
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        for p in tomls.iter().chain(&locale_files) {
             let text = std::fs::read_to_string(p).map_err(|e| LoadError::Io(p.clone(), e))?;
             files.push((display_path(p), text));
         }
@@ -239,15 +250,31 @@ pub fn parse_template(
     diags: &mut Diagnostics,
 ) -> TemplateSource {
     let mut parsed = Vec::new();
+    let mut locales = Vec::new();
     for (name, text) in files {
+        let path = Path::new(&name);
+        let in_locales = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == "locales");
+        let culture = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let id = sources.add(name, text);
-        if let Some(ast) = parse_file(id, sources.text(id), diags) {
+        if in_locales {
+            match toml::from_str::<ast::LocaleFileSrc>(sources.text(id)) {
+                Ok(ast) => locales.push((culture, id, ast)),
+                Err(e) => diags.push(toml_error(id, sources.text(id), &e)),
+            }
+        } else if let Some(ast) = parse_file(id, sources.text(id), diags) {
             parsed.push((id, ast));
         }
     }
     TemplateSource {
         folder: folder.to_string(),
         files: parsed,
+        locales,
     }
 }
 
