@@ -59,6 +59,14 @@ impl FileInfo {
         self.admx.as_ref().and_then(|a| a.target.as_ref())
     }
 
+    /// The file name without extension, as spelt on disk.
+    pub fn base(&self) -> &str {
+        self.file_name
+            .rsplit_once('.')
+            .map(|(b, _)| b)
+            .unwrap_or(&self.file_name)
+    }
+
     pub fn culture(&self) -> Option<&str> {
         match &self.place {
             Place::Culture(c) => Some(c),

@@ -148,7 +148,7 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
                 Code::V084,
                 format!("{} has no en-US ADML", file.name),
                 Span::new(file.id, 0..0),
-                format!("Intune needs en-US/{}.adml", file.stem),
+                format!("Intune needs en-US/{}.adml", file.base()),
             );
         }
     }

@@ -257,7 +257,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                     file.name
                 ),
                 Span::new(file.id, 0..0),
-                format!("looked for {fallback}/{}.adml", file.stem),
+                format!("looked for {fallback}/{}.adml", file.base()),
             )
             .notes
             .push("the editor says: \"An appropriate resource file could not be found\"".into());
@@ -300,7 +300,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
             .map(|(file, _)| file)
             .collect();
         if let Some(first) = lacking.first() {
-            let mut names: Vec<&str> = lacking.iter().map(|f| f.stem.as_str()).collect();
+            let mut names: Vec<&str> = lacking.iter().map(|f| f.base()).collect();
             let more = names.len().saturating_sub(10);
             names.truncate(10);
             let d = push_at(
@@ -308,7 +308,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                 Code::V074,
                 format!("{c}/ lacks the ADML of {} ADMX file(s)", lacking.len()),
                 Span::new(first.id, 0..0),
-                format!("no {c}/{}.adml", first.stem),
+                format!("no {c}/{}.adml", first.base()),
             );
             d.notes.push(format!(
                 "missing: {}{}",
@@ -337,7 +337,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
             push_at(
                 out,
                 Code::V075,
-                format!("{} has no ADMX named {}.admx", f.name, f.stem),
+                format!("{} has no ADMX named {}.admx", f.name, f.base()),
                 Span::new(f.id, 0..0),
                 "never read by the editor",
             );
