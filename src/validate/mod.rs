@@ -140,7 +140,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
     let inputs = entries
         .into_iter()
         .zip(files)
-        .map(|(e, (_, bytes))| (0, e, Some(bytes.clone())))
+        .map(|(e, (_, bytes))| (0, e, Some(bytes.as_slice())))
         .collect();
     run(&[group], inputs, profile, started)
 }
@@ -234,7 +234,7 @@ fn process(
 
 fn run(
     groups: &[Group],
-    inputs: Vec<(usize, Entry, Option<Vec<u8>>)>,
+    inputs: Vec<(usize, Entry, Option<&[u8]>)>,
     profile: Profile,
     started: Instant,
 ) -> Result<Report, IoError> {
@@ -269,7 +269,7 @@ fn run(
                         let i = order[k];
                         let (_, entry, bytes) = &inputs[i];
                         let r = match bytes {
-                            Some(b) => Ok(process(i, entry, b.clone(), profile, &mut spare)),
+                            Some(b) => Ok(process(i, entry, b.to_vec(), profile, &mut spare)),
                             None => std::fs::read(&entry.path)
                                 .map(|b| process(i, entry, b, profile, &mut spare))
                                 .map_err(|e| IoError(entry.path.clone(), e)),
@@ -337,17 +337,14 @@ fn run(
     })
 }
 
-/// Source order: file, offset, code, message (so equal inputs print equal reports).
+/// Source order: file, offset, then code; equal keys keep the order the checks produced them in
+/// (itself deterministic), so equal inputs print equal reports.
 fn sort(diags: &mut [Diagnostic]) {
-    diags.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.primary_span()
-                .map(|s| (s.file, s.range.start))
-                .unwrap_or((usize::MAX, 0))
-        };
-        key(a)
-            .cmp(&key(b))
-            .then(a.code.cmp(&b.code))
-            .then(a.message.cmp(&b.message))
+    diags.sort_by_cached_key(|d| {
+        let (file, start) = d
+            .primary_span()
+            .map(|s| (s.file, s.range.start))
+            .unwrap_or((usize::MAX, 0));
+        (file, start, d.code)
     });
 }

@@ -6,7 +6,7 @@
 use super::checks::namespace::Kind;
 use super::facts::{AdmlFacts, AdmxFacts, At};
 use crate::diag::FileId;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where a file sits in its store.
@@ -239,6 +239,10 @@ pub struct StoreView<'a> {
     pub admls: HashMap<&'a str, Vec<&'a FileInfo>>,
     /// Cultures present in the store (as spelled first), lower-case key.
     pub cultures: Vec<String>,
+    /// (namespace, kind) → the names its providers define, for constant-time resolution.
+    names: HashMap<(&'a str, NameKind), HashSet<&'a str>>,
+    /// Lower-cased stems of the ADMX files at the top of the store.
+    pub admx_stems: HashSet<&'a str>,
 }
 
 impl<'a> StoreView<'a> {
@@ -262,12 +266,29 @@ impl<'a> StoreView<'a> {
                 }
             }
         }
+        let mut names: HashMap<(&str, NameKind), HashSet<&str>> = HashMap::new();
+        let mut admx_stems = HashSet::new();
+        for f in &files {
+            if let (Some(a), Some(t)) = (&f.admx, f.target()) {
+                for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
+                    names
+                        .entry((t.namespace.text.as_str(), kind))
+                        .or_default()
+                        .extend(kind.of(a).iter().map(|n| n.text.as_str()));
+                }
+            }
+            if f.place == Place::Top && f.kind == Some(Kind::Admx) {
+                admx_stems.insert(f.stem.as_str());
+            }
+        }
         StoreView {
             files,
             is_store,
             providers,
             admls,
             cultures,
+            names,
+            admx_stems,
         }
     }
 
@@ -303,19 +324,32 @@ impl<'a> StoreView<'a> {
 
     /// Resolves a reference: `None` when its namespace is not in the store (reported once by the
     /// store rules), `Some(found)` otherwise.
-    pub fn resolve(
-        &self,
-        facts: &AdmxFacts,
-        r: &At,
-        names: impl Fn(&AdmxFacts) -> &[At],
-    ) -> Option<bool> {
+    pub fn resolve(&self, facts: &AdmxFacts, r: &At, kind: NameKind) -> Option<bool> {
         let (prefix, name) = super::checks::split_ref(&r.text);
         let ns = Self::namespace_of(facts, prefix)?;
-        let providers = self.providers.get(ns)?;
-        Some(providers.iter().any(|p| {
-            p.admx
-                .as_ref()
-                .is_some_and(|a| names(a).iter().any(|n| n.text == name))
-        }))
+        self.providers.get(ns)?;
+        Some(
+            self.names
+                .get(&(ns, kind))
+                .is_some_and(|set| set.contains(name)),
+        )
+    }
+}
+
+/// The kinds of names a reference can point to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameKind {
+    Category,
+    Definition,
+    Product,
+}
+
+impl NameKind {
+    fn of(self, f: &AdmxFacts) -> &[At] {
+        match self {
+            NameKind::Category => &f.categories,
+            NameKind::Definition => &f.definitions,
+            NameKind::Product => &f.products,
+        }
     }
 }

@@ -5,7 +5,7 @@
 use super::{push_at, rule, split_ref};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::facts::{AdmxFacts, At};
-use crate::validate::store::{FileInfo, StoreView};
+use crate::validate::store::{FileInfo, NameKind, StoreView};
 use std::collections::HashMap;
 
 rule! {
@@ -140,7 +140,7 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
                 category(view, file, f, r, out);
             }
             if let Some(r) = &p.supported
-                && view.resolve(f, r, |a| &a.definitions) == Some(false)
+                && view.resolve(f, r, NameKind::Definition) == Some(false)
             {
                 push_at(
                     out,
@@ -153,8 +153,8 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
         }
         for r in &f.product_refs {
             // A range or reference may name a product, a version, or another definition.
-            if view.resolve(f, r, |a| &a.products) == Some(false)
-                && view.resolve(f, r, |a| &a.definitions) == Some(false)
+            if view.resolve(f, r, NameKind::Product) == Some(false)
+                && view.resolve(f, r, NameKind::Definition) == Some(false)
             {
                 push_at(
                     out,
@@ -176,7 +176,7 @@ fn category(
     r: &At,
     out: &mut Vec<Diagnostic>,
 ) {
-    if view.resolve(f, r, |a| &a.categories) == Some(false) {
+    if view.resolve(f, r, NameKind::Category) == Some(false) {
         push_at(
             out,
             Code::V031,

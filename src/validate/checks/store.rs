@@ -329,10 +329,7 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
     for f in &view.files {
         if f.kind == Some(Kind::Adml)
             && f.culture().is_some()
-            && !view
-                .files
-                .iter()
-                .any(|x| x.place == Place::Top && x.kind == Some(Kind::Admx) && x.stem == f.stem)
+            && !view.admx_stems.contains(f.stem.as_str())
         {
             push_at(
                 out,
