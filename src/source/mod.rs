@@ -5,13 +5,27 @@
 pub mod ast;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
-use codespan_reporting::files::SimpleFiles;
 use std::path::{Path, PathBuf};
 
-/// Every source file read, by [`FileId`]; names are paths as the user should see them.
+/// Every source file read, by [`FileId`]; names are paths as the user should see them. Line
+/// starts are computed on first use (rendering), not when a file is added: a validated store adds
+/// hundreds of files whose lines most reports never look at.
 #[derive(Default)]
 pub struct SourceMap {
-    files: SimpleFiles<String, String>,
+    files: Vec<SourceFile>,
+}
+
+struct SourceFile {
+    name: String,
+    text: String,
+    line_starts: std::sync::OnceLock<Vec<usize>>,
+}
+
+impl SourceFile {
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts
+            .get_or_init(|| codespan_reporting::files::line_starts(&self.text).collect())
+    }
 }
 
 impl SourceMap {
@@ -19,37 +33,94 @@ impl SourceMap {
         Self::default()
     }
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        self.files.add(name.into(), text.into())
+        self.files.push(SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
+        });
+        self.files.len() - 1
     }
-    pub fn files(&self) -> &SimpleFiles<String, String> {
-        &self.files
+    /// The files in codespan's terms, for rendering.
+    pub fn files(&self) -> &Self {
+        self
     }
     pub fn name(&self, file: FileId) -> String {
         self.files
             .get(file)
-            .map(|f| f.name().clone())
+            .map(|f| f.name.clone())
             .unwrap_or_default()
     }
     pub fn text(&self, file: FileId) -> &str {
-        self.files
-            .get(file)
-            .map(|f| f.source().as_str())
-            .unwrap_or("")
+        self.files.get(file).map(|f| f.text.as_str()).unwrap_or("")
     }
-    /// 1-based line and column (in characters) of a byte offset. Lines are found through the
-    /// line starts codespan keeps per file (a binary search, not a scan from the file's start).
+    /// 1-based line and column (in characters) of a byte offset (a binary search over the line
+    /// starts).
     pub fn line_col(&self, file: FileId, offset: usize) -> (usize, usize) {
         use codespan_reporting::files::Files;
         let text = self.text(file);
         let offset = text.floor_char_boundary(offset.min(text.len()));
-        let line = self.files.line_index(file, offset).unwrap_or(0);
+        let line = self.line_index(file, offset).unwrap_or(0);
         let start = self
-            .files
             .line_range(file, line)
             .map(|r| r.start)
             .unwrap_or(0)
             .min(offset);
         (line + 1, text[start..offset].chars().count() + 1)
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for SourceMap {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id)
+            .map(|f| f.name.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files
+            .get(id)
+            .map(|f| f.text.as_str())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte_index: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let f = self
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        Ok(f.line_starts()
+            .binary_search(&byte_index)
+            .unwrap_or_else(|next| next - 1))
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        let f = self
+            .files
+            .get(id)
+            .ok_or(codespan_reporting::files::Error::FileMissing)?;
+        let starts = f.line_starts();
+        let start =
+            *starts
+                .get(line_index)
+                .ok_or(codespan_reporting::files::Error::LineTooLarge {
+                    given: line_index,
+                    max: starts.len() - 1,
+                })?;
+        let end = starts.get(line_index + 1).copied().unwrap_or(f.text.len());
+        Ok(start..end)
     }
 }
 
