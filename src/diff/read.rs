@@ -5,30 +5,13 @@
 
 use crate::validate::checks::namespace::Kind;
 use crate::validate::dom::Document;
+use crate::validate::facts::value;
 use crate::validate::store::{self, Place};
 use crate::validate::{decode, groups};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// A registry value as an ADMX states it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub enum Val {
-    Delete,
-    Decimal(u64),
-    LongDecimal(u64),
-    String(String),
-}
-
-impl std::fmt::Display for Val {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Val::Delete => f.write_str("delete"),
-            Val::Decimal(n) => write!(f, "decimal {n}"),
-            Val::LongDecimal(n) => write!(f, "longDecimal {n}"),
-            Val::String(s) => write!(f, "string \"{s}\""),
-        }
-    }
-}
+pub use crate::validate::facts::Val;
 
 /// `(key, valueName, value)` of an enabledList/disabledList/valueList item.
 pub type ListItem = (Option<String>, String, Option<Val>);
@@ -97,20 +80,6 @@ pub struct Side {
 
 fn attr(doc: &Document, el: u32, name: &str) -> Option<String> {
     doc.attr(el, name).map(|(v, _)| v.into_owned())
-}
-
-fn value(doc: &Document, el: Option<u32>) -> Option<Val> {
-    let v = doc.children(el?).next()?;
-    let n = |d: &Document| {
-        attr(d, v, "value").and_then(|s| crate::validate::checks::schema::parse_unsigned(s.trim()))
-    };
-    Some(match doc.name(v) {
-        "delete" => Val::Delete,
-        "decimal" => Val::Decimal(n(doc)?),
-        "longDecimal" => Val::LongDecimal(n(doc)?),
-        "string" => Val::String(doc.text(v).into_owned()),
-        _ => return None,
-    })
 }
 
 fn list(doc: &Document, el: Option<u32>) -> Vec<ListItem> {

@@ -176,7 +176,9 @@ impl Document {
                         });
                     }
                     let index = self.elements.len() as u32;
-                    let name_len = e.name().as_ref().len();
+                    let qname = e.name();
+                    let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
+                    let name_len = qname.len();
                     let attr_start = self.attrs.len() as u32;
                     let mut attrs = e.attributes();
                     attrs.with_checks(true);
@@ -221,8 +223,6 @@ impl Document {
                     }
                     let parent = stack.last().copied().unwrap_or(NONE);
                     let empty = matches!(event, Event::Empty(_));
-                    let qname = e.name();
-                    let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
                     let local = qname.iter().rposition(|&b| b == b':').map_or(0, |p| p + 1);
                     self.elements.push(Element {
                         name: (before + 1) as u32..(before + 1 + name_len) as u32,

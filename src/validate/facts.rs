@@ -127,6 +127,43 @@ pub struct AdmlFacts {
     pub presentations: HashMap<String, PresentationFact>,
 }
 
+/// A registry value as an ADMX states it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Val {
+    Delete,
+    Decimal(u64),
+    LongDecimal(u64),
+    String(String),
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Delete => f.write_str("delete"),
+            Val::Decimal(n) => write!(f, "decimal {n}"),
+            Val::LongDecimal(n) => write!(f, "longDecimal {n}"),
+            Val::String(s) => write!(f, "string \"{s}\""),
+        }
+    }
+}
+
+/// The value an ADMX `Value` element (`enabledValue`, an enum item's `value`, …) states: its one
+/// child `<delete/>`, `<decimal>`, `<longDecimal>` or `<string>`.
+pub fn value(doc: &Document, el: Option<u32>) -> Option<Val> {
+    let v = doc.children(el?).next()?;
+    let n = || {
+        doc.attr(v, "value")
+            .and_then(|(s, _)| crate::validate::checks::schema::parse_unsigned(s.trim()))
+    };
+    Some(match doc.name(v) {
+        "delete" => Val::Delete,
+        "decimal" => Val::Decimal(n()?),
+        "longDecimal" => Val::LongDecimal(n()?),
+        "string" => Val::String(doc.text(v).into_owned()),
+        _ => return None,
+    })
+}
+
 fn at(doc: &Document, el: u32, name: &str) -> Option<At> {
     doc.attr(el, name).map(|(v, span)| At {
         text: v.into_owned(),

@@ -5,6 +5,7 @@
 use super::{Sink, rule};
 use crate::diag::Code;
 use crate::validate::dom::Document;
+use crate::validate::facts::{Val, value};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -266,24 +267,16 @@ fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
     }
 }
 
-/// The registry value an enum item writes, as comparable text.
-fn item_value(doc: &Document, item: u32) -> Option<String> {
-    let value = doc.child(item, "value")?;
-    let v = doc.children(value).next()?;
-    Some(match doc.name(v) {
-        "decimal" | "longDecimal" => format!(
-            "n:{}",
-            doc.attr(v, "value")
-                .and_then(|(s, _)| super::schema::parse_unsigned(s.trim()))?
-        ),
-        "string" => format!("s:{}", doc.text(v)),
-        "delete" => "delete".to_string(),
-        _ => return None,
+/// The number an enum item writes (decimal and longDecimal alike), its text, or a deletion.
+fn item_value(doc: &Document, item: u32) -> Option<Val> {
+    Some(match value(doc, doc.child(item, "value"))? {
+        Val::LongDecimal(n) => Val::Decimal(n),
+        v => v,
     })
 }
 
 fn enumeration(doc: &Document, el: u32, sink: &mut Sink<'_>) {
-    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+    let mut seen: HashMap<Val, Range<usize>> = HashMap::new();
     let mut any = false;
     for item in doc.children_named(el, "item") {
         any = true;
