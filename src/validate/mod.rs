@@ -39,10 +39,7 @@ impl Profile {
     /// The severity of a diagnostic under this profile.
     fn adjust(self, d: &mut Diagnostic) {
         let Some(rule) = d.code.rule() else { return };
-        // Intune's importer refuses what the editor only works around.
-        if self == Profile::Intune
-            && matches!(d.code, crate::diag::Code::V030 | crate::diag::Code::V031)
-        {
+        if self == Profile::Intune && rule.intune_error {
             d.severity = Severity::Error;
         }
         if self == Profile::Schema

@@ -55,17 +55,23 @@ pub struct Rule {
     pub family: Family,
     pub title: &'static str,
     pub doc: &'static str,
+    /// An Error under profile intune (Intune's importer refuses what the editor works around).
+    pub intune_error: bool,
 }
 
 /// Declares a rule constant; its doc comment is the text `gpforge explain` prints.
 macro_rules! rule {
     ($(#[doc = $doc:literal])* $name:ident: $sev:ident, $fam:ident, $title:literal) => {
+        $crate::validate::checks::rule! { $(#[doc = $doc])* $name: $sev, $fam, $title, intune_error = false }
+    };
+    ($(#[doc = $doc:literal])* $name:ident: $sev:ident, $fam:ident, $title:literal, intune_error = $ie:literal) => {
         $(#[doc = $doc])*
         pub const $name: $crate::validate::checks::Rule = $crate::validate::checks::Rule {
             severity: $crate::diag::Severity::$sev,
             family: $crate::validate::checks::Family::$fam,
             title: $title,
             doc: concat!($($doc, "\n"),*),
+            intune_error: $ie,
         };
     };
 }

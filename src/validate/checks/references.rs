@@ -18,7 +18,7 @@ rule! {
     ///
     /// **Example:** `<supportedOn ref="windows:SUPPORTED_Windows7"/>` without
     /// `<using prefix="windows" namespace="Microsoft.Policies.Windows"/>`.
-    V030: Warning, References, "undeclared prefix"
+    V030: Warning, References, "undeclared prefix", intune_error = true
 }
 
 rule! {
@@ -30,7 +30,7 @@ rule! {
     /// profile intune.
     ///
     /// **Example:** `<parentCategory ref="windows:NoSuchCategory"/>`.
-    V031: Warning, References, "unknown category"
+    V031: Warning, References, "unknown category", intune_error = true
 }
 
 rule! {
