@@ -103,13 +103,13 @@ pub fn compile_files(folder: &str, files: Vec<(String, String)>) -> Compiled {
     finish(defs, sources, diags)
 }
 
-fn finish(defs: source::Definitions, sources: SourceMap, mut diags: Diagnostics) -> Compiled {
+fn finish(defs: source::Definitions, mut sources: SourceMap, mut diags: Diagnostics) -> Compiled {
     let set = lower(&defs, &sources, &mut diags);
     let mut artifacts = Vec::new();
     if !diags.has_errors() {
         match backend::render_all(&set, &RenderCtx::default(), &mut diags) {
             Ok(a) => {
-                self_check(&a, &mut diags);
+                self_check(&a, &mut sources, &mut diags);
                 if !diags.has_errors() {
                     artifacts = a;
                 }
@@ -166,7 +166,7 @@ pub fn completeness(set: &PolicySet) -> String {
 /// Runs the validator (profile gpmc; Intune limits are the B00x checks) over the generated
 /// `PolicyDefinitions/` store; anything it reports is a gpforge bug, reported as B006 so nothing
 /// is written.
-fn self_check(artifacts: &[Artifact], diags: &mut Diagnostics) {
+fn self_check(artifacts: &[Artifact], sources: &mut SourceMap, diags: &mut Diagnostics) {
     let store: Vec<(String, Vec<u8>)> = artifacts
         .iter()
         .filter_map(|a| {
@@ -179,26 +179,46 @@ fn self_check(artifacts: &[Artifact], diags: &mut Diagnostics) {
     }
     match crate::validate::validate_memory(&store, Profile::Gpmc) {
         Ok(report) => {
+            // Generated files a finding points into join the source map, so the finding shows
+            // the generated line.
+            let mut added: std::collections::HashMap<usize, usize> = Default::default();
             // The central store provides the namespaces a template uses (Windows.admx for
             // `windows:`); the generated files alone cannot.
             for d in report.diags.iter().filter(|d| d.code != Code::V072) {
-                let (line, col) = d
-                    .primary_span()
-                    .map(|s| report.sources.line_col(s.file, s.range.start as usize))
-                    .unwrap_or((0, 0));
-                let file = d
-                    .primary_span()
-                    .map(|s| report.sources.name(s.file))
-                    .unwrap_or_default();
-                diags.push(Diagnostic::new(
-                    Code::B006,
+                let code = if d.severity == Severity::Error {
+                    Code::B006
+                } else {
+                    Code::B008
+                };
+                let mut out = Diagnostic::new(
+                    code,
                     format!(
-                        "generated PolicyDefinitions/{file}:{line}:{col}: {}[{}] {}",
+                        "generated template: {}[{}] {}",
                         d.severity.as_str(),
                         d.code,
                         d.message
                     ),
-                ));
+                );
+                for l in &d.labels {
+                    let file = *added.entry(l.span.file).or_insert_with(|| {
+                        sources.add(
+                            format!(
+                                "PolicyDefinitions/{} (generated)",
+                                report.sources.name(l.span.file)
+                            ),
+                            report.sources.text(l.span.file).to_string(),
+                        )
+                    });
+                    out.labels.push(crate::diag::Label {
+                        span: crate::diag::Span {
+                            file,
+                            range: l.span.range.clone(),
+                        },
+                        message: l.message.clone(),
+                        primary: l.primary,
+                    });
+                }
+                diags.push(out);
             }
         }
         Err(e) => diags.push(Diagnostic::new(Code::B006, e.to_string())),
@@ -226,6 +246,12 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             format,
             fail_on,
         } => diff(&old, &new, format, fail_on),
+        Command::Import {
+            admx,
+            out,
+            force,
+            format,
+        } => import(&admx, &out, force, format, color),
         Command::Explain { code } => explain(code.as_deref()),
     }
 }
@@ -412,6 +438,93 @@ fn diff(
     };
     if fails {
         o.code = EXIT_FINDINGS;
+    }
+    o
+}
+
+/// Imports an ADMX in memory and compiles the result: the definitions, the import's own
+/// diagnostics and the compiled template (when the import could read its input).
+pub fn import_compiled(
+    admx: &Path,
+) -> Result<(Option<crate::import::Imported>, Compiled), std::io::Error> {
+    let input = crate::import::read_input(admx)?;
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let imported = crate::import::import(input, &mut sources, &mut diags);
+    let mut compiled = match &imported {
+        Some(i) => compile_files(&i.folder, i.files.clone()),
+        None => Compiled {
+            sources: SourceMap::new(),
+            diags: Diagnostics::new(),
+            set: PolicySet::default(),
+            artifacts: Vec::new(),
+        },
+    };
+    diags.sort();
+    // Import findings first (they point into the ADMX/ADML), then the compile check's.
+    let offset = sources.len();
+    for (name, text) in compiled.sources.drain() {
+        sources.add(name, text);
+    }
+    for mut d in compiled.diags.iter().cloned() {
+        d.shift_files(offset);
+        diags.push(d);
+    }
+    compiled.sources = sources;
+    compiled.diags = diags;
+    Ok((imported, compiled))
+}
+
+fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool) -> Outcome {
+    let started = Instant::now();
+    let mut o = Outcome::default();
+    let (imported, compiled) = match import_compiled(admx) {
+        Ok(r) => r,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: cannot read {}: {e}\n", admx.display());
+            return o;
+        }
+    };
+    o.stderr = compiled.render_with(format, Severity::Warning, color);
+    let Some(imported) = imported else {
+        o.code = EXIT_FAILURE;
+        return o;
+    };
+    match crate::import::write(out, &imported, force) {
+        Ok(dir) => {
+            let count = |code: char| {
+                compiled
+                    .diags
+                    .iter()
+                    .filter(|d| d.code.as_str().starts_with(code))
+                    .count()
+            };
+            let build_errors = compiled
+                .diags
+                .iter()
+                .any(|d| d.severity == Severity::Error && !d.code.as_str().starts_with('I'));
+            o.stdout = format!(
+                "imported {} policies ({}) into {} in {} ms; {} import finding(s); {}\n",
+                imported.policies,
+                imported.cultures.join(", "),
+                dir.display(),
+                started.elapsed().as_millis(),
+                count('I'),
+                if build_errors {
+                    "it does not build: see the errors above"
+                } else {
+                    "it builds"
+                }
+            );
+            if build_errors {
+                o.code = EXIT_FINDINGS;
+            }
+        }
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr.push_str(&format!("error: {e}\n"));
+        }
     }
     o
 }

@@ -119,6 +119,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = FailOn::Any)]
         fail_on: FailOn,
     },
+    /// Turn an ADMX file (with the ADMLs in culture folders beside it) into a definitions
+    /// folder: <out>/<name>/template.toml with the header, supportedOn and categories, the
+    /// policies (one file per category when there are many), and locales/<culture>.toml for every
+    /// culture but en-US. Anything the definitions cannot hold is reported (I-codes). The result
+    /// is compiled in memory as a check; its D/B diagnostics are printed too.
+    /// Exit status: 0 imported, 1 imported but it does not build cleanly, 2 not imported.
+    Import {
+        /// The .admx file.
+        admx: PathBuf,
+        /// Folder that receives the template folder.
+        #[arg(long, default_value = "definitions")]
+        out: PathBuf,
+        /// Replace an existing template folder of the same name.
+        #[arg(long)]
+        force: bool,
+        /// How to print diagnostics.
+        #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
+        format: DiagFormat,
+    },
     /// Explain a diagnostic code (what it checks, why, an example); without CODE, list all codes.
     Explain {
         /// A code such as D010 or V060.

@@ -5,13 +5,53 @@
 
 use super::xml::{NS, Xml};
 use super::{Artifact, Backend, Error, RenderCtx, text};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 pub struct Adml;
 
 impl Backend for Adml {
+    /// Policies that share a presentation id must show the same dialog in every culture: the
+    /// ADML holds the presentation once.
+    fn check(&self, set: &PolicySet, out: &mut Diagnostics) {
+        for t in &set.templates {
+            let mut first: HashMap<&Name, (&Policy, Vec<String>)> = HashMap::new();
+            for p in &t.policies {
+                let Some(pr) = &p.presentation else { continue };
+                let shape: Vec<String> = t
+                    .strings
+                    .iter()
+                    .map(|table| {
+                        let mut x = Xml::new();
+                        for c in &pr.controls {
+                            control(&mut x, t, table, c);
+                        }
+                        x.finish()
+                    })
+                    .collect();
+                match first.get(&pr.id) {
+                    None => {
+                        first.insert(&pr.id, (p, shape));
+                    }
+                    Some((q, other)) if *other != shape => out.push(
+                        Diagnostic::new(
+                            Code::B007,
+                            format!(
+                                "policies `{}` and `{}` share presentation `{}` but their controls differ",
+                                q.id, p.id, pr.id
+                            ),
+                        )
+                        .at(p.span.clone(), "this policy's elements or labels")
+                        .also(q.span.clone(), "differ from this one's"),
+                    ),
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+
     fn render(&self, set: &PolicySet, _ctx: &RenderCtx) -> Result<Vec<Artifact>, Error> {
         let mut out = Vec::new();
         for t in &set.templates {
@@ -76,7 +116,8 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
     x.text_element("displayName", &[], &t.display_name);
     x.text_element("description", &[], &t.description);
     x.open("resources", &[]);
-    let used = admx_string_ids(t);
+    let mut used = admx_string_ids(t);
+    used.extend(t.declared_strings.iter());
     x.open("stringTable", &[]);
     for id in t.source_strings().entries.keys() {
         if used.contains(id) {
@@ -91,7 +132,9 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
         .collect();
     if !presentations.is_empty() {
         x.open("presentationTable", &[]);
-        for p in presentations {
+        // Policies may share a presentation (lowering checks they agree): write it once.
+        let mut seen = HashSet::new();
+        for p in presentations.into_iter().filter(|p| seen.insert(&p.id)) {
             x.open("presentation", &[("id", p.id.as_str())]);
             for c in &p.controls {
                 control(&mut x, t, table, c);

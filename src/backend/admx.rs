@@ -205,6 +205,9 @@ fn policy(x: &mut Xml, p: &Policy) {
         attrs.push(("presentation", pr));
     }
     attrs.push(("key", p.key.as_str()));
+    if let Some(c) = &p.client_extension {
+        attrs.push(("clientExtension", c));
+    }
     if let Some(v) = &p.value_name {
         attrs.push(("valueName", v.as_str()));
     }

@@ -187,7 +187,9 @@ fn template_view(t: &Template) -> TemplateView {
                     .policies
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.category == c.id)
+                    .filter(|(_, p)| {
+                        p.local_category(t.target.prefix.as_str()).as_ref() == Some(&c.id)
+                    })
                     .map(|(i, p)| policy_view(t, i, p))
                     .collect(),
             }

@@ -118,8 +118,10 @@ pub fn ingestion_uri(t: &Template) -> String {
 /// `./User|Device/Vendor/MSFT/Policy/Config/<AppName>~Policy~<category chain>/<policy>`: the
 /// chain runs from the root category down to the policy's own (formats.md §5.2).
 pub fn policy_uri(t: &Template, p: &Policy, hive: Hive) -> String {
-    let chain: Vec<&str> = t
-        .category_path(&p.category)
+    let local = p.local_category(t.target.prefix.as_str());
+    let chain: Vec<&str> = local
+        .map(|c| t.category_path(&c))
+        .unwrap_or_default()
         .iter()
         .map(|c| c.id.as_str())
         .collect();

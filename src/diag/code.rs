@@ -161,8 +161,9 @@ codes! {
     /// **Example:** `key = 'HKCU\Software\Policies\Microsoft\Office\16.0\Outlook\Security'`.
     D010 => Error, "registry key with a hive prefix";
 
-    /// **What:** a registry key uses forward slashes, has an empty segment (`a\\b`, a leading or
-    /// trailing backslash) or is empty.
+    /// **What:** a registry key separated by forward slashes (`/` and no `\`), with an empty
+    /// segment (`a\\b`, a leading or trailing backslash), or empty. A `/` inside a name of a
+    /// backslash-separated key is allowed (`…\Calendar\Internet Free/Busy`).
     ///
     /// **Why:** the registry separates keys with `\`; a `/` is part of a key name, so the policy
     /// would write to a key nobody reads.
@@ -177,7 +178,7 @@ codes! {
     /// **Example:** `value_name = ""`.
     D012 => Error, "invalid registry value name";
 
-    /// **What:** two items of one enum write the same registry value.
+    /// **What:** two items of one enum write the same registry value (and the same value list).
     ///
     /// **Why:** the editor could not show which item is configured, and Intune sends the value, so two
     /// items would be indistinguishable.
@@ -185,9 +186,9 @@ codes! {
     /// **Example:** items `warning` and `error` both with `value = 0`.
     D013 => Error, "enum with duplicate values";
 
-    /// **What:** two items of one enum share a `name`, or two items share a display text.
+    /// **What:** two items of one enum share a `name`.
     ///
-    /// **Why:** baselines choose items by name, and admins choose them by their display text.
+    /// **Why:** baselines choose items by name.
     ///
     /// **Example:** two items named `aes256`.
     D014 => Error, "enum with duplicate names";
@@ -370,6 +371,23 @@ codes! {
     /// **Example:** `L_Cryptography = "Cryptography"` in `locales/de-DE.toml`.
     D036 => Warning, "translation identical to en-US";
 
+    /// **What:** a policy writes the same registry value twice: as the policy's own `value_name`
+    /// and as an element's.
+    ///
+    /// **Why:** the element's data replaces the policy's enabled value, so the policy's value is
+    /// never seen; Microsoft's templates do this on purpose, hand-written ones rarely mean it.
+    ///
+    /// **Example:** `value_name = "minenckey"` on the policy and on its decimal element.
+    D037 => Warning, "policy writes one value twice";
+
+    /// **What:** two items of one enum show the same display text (when they also write the same
+    /// value, the second is a harmless repeat and D013 is not reported).
+    ///
+    /// **Why:** admins choose items by their text; two equal texts cannot be told apart.
+    ///
+    /// **Example:** two items both shown as `5:00 PM`.
+    D038 => Warning, "enum items with the same text";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -423,6 +441,59 @@ codes! {
     ///
     /// **Example:** a generated ADML that lacks a string the ADMX references.
     B006 => Error, "generated template fails validation";
+
+    /// **What:** two policies name the same `presentation` but their elements, labels or
+    /// defaults differ in some culture.
+    ///
+    /// **Why:** the ADML holds one presentation per id, so one of the two dialogs would be wrong.
+    ///
+    /// **Example:** `presentation = "Shared"` on two policies whose text boxes have other labels.
+    B007 => Error, "policies share a presentation that differs";
+
+    /// **What:** `gpforge validate` (profile gpmc) reports a warning for the ADMX/ADML that the
+    /// build generated, such as a string that starts with a line break.
+    ///
+    /// **Why:** the template loads, but an admin will notice; the warning usually comes from the
+    /// definitions (an imported template keeps what its original had).
+    ///
+    /// **Example:** a `[strings]` text that begins with an empty line.
+    B008 => Warning, "generated template has a validator warning";
+
+    /// **What:** `gpforge import` cannot read its input: the ADMX or an ADML is not well-formed,
+    /// the file is no ADMX, or no en-US ADML lies beside it (`en-US/<name>.adml`).
+    ///
+    /// **Why:** the definitions hold en-US texts inline; without them there is nothing to write.
+    ///
+    /// **Example:** `gpforge import Vendor.admx` with only `de-DE/Vendor.adml` next to it.
+    I001 => Error, "cannot import";
+
+    /// **What:** something in the imported template that the definitions cannot hold, reported
+    /// with what import did instead: an unknown attribute (`Area`), `fallbackCulture`, a minor
+    /// version, `annotation`, `seeAlso`/`keywords`, an element without a presentation control (or
+    /// a control without an element), a control that cannot show its element.
+    ///
+    /// **Why:** nothing is dropped silently; the rebuilt template differs from the original
+    /// exactly there (`gpforge diff` shows it).
+    ///
+    /// **Example:** `<majorVersion><minorVersion …/></majorVersion>` in a products list.
+    I002 => Warning, "not representable; left out";
+
+    /// **What:** a culture's ADML does not match the en-US one: strings with no en-US
+    /// counterpart, or a presentation laid out differently.
+    ///
+    /// **Why:** definitions translate en-US texts; a culture cannot add strings or its own
+    /// layout, so those parts are left out (texts are matched by refId and order).
+    ///
+    /// **Example:** a `de-DE` presentation with an extra static text.
+    I003 => Warning, "culture differs from en-US";
+
+    /// **What:** the ADMX refers to a string or presentation that the en-US ADML lacks.
+    ///
+    /// **Why:** GPMC refuses such a template; import stands in the id for the missing text so
+    /// the definitions still build, and says so.
+    ///
+    /// **Example:** `displayName="$(string.Missing)"` with no `<string id="Missing">`.
+    I004 => Warning, "missing en-US string or presentation";
 
     @rules {
         V001 => crate::validate::checks::encoding::V001;

@@ -104,6 +104,13 @@ impl Diagnostic {
         self
     }
 
+    /// Moves every label to files numbered `offset` higher (when two source maps are joined).
+    pub fn shift_files(&mut self, offset: FileId) {
+        for l in &mut self.labels {
+            l.span.file += offset;
+        }
+    }
+
     pub fn note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self

@@ -145,7 +145,9 @@ impl RegistryKey {
         if HIVES.iter().any(|h| h.eq_ignore_ascii_case(first)) {
             return Err(KeyError::Hive);
         }
-        if s.contains('/') {
+        // `/` is a legal character of a key name (Outlook reads `…\Internet Free/Busy`); a key
+        // with `/` and no `\` uses the wrong separator.
+        if s.contains('/') && !s.contains('\\') {
             return Err(KeyError::ForwardSlash);
         }
         if s.split('\\').any(str::is_empty) {
@@ -245,6 +247,7 @@ mod tests {
             RegistryKey::parse("software/policies"),
             Err(KeyError::ForwardSlash)
         );
+        assert!(RegistryKey::parse(r"software\outlook\internet free/busy").is_ok());
         assert_eq!(
             RegistryKey::parse(r"software\\x"),
             Err(KeyError::EmptySegment)

@@ -63,6 +63,8 @@ struct Cx<'a> {
     /// `$(string.ID)` references to check once every string is known.
     string_refs: Vec<(StringId, Span)>,
     usings: HashSet<String>,
+    /// Ids given in `[strings]` tables: written to every ADML even when nothing refers to them.
+    declared: Vec<StringId>,
 }
 
 impl Cx<'_> {
@@ -176,8 +178,14 @@ impl Cx<'_> {
     }
 
     /// Registers an en-US text. A text of the exact form `$(string.ID)` refers to `[strings]`;
-    /// anything else is stored under the generated id.
-    fn text(&mut self, s: &S<String>, generated: &[&str]) -> Option<StringId> {
+    /// anything else is stored under `id` when given (`display_name_id = "…"`), else under the
+    /// generated id.
+    fn text(
+        &mut self,
+        s: &S<String>,
+        id: Option<&S<String>>,
+        generated: &[&str],
+    ) -> Option<StringId> {
         let span = self.sp(s);
         let raw = s.get_ref();
         if let Some(inner) = raw
@@ -196,12 +204,24 @@ impl Cx<'_> {
             self.string_refs.push((id.clone(), span));
             return Some(id);
         }
-        let Some(id) = StringId::join(generated) else {
+        let id = match id {
+            Some(given) => {
+                let Some(sid) = StringId::parse(given.get_ref()) else {
+                    let gspan = self.sp(given);
+                    self.err(
+                        Code::D020,
+                        format!("string id `{}` is not a valid ADMX name", given.get_ref()),
+                        gspan,
+                        "only letters, digits and `_` are allowed",
+                    );
+                    return None;
+                };
+                sid
+            }
             // The parts were already reported as invalid names.
-            return None;
+            None => StringId::join(generated)?,
         };
-        // A TOML multi-line string ends with the newline before its closing quotes.
-        self.add_string(id.clone(), raw.trim_end().to_string(), span);
+        self.add_string(id.clone(), written(raw), span);
         Some(id)
     }
 
@@ -223,12 +243,13 @@ impl Cx<'_> {
     fn display(
         &mut self,
         s: &Option<S<String>>,
+        id: Option<&S<String>>,
         owner: Span,
         what: &str,
         generated: &[&str],
     ) -> Option<StringId> {
         match s {
-            Some(s) if !s.get_ref().trim().is_empty() => self.text(s, generated),
+            Some(s) if !s.get_ref().trim().is_empty() => self.text(s, id, generated),
             Some(s) => {
                 let span = self.sp(s);
                 self.err(
@@ -254,12 +275,13 @@ impl Cx<'_> {
     fn explain(
         &mut self,
         s: &Option<S<String>>,
+        id: Option<&S<String>>,
         owner: Span,
         what: &str,
         generated: &[&str],
     ) -> Option<StringId> {
         match s {
-            Some(s) if !s.get_ref().trim().is_empty() => self.text(s, generated),
+            Some(s) if !s.get_ref().trim().is_empty() => self.text(s, id, generated),
             _ => {
                 let span = s.as_ref().map(|s| self.sp(s)).unwrap_or(owner);
                 self.err(
@@ -421,6 +443,7 @@ fn lower_template(
         strings: IndexMap::new(),
         string_refs: Vec::new(),
         usings: HashSet::new(),
+        declared: Vec::new(),
     };
 
     // [template]: exactly once, in template.toml.
@@ -520,7 +543,10 @@ fn lower_template(
         for (id, text) in &f.strings {
             let span = cx.sp(text);
             match StringId::parse(id) {
-                Some(sid) => cx.add_string(sid, text.get_ref().clone(), span),
+                Some(sid) => {
+                    cx.declared.push(sid.clone());
+                    cx.add_string(sid, written(text.get_ref()), span)
+                }
                 None => cx.err(
                     Code::D020,
                     format!("string id `{id}` is not a valid ADMX name"),
@@ -543,7 +569,13 @@ fn lower_template(
             let Some(name) = cx.name(&p.id, "product id", Name::parse) else {
                 continue;
             };
-            let display = cx.display(&p.display_name, span.clone(), "product", &[name.as_str()]);
+            let display = cx.display(
+                &p.display_name,
+                p.display_name_id.as_ref(),
+                span.clone(),
+                "product",
+                &[name.as_str()],
+            );
             let mut versions = Vec::new();
             for v in &p.versions {
                 let v = v.get_ref();
@@ -551,8 +583,13 @@ fn lower_template(
                 let Some(vname) = cx.name(&v.id, "version id", Name::parse) else {
                     continue;
                 };
-                let vdisplay =
-                    cx.display(&v.display_name, vspan, "product version", &[vname.as_str()]);
+                let vdisplay = cx.display(
+                    &v.display_name,
+                    v.display_name_id.as_ref(),
+                    vspan,
+                    "product version",
+                    &[vname.as_str()],
+                );
                 if let Some(display) = vdisplay {
                     versions.push(MajorVersion {
                         name: vname,
@@ -588,6 +625,7 @@ fn lower_template(
             }
             let display = cx.display(
                 &s.display_name,
+                s.display_name_id.as_ref(),
                 span.clone(),
                 "supportedOn definition",
                 &[name.as_str()],
@@ -682,9 +720,15 @@ fn lower_template(
             ) {
                 continue;
             }
-            let display = cx.display(&c.display_name, span.clone(), "category", &[id.as_str()]);
+            let display = cx.display(
+                &c.display_name,
+                c.display_name_id.as_ref(),
+                span.clone(),
+                "category",
+                &[id.as_str()],
+            );
             let explain = match &c.explain {
-                Some(e) => cx.text(e, &[id.as_str(), "Explain"]),
+                Some(e) => cx.text(e, c.explain_id.as_ref(), &[id.as_str(), "Explain"]),
                 None => None,
             };
             let parent = c
@@ -804,6 +848,7 @@ fn lower_template(
             .map(|(k, (text, _))| (k, text))
             .collect(),
     };
+    let declared = std::mem::take(&mut cx.declared);
     let mut tables = vec![table];
     for (culture, file, src) in &t.locales {
         tables.extend(locale(culture, *file, src, &tables[0], cx.diags));
@@ -827,6 +872,7 @@ fn lower_template(
             policies,
             registry_only,
             strings: tables,
+            declared_strings: declared,
         },
         header_span,
     ))
@@ -923,7 +969,7 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
             "unknown category",
         );
     }
-    let category = category_ref.and_then(|r| CategoryId::parse(r.name.as_str()));
+    let category = category_ref;
 
     let supported_on = match (&p.supported_on, env.default_supported) {
         (Some(s), _) => resolve_supported(cx, env, s, cx.file),
@@ -946,12 +992,14 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
 
     let display = cx.display(
         &p.display_name,
+        p.display_name_id.as_ref(),
         span.clone(),
         &format!("policy `{idstr}`"),
         &[idstr],
     );
     let explain = cx.explain(
         &p.explain,
+        p.explain_id.as_ref(),
         span.clone(),
         &format!("policy `{idstr}`"),
         &[idstr, "Explain"],
@@ -1003,8 +1051,12 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
             controls.push(control);
         }
     }
+    let presentation_id = match &p.presentation {
+        Some(given) => cx.name(given, "presentation id", Name::parse),
+        None => Name::parse(idstr),
+    };
     let presentation = (!controls.is_empty()).then(|| Presentation {
-        id: Name::parse(idstr).unwrap_or_else(|| Name::parse("_").expect("valid")),
+        id: presentation_id.unwrap_or_else(|| Name::parse("_").expect("valid")),
         controls,
     });
 
@@ -1023,6 +1075,7 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
         display: display?,
         explain: explain?,
         presentation,
+        client_extension: p.client_extension.as_ref().map(|c| c.get_ref().clone()),
         stig: stig(&p.stig),
         source: p.source.as_ref().map(|s| s.get_ref().clone()),
         span,
@@ -1060,7 +1113,7 @@ fn lower_label(cx: &mut Cx, e: &S<ast::ElementSrc>, policy: &str, n: usize) -> O
     };
     let n = format!("Text{n}");
     Some(Control::Text {
-        label: cx.text(label, &[policy, &n])?,
+        label: cx.text(label, None, &[policy, &n])?,
     })
 }
 
@@ -1226,7 +1279,7 @@ fn lower_element(
     };
     let effective_key = key.clone().or_else(|| policy_key.clone());
     let label = match &src.label {
-        Some(l) => cx.text(l, &[policy, idstr]),
+        Some(l) => cx.text(l, None, &[policy, idstr]),
         None => {
             let span = cx.sp(id_src);
             cx.err(
@@ -1513,7 +1566,7 @@ fn lower_element(
                     .enumerate()
                 {
                     let n = format!("Suggestion{}", i + 1);
-                    if let Some(sid) = cx.text(s, &[policy, idstr, &n]) {
+                    if let Some(sid) = cx.text(s, None, &[policy, idstr, &n]) {
                         suggestions.push(sid);
                     }
                 }
@@ -1677,7 +1730,7 @@ fn lower_items(
     };
     let mut names: HashMap<String, Span> = HashMap::new();
     let mut displays: HashMap<String, Span> = HashMap::new();
-    let mut values: Vec<(RegValue, Span)> = Vec::new();
+    let mut values: Vec<(RegValue, ValueList, Span)> = Vec::new();
     for item in items.get_ref() {
         let item = item.get_ref();
         let nspan = cx.sp(&item.name);
@@ -1692,14 +1745,29 @@ fn lower_items(
         ) {
             continue;
         }
-        if let Some(d) = &item.display_name {
-            let msg = format!("enum display text `{}` is used twice", d.get_ref());
-            cx.first_use(&mut displays, d.get_ref(), cx.sp(d), Code::D014, msg);
-        }
+        let repeated = item.display_name.as_ref().is_some_and(|d| {
+            // A `$(string.ID)` shows the text defined for ID.
+            let shown = d
+                .get_ref()
+                .strip_prefix("$(string.")
+                .and_then(|r| r.strip_suffix(')'))
+                .and_then(StringId::parse)
+                .and_then(|id| cx.strings.get(&id).map(|(t, _)| t.clone()))
+                .unwrap_or_else(|| d.get_ref().clone());
+            let msg = format!("enum display text `{shown}` is used twice");
+            !cx.first_use(&mut displays, &shown, cx.sp(d), Code::D038, msg)
+        });
+        let value_list = cx.value_list(&item.value_list, key);
         let value = cx.reg_value(&item.value);
         let vspan = cx.sp(&item.value);
         if let Some(v) = &value {
-            if let Some((_, first)) = values.iter().find(|(x, _)| x == v) {
+            // Items that differ only in their value lists are told apart by those lists.
+            // An item repeated with the same text (D038) is redundant, not ambiguous.
+            if let Some((_, _, first)) = values
+                .iter()
+                .find(|(x, l, _)| x == v && *l == value_list)
+                .filter(|_| !repeated)
+            {
                 let first = first.clone();
                 cx.diags.push(
                     Diagnostic::new(Code::D013, "two items of this enum write the same value")
@@ -1707,7 +1775,7 @@ fn lower_items(
                         .also(first, "first written here"),
                 );
             }
-            values.push((v.clone(), vspan.clone()));
+            values.push((v.clone(), value_list.clone(), vspan.clone()));
             if check == Some(StringCheck::Oid) {
                 match v {
                     RegValue::String(s) if is_oid(s) => {}
@@ -1722,11 +1790,11 @@ fn lower_items(
         }
         let display = cx.display(
             &item.display_name,
+            item.display_name_id.as_ref(),
             nspan,
             &format!("enum item `{}`", item.name.get_ref()),
             &[policy, element, item.name.get_ref()],
         );
-        let value_list = cx.value_list(&item.value_list, key);
         if let (Some(name), Some(display), Some(value)) = (name, display, value) {
             out.push(EnumItem {
                 name,
@@ -1771,8 +1839,8 @@ fn lower_registry_only(
         );
     }
     let what = format!("setting `{idstr}`");
-    let display = cx.display(&r.display_name, span.clone(), &what, &[idstr]);
-    let explain = cx.explain(&r.explain, span.clone(), &what, &[idstr, "Explain"]);
+    let display = cx.display(&r.display_name, None, span.clone(), &what, &[idstr]);
+    let explain = cx.explain(&r.explain, None, span.clone(), &what, &[idstr, "Explain"]);
     Some(RegistrySetting {
         id: id?,
         class: class?,
@@ -1807,9 +1875,16 @@ fn check_collisions(cx: &mut Cx, policies: &[Policy], registry_only: &[RegistryS
             name.as_str().to_lowercase(),
         );
         if let Some((first_owner, first)) = seen.get(&k) {
+            // Within one policy the element's value replaces the policy's own (Microsoft's
+            // templates do this); across settings the two fight.
+            let code = if first_owner == owner {
+                Code::D037
+            } else {
+                Code::D024
+            };
             cx.diags.push(
                 Diagnostic::new(
-                    Code::D024,
+                    code,
                     format!("`{owner}` writes `{name}`, which `{first_owner}` already writes"),
                 )
                 .at(span.clone(), "second writer")
@@ -1878,7 +1953,7 @@ fn locale(
             continue;
         };
         let same = src.same.iter().any(|s| s.get_ref() == id);
-        if !same && source.get(&sid) == Some(text.get_ref().as_str()) {
+        if !same && source.get(&sid) == Some(written(text.get_ref()).as_str()) {
             diags.push(
                 Diagnostic::new(
                     Code::D036,
@@ -1888,7 +1963,7 @@ fn locale(
                 .note("list the id in `same = [...]` when the text is rightly the same"),
             );
         }
-        entries.insert(sid, text.get_ref().clone());
+        entries.insert(sid, written(text.get_ref()));
     }
     for s in &src.same {
         if !src.strings.contains_key(s.get_ref()) {
@@ -1916,4 +1991,13 @@ fn locale(
         culture: culture.to_string(),
         entries,
     })
+}
+
+/// A text as written in TOML, less the one line break before a multi-line string's closing
+/// quotes (`"""` on its own line); any further line breaks are part of the text.
+fn written(raw: &str) -> String {
+    raw.strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(raw)
+        .to_string()
 }

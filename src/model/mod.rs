@@ -70,6 +70,9 @@ pub struct Template {
     pub registry_only: Vec<RegistrySetting>,
     /// en-US first; other cultures follow.
     pub strings: Vec<StringTable>,
+    /// String ids declared in `[strings]`: every ADML carries them even when no ADMX attribute
+    /// refers to them (an imported template keeps the strings its ADMLs had).
+    pub declared_strings: Vec<StringId>,
 }
 
 impl Template {

@@ -88,8 +88,11 @@ pub struct Policy {
     pub enabled_list: ValueList,
     pub disabled_list: ValueList,
     pub elements: Vec<Element>,
-    pub category: CategoryId,
+    /// A category of this template (no prefix) or of another one (`windows:System`).
+    pub category: ItemRef,
     pub supported_on: ItemRef,
+    /// The GUID of the client-side extension that applies the policy (ADMX `clientExtension`).
+    pub client_extension: Option<String>,
     pub display: StringId,
     pub explain: StringId,
     /// Present when the policy has elements (or static text) to show.
@@ -97,4 +100,14 @@ pub struct Policy {
     pub stig: Option<Stig>,
     pub source: Option<String>,
     pub span: Span,
+}
+
+impl Policy {
+    /// The policy's category when it belongs to this template (`own_prefix` or no prefix).
+    pub fn local_category(&self, own_prefix: &str) -> Option<CategoryId> {
+        match &self.category.prefix {
+            Some(p) if p.as_str() != own_prefix => None,
+            _ => CategoryId::parse(self.category.name.as_str()),
+        }
+    }
 }

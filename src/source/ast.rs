@@ -71,6 +71,8 @@ pub struct UsingSrc {
 pub struct ProductSrc {
     pub id: S<String>,
     pub display_name: Option<S<String>>,
+    /// The ADML string id of `display_name` when it is not the generated one.
+    pub display_name_id: Option<S<String>>,
     #[serde(default)]
     pub versions: Vec<S<VersionSrc>>,
 }
@@ -80,6 +82,7 @@ pub struct ProductSrc {
 pub struct VersionSrc {
     pub id: S<String>,
     pub display_name: Option<S<String>>,
+    pub display_name_id: Option<S<String>>,
     pub index: S<u32>,
 }
 
@@ -88,6 +91,7 @@ pub struct VersionSrc {
 pub struct SupportedOnSrc {
     pub id: S<String>,
     pub display_name: Option<S<String>>,
+    pub display_name_id: Option<S<String>>,
     /// Supported when any entry applies (`<or>`).
     pub any: Option<Vec<S<SupportedEntrySrc>>>,
     /// Supported when every entry applies (`<and>`).
@@ -110,7 +114,9 @@ pub struct CategorySrc {
     pub id: S<String>,
     pub parent: Option<S<String>>,
     pub display_name: Option<S<String>>,
+    pub display_name_id: Option<S<String>>,
     pub explain: Option<S<String>>,
+    pub explain_id: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -138,7 +144,15 @@ pub struct PolicySrc {
     pub enabled_list: Option<S<Vec<S<ListEntrySrc>>>>,
     pub disabled_list: Option<S<Vec<S<ListEntrySrc>>>>,
     pub display_name: Option<S<String>>,
+    /// The ADML string id of `display_name` when it is not the generated `<id>`.
+    pub display_name_id: Option<S<String>>,
     pub explain: Option<S<String>>,
+    /// The ADML string id of `explain` when it is not the generated `<id>_Explain`.
+    pub explain_id: Option<S<String>>,
+    /// The ADML presentation id when it is not the policy id (policies may share one).
+    pub presentation: Option<S<String>>,
+    /// ADMX `clientExtension`: the GUID of the client-side extension that applies the policy.
+    pub client_extension: Option<S<String>>,
     pub stig: Option<S<StigSrc>>,
     /// Free-form note on where the setting comes from (documentation only).
     pub source: Option<S<String>>,
@@ -207,6 +221,7 @@ pub struct ElementSrc {
 pub struct EnumItemSrc {
     pub name: S<String>,
     pub display_name: Option<S<String>>,
+    pub display_name_id: Option<S<String>>,
     pub value: S<toml::Value>,
     pub value_list: Option<S<Vec<S<ListEntrySrc>>>>,
 }

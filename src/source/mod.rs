@@ -40,6 +40,19 @@ impl SourceMap {
         });
         self.files.len() - 1
     }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+    /// Takes every file out, in id order: (name, text).
+    pub fn drain(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.files)
+            .into_iter()
+            .map(|f| (f.name, f.text))
+            .collect()
+    }
     /// The files in codespan's terms, for rendering.
     pub fn files(&self) -> &Self {
         self

@@ -1,0 +1,716 @@
+//! `gpforge import`: an ADMX file with the ADMLs beside it → a definitions folder in gpforge's
+//! TOML (en-US texts inline, other cultures as `locales/<culture>.toml`). Reads through the
+//! validator's decoder and spanned DOM, so every problem has a file, line and column.
+//! Whatever the TOML cannot hold is reported (I-codes), never dropped silently.
+//! Input: [`Input`] (texts) or a path. Output: [`Imported`] (relative file names and TOML).
+
+mod policy;
+mod toml;
+
+use self::toml::{Doc, array, string};
+use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
+use crate::source::SourceMap;
+use crate::validate::checks::reference_id;
+use crate::validate::checks::schema::parse_unsigned;
+use crate::validate::dom::Document;
+use crate::validate::{decode, store};
+use indexmap::IndexMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// One file to import, as read.
+pub struct Source {
+    /// The name diagnostics show (a path).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// An ADMX with its ADMLs by culture (`en-US` required).
+pub struct Input {
+    pub admx: Source,
+    pub admls: Vec<(String, Source)>,
+}
+
+/// A definitions folder in memory.
+#[derive(Debug)]
+pub struct Imported {
+    /// The template folder name (the ADMX file stem).
+    pub folder: String,
+    /// (path relative to the folder, TOML text); `template.toml` first.
+    pub files: Vec<(String, String)>,
+    pub policies: usize,
+    pub cultures: Vec<String>,
+}
+
+/// Reads `admx` and the `<culture>/<stem>.adml` files beside it.
+pub fn read_input(admx: &Path) -> std::io::Result<Input> {
+    let bytes = std::fs::read(admx)?;
+    let stem = admx
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    let dir = admx.parent().unwrap_or(Path::new("."));
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let mut admls = Vec::new();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    for f in folders {
+        let culture = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if !store::looks_like_culture(&culture) {
+            continue;
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&f)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        files.sort();
+        if let Some(p) = files.into_iter().find(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("adml"))
+                && p.file_stem()
+                    .is_some_and(|s| s.to_string_lossy().to_lowercase() == stem)
+        }) {
+            admls.push((
+                canonical_culture(&culture),
+                Source {
+                    name: p.to_string_lossy().into_owned(),
+                    bytes: std::fs::read(&p)?,
+                },
+            ));
+        }
+    }
+    Ok(Input {
+        admx: Source {
+            name: admx.to_string_lossy().into_owned(),
+            bytes,
+        },
+        admls,
+    })
+}
+
+/// `en-us` → `en-US`.
+pub fn canonical_culture(c: &str) -> String {
+    match c.split_once('-') {
+        Some((l, r)) => format!("{}-{}", l.to_lowercase(), r.to_uppercase()),
+        None => c.to_string(),
+    }
+}
+
+/// Writes an imported folder to `out/<folder>` atomically: into a temporary folder beside it,
+/// then renamed. Refuses to replace an existing folder unless `force`.
+pub fn write(out: &Path, imported: &Imported, force: bool) -> std::io::Result<PathBuf> {
+    let target = out.join(&imported.folder);
+    if target.exists() && !force {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "{} already exists (use --force to replace it)",
+                target.display()
+            ),
+        ));
+    }
+    std::fs::create_dir_all(out)?;
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.", imported.folder))
+        .tempdir_in(out)?;
+    for (rel, text) in &imported.files {
+        let p = tmp.path().join(rel);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(p, text)?;
+    }
+    let staged = tmp.keep();
+    if target.exists() {
+        std::fs::remove_dir_all(&target)?;
+    }
+    std::fs::rename(&staged, &target)?;
+    Ok(target)
+}
+
+/// A parsed input file.
+struct File {
+    id: FileId,
+    doc: Document,
+}
+
+impl File {
+    fn attr(&self, el: u32, name: &str) -> Option<String> {
+        self.doc.attr(el, name).map(|(v, _)| v.into_owned())
+    }
+    fn span(&self, el: u32) -> Span {
+        Span::new(self.id, self.doc.name_span(el))
+    }
+    fn attr_span(&self, el: u32, name: &str) -> Span {
+        self.doc
+            .attr(el, name)
+            .map(|(_, r)| Span::new(self.id, r))
+            .unwrap_or_else(|| self.span(el))
+    }
+    fn flag(&self, el: u32, name: &str) -> Option<bool> {
+        self.attr(el, name)
+            .map(|v| matches!(v.trim(), "true" | "1"))
+    }
+    fn number(&self, el: u32, name: &str) -> Option<u64> {
+        self.attr(el, name).and_then(|v| parse_unsigned(v.trim()))
+    }
+}
+
+/// One culture's ADML.
+struct Culture {
+    name: String,
+    file: File,
+    strings: IndexMap<String, String>,
+    presentations: HashMap<String, u32>,
+}
+
+fn parse(source: Source, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<File> {
+    let decoded = decode::decode(source.bytes);
+    let (doc, problem) = Document::parse(decoded.text);
+    let id = sources.add(source.name.clone(), doc.text.clone());
+    if let Some(p) = problem {
+        let (range, message) = match p {
+            crate::validate::dom::Problem::Syntax { at, message } => (at..at, message),
+            crate::validate::dom::Problem::Doctype { span, .. } => {
+                (span, "a DOCTYPE is not allowed in ADMX/ADML".to_string())
+            }
+        };
+        diags.push(
+            Diagnostic::new(
+                Code::I001,
+                format!("{} is not well-formed XML", source.name),
+            )
+            .at(Span::new(id, range), message)
+            .note("run `gpforge validate` on it for details"),
+        );
+        return None;
+    }
+    Some(File { id, doc })
+}
+
+fn culture(name: String, file: File) -> Culture {
+    let mut strings = IndexMap::new();
+    let mut presentations = HashMap::new();
+    let doc = &file.doc;
+    if let Some(res) = doc.root.and_then(|r| doc.child(r, "resources")) {
+        if let Some(t) = doc.child(res, "stringTable") {
+            for s in doc.children_named(t, "string") {
+                if let Some(id) = file.attr(s, "id") {
+                    strings
+                        .entry(id)
+                        .or_insert_with(|| doc.text(s).into_owned());
+                }
+            }
+        }
+        if let Some(t) = doc.child(res, "presentationTable") {
+            for p in doc.children_named(t, "presentation") {
+                if let Some(id) = file.attr(p, "id") {
+                    presentations.entry(id).or_insert(p);
+                }
+            }
+        }
+    }
+    Culture {
+        name,
+        file,
+        strings,
+        presentations,
+    }
+}
+
+/// Imports one ADMX with its ADMLs. `None` when the input cannot be read at all (I001).
+pub fn import(input: Input, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Imported> {
+    let admx_name = input.admx.name.clone();
+    let admx = parse(input.admx, sources, diags)?;
+    let mut cultures = Vec::new();
+    for (c, src) in input.admls {
+        if let Some(f) = parse(src, sources, diags) {
+            cultures.push(culture(c, f));
+        }
+    }
+    let Some(en) = cultures.iter().position(|c| c.name == "en-US") else {
+        diags.push(
+            Diagnostic::new(
+                Code::I001,
+                format!("{admx_name} has no en-US ADML beside it"),
+            )
+            .at(
+                Span::new(admx.id, 0..0),
+                "expected en-US/<name>.adml next to this file",
+            )
+            .note("gpforge's definitions hold en-US texts inline; import needs them"),
+        );
+        return None;
+    };
+    let en = cultures.remove(en);
+    let Some(root) = admx
+        .doc
+        .root
+        .filter(|r| admx.doc.name(*r) == "policyDefinitions")
+    else {
+        diags.push(
+            Diagnostic::new(Code::I001, format!("{admx_name} is not an ADMX file"))
+                .at(Span::new(admx.id, 0..0), "no <policyDefinitions> root"),
+        );
+        return None;
+    };
+    let stem = Path::new(&admx_name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut cx = Cx {
+        admx: &admx,
+        en: &en,
+        cultures: &cultures,
+        diags,
+        used: HashSet::new(),
+        locales: cultures
+            .iter()
+            .map(|c| (c.name.clone(), IndexMap::new()))
+            .collect(),
+        en_labels: HashMap::new(),
+    };
+    Some(cx.run(root, stem))
+}
+
+struct Cx<'a> {
+    admx: &'a File,
+    en: &'a Culture,
+    cultures: &'a [Culture],
+    diags: &'a mut Diagnostics,
+    /// en-US string ids already placed inline.
+    used: HashSet<String>,
+    /// Per culture: id → text for `locales/<culture>.toml`.
+    locales: BTreeMap<String, IndexMap<String, String>>,
+    /// Generated ids of presentation texts (labels, defaults) → en-US text.
+    en_labels: HashMap<String, String>,
+}
+
+/// Attributes each ADMX/ADML element may carry that gpforge represents.
+fn known_attrs(element: &str) -> &'static [&'static str] {
+    match element {
+        "policyDefinitions" => &[
+            "revision",
+            "schemaVersion",
+            "xmlns",
+            "xmlns:xsd",
+            "xmlns:xsi",
+        ],
+        "policy" => &[
+            "name",
+            "class",
+            "displayName",
+            "explainText",
+            "presentation",
+            "key",
+            "valueName",
+            "clientExtension",
+        ],
+        "category" => &["name", "displayName", "explainText"],
+        "decimal" | "longDecimal" => &[
+            "id",
+            "key",
+            "valueName",
+            "required",
+            "minValue",
+            "maxValue",
+            "storeAsText",
+            "soft",
+        ],
+        "text" => &[
+            "id",
+            "key",
+            "valueName",
+            "required",
+            "maxLength",
+            "expandable",
+            "soft",
+        ],
+        "multiText" => &[
+            "id",
+            "key",
+            "valueName",
+            "required",
+            "maxLength",
+            "maxStrings",
+            "soft",
+        ],
+        "enum" => &["id", "key", "valueName", "required"],
+        "boolean" => &["id", "key", "valueName"],
+        "list" => &[
+            "id",
+            "key",
+            "valuePrefix",
+            "additive",
+            "expandable",
+            "explicitValue",
+        ],
+        _ => &[],
+    }
+}
+
+impl Cx<'_> {
+    fn left_out(&mut self, span: Span, message: String, label: &str) {
+        self.diags
+            .push(Diagnostic::new(Code::I002, message).at(span, label.to_string()));
+    }
+
+    /// Reports attributes of `el` that gpforge does not represent.
+    fn unknown_attrs(&mut self, el: u32, owner: &str) {
+        let doc = &self.admx.doc;
+        let kind = doc.name(el).to_string();
+        let known = known_attrs(&kind);
+        let extra: Vec<(String, std::ops::Range<usize>)> = doc
+            .attrs(el)
+            .iter()
+            .filter(|a| {
+                let n = doc.attr_name(a);
+                !known.contains(&n) && !n.starts_with("xmlns")
+            })
+            .map(|a| {
+                (
+                    doc.attr_name(a).to_string(),
+                    a.name.start as usize..a.value.end as usize,
+                )
+            })
+            .collect();
+        for (n, r) in extra {
+            self.left_out(
+                Span::new(self.admx.id, r),
+                format!("attribute `{n}` of {owner} has no place in the definitions; left out"),
+                "not imported",
+            );
+        }
+    }
+
+    /// The en-US text of a `$(string.ID)` reference, marking the id as placed. Returns
+    /// (text, id). A missing string is reported and its id stands in for the text.
+    fn string(&mut self, el: u32, attr: &str) -> Option<(String, String)> {
+        let raw = self.admx.attr(el, attr)?;
+        let id = reference_id(&raw, "string").unwrap_or(&raw).to_string();
+        let text = match self.en.strings.get(&id) {
+            Some(t) => t.clone(),
+            None => {
+                let span = self.admx.attr_span(el, attr);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::I004,
+                        format!(
+                            "string `{id}` is not in the en-US ADML; its id stands in for the text"
+                        ),
+                    )
+                    .at(span, "referenced here"),
+                );
+                id.clone()
+            }
+        };
+        Some((text, id))
+    }
+
+    /// `field = "text"` (and `field_id` when the id is not `generated`) for a string reference,
+    /// as encoded pairs; a second use of an id refers to it as `$(string.ID)`.
+    fn text_pairs(
+        &mut self,
+        field: &str,
+        el: u32,
+        attr: &str,
+        generated: &str,
+    ) -> Vec<(String, String)> {
+        let Some((text, id)) = self.string(el, attr) else {
+            return Vec::new();
+        };
+        if !self.en.strings.contains_key(&id) || self.used.insert(id.clone()) {
+            let mut out = vec![(field.to_string(), self::toml::text(&text))];
+            if id != generated {
+                out.push((format!("{field}_id"), string(&id)));
+            }
+            self.translations(&id);
+            out
+        } else {
+            vec![(field.to_string(), string(&format!("$(string.{id})")))]
+        }
+    }
+
+    fn text_field(&mut self, d: &mut Doc, field: &str, el: u32, attr: &str, generated: &str) {
+        for (k, v) in self.text_pairs(field, el, attr, generated) {
+            d.raw(&k, &v);
+        }
+    }
+
+    /// Copies the other cultures' texts of an ADML string into their locale tables.
+    fn translations(&mut self, id: &str) {
+        for c in self.cultures {
+            if let Some(t) = c.strings.get(id) {
+                self.locales
+                    .get_mut(&c.name)
+                    .expect("one table per culture")
+                    .insert(id.to_string(), t.clone());
+            }
+        }
+    }
+
+    fn run(&mut self, root: u32, stem: String) -> Imported {
+        let a = self.admx;
+        let doc = &a.doc;
+        self.unknown_attrs(root, "policyDefinitions");
+        let mut head = Doc::new(&format!(
+            "Imported from {stem}.admx by `gpforge import`.\nen-US texts are inline; other cultures are in locales/<culture>.toml."
+        ));
+
+        // [template]
+        head.table("[template]");
+        head.str("name", &stem);
+        let ns = doc.child(root, "policyNamespaces");
+        let target = ns.and_then(|n| doc.child(n, "target"));
+        let own_prefix = target.and_then(|t| a.attr(t, "prefix")).unwrap_or_default();
+        head.str("prefix", &own_prefix);
+        head.str(
+            "namespace",
+            &target
+                .and_then(|t| a.attr(t, "namespace"))
+                .unwrap_or_default(),
+        );
+        let revision = a.attr(root, "revision").unwrap_or_else(|| "1.0".into());
+        head.str("revision", &revision);
+        if let Some(r) = doc
+            .child(root, "resources")
+            .and_then(|r| a.attr(r, "minRequiredRevision"))
+            .filter(|r| *r != revision)
+        {
+            head.str("min_required_revision", &r);
+        }
+        if let Some(res) = doc.child(root, "resources")
+            && let Some((_, span)) = doc.attr(res, "fallbackCulture")
+        {
+            self.left_out(
+                Span::new(a.id, span),
+                "`fallbackCulture` has no place in the definitions; left out".into(),
+                "not imported",
+            );
+        }
+        let superseded: Vec<u32> = doc.children_named(root, "supersededAdm").collect();
+        if let Some(s) = superseded.first().and_then(|s| a.attr(*s, "fileName")) {
+            head.str("superseded_adm", &s);
+        }
+        for s in superseded.iter().skip(1) {
+            let span = a.span(*s);
+            self.left_out(
+                span,
+                "only the first `supersededAdm` is kept".into(),
+                "not imported",
+            );
+        }
+        let en_doc = &self.en.file.doc;
+        let en_root = en_doc.root;
+        let header_text = |n: &str| {
+            en_root
+                .and_then(|r| en_doc.child(r, n))
+                .map(|e| en_doc.text(e).into_owned())
+                .unwrap_or_default()
+        };
+        head.text("display_name", header_text("displayName").trim());
+        head.text("description", header_text("description").trim());
+
+        // Defaults: the class, key and supportedOn most policies share.
+        let policies: Vec<u32> = doc
+            .child(root, "policies")
+            .map(|p| doc.children_named(p, "policy").collect())
+            .unwrap_or_default();
+        let most = |attr: &dyn Fn(u32) -> Option<String>| -> Option<String> {
+            let mut n: IndexMap<String, usize> = IndexMap::new();
+            for p in &policies {
+                if let Some(v) = attr(*p) {
+                    *n.entry(v).or_default() += 1;
+                }
+            }
+            n.into_iter()
+                .fold(None, |best: Option<(String, usize)>, (v, c)| match best {
+                    Some((_, bc)) if bc >= c => best,
+                    _ => Some((v, c)),
+                })
+                .filter(|(_, c)| *c >= 2)
+                .map(|(v, _)| v)
+        };
+        let supported_of = |p: u32| doc.child(p, "supportedOn").and_then(|s| a.attr(s, "ref"));
+        let defaults = Defaults {
+            class: most(&|p| a.attr(p, "class")),
+            key: most(&|p| a.attr(p, "key")),
+            supported: most(&supported_of),
+        };
+        if defaults.class.is_some() || defaults.key.is_some() || defaults.supported.is_some() {
+            head.table("[template.defaults]");
+            if let Some(c) = &defaults.class {
+                head.str("class", c);
+            }
+            if let Some(k) = &defaults.key {
+                head.str("key", k);
+            }
+            if let Some(s) = &defaults.supported {
+                head.str("supported_on", s);
+            }
+        }
+
+        // [[using]]
+        if let Some(ns) = ns {
+            for u in doc.children_named(ns, "using") {
+                head.table("[[using]]");
+                head.str("prefix", &a.attr(u, "prefix").unwrap_or_default());
+                head.str("namespace", &a.attr(u, "namespace").unwrap_or_default());
+            }
+        }
+        if let Some(ann) = doc.child(root, "annotation") {
+            let span = a.span(ann);
+            self.left_out(span, "`annotation` is not imported".into(), "left out");
+        }
+
+        self.supported_on(root, &mut head);
+        self.categories(root, &mut head);
+
+        // Policies: one file, or one per category when there are many.
+        let mut files: IndexMap<String, Doc> = IndexMap::new();
+        let split = policies.len() > 30;
+        let mut names: HashMap<String, String> = HashMap::new();
+        for p in &policies {
+            let category = doc
+                .child(*p, "parentCategory")
+                .and_then(|c| a.attr(c, "ref"))
+                .unwrap_or_default();
+            let file = if split {
+                let base: String = category
+                    .chars()
+                    .map(|c| {
+                        if c.is_alphanumeric() || c == '_' {
+                            c
+                        } else {
+                            '-'
+                        }
+                    })
+                    .collect();
+                let base = if base.is_empty() {
+                    "policies".into()
+                } else {
+                    base
+                };
+                let n = names.len();
+                names
+                    .entry(category.clone())
+                    .or_insert_with(|| {
+                        let taken = |b: &str| {
+                            b.eq_ignore_ascii_case("template")
+                                || files
+                                    .keys()
+                                    .any(|k| k.eq_ignore_ascii_case(&format!("{b}.toml")))
+                        };
+                        if taken(&base) {
+                            format!("{base}-{n}.toml")
+                        } else {
+                            format!("{base}.toml")
+                        }
+                    })
+                    .clone()
+            } else {
+                "policies.toml".to_string()
+            };
+            let d = files.entry(file).or_insert_with(|| {
+                Doc::new(&if split {
+                    format!("Policies of category {category}.")
+                } else {
+                    "Policies.".to_string()
+                })
+            });
+            self.policy(*p, &defaults, &own_prefix, d);
+        }
+
+        // Strings no attribute refers to stay in [strings].
+        let unused: Vec<(&String, &String)> = self
+            .en
+            .strings
+            .iter()
+            .filter(|(id, _)| !self.used.contains(*id))
+            .collect();
+        if !unused.is_empty() {
+            head.table("[strings]");
+            for (id, t) in unused {
+                head.text(id, t);
+                self.translations(id);
+            }
+        }
+
+        let mut out = vec![("template.toml".to_string(), head.finish())];
+        for (name, d) in files {
+            out.push((name, d.finish()));
+        }
+        for c in self.cultures {
+            let mut extra = Vec::new();
+            for (id, _) in c.strings.iter() {
+                if !self.en.strings.contains_key(id) {
+                    extra.push(id.clone());
+                }
+            }
+            if !extra.is_empty() {
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::I003,
+                        format!(
+                            "{} string(s) of {} have no en-US counterpart; left out: {}",
+                            extra.len(),
+                            c.name,
+                            extra.join(", ")
+                        ),
+                    )
+                    .at(Span::new(c.file.id, 0..0), "this ADML"),
+                );
+            }
+            let table = &self.locales[&c.name];
+            let mut d = Doc::new(&format!(
+                "{} texts of {stem}, keyed by en-US string id.",
+                c.name
+            ));
+            let same: Vec<String> = table
+                .iter()
+                .filter(|(id, t)| self.en_text(id).as_deref() == Some(t.as_str()))
+                .map(|(id, _)| string(id))
+                .collect();
+            if !same.is_empty() {
+                d.raw("same", &array(&same));
+            }
+            d.table("[strings]");
+            for (id, t) in table {
+                d.text(id, t);
+            }
+            out.push((format!("locales/{}.toml", c.name), d.finish()));
+        }
+        Imported {
+            folder: stem,
+            files: out,
+            policies: policies.len(),
+            cultures: std::iter::once("en-US".to_string())
+                .chain(self.cultures.iter().map(|c| c.name.clone()))
+                .collect(),
+        }
+    }
+
+    /// The en-US text of a string or generated label id, as lowering will hold it.
+    fn en_text(&self, id: &str) -> Option<String> {
+        self.en
+            .strings
+            .get(id)
+            .cloned()
+            .or_else(|| self.en_labels.get(id).cloned())
+    }
+}
+
+struct Defaults {
+    class: Option<String>,
+    key: Option<String>,
+    supported: Option<String>,
+}
