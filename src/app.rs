@@ -593,3 +593,56 @@ impl CodeView {
 struct ListView {
     codes: Vec<CodeView>,
 }
+
+/// One template through import → build → diff (the round trip `build(import(x)) == x`).
+#[derive(Debug)]
+pub struct RoundTrip {
+    /// Import findings (I-codes) and the build's diagnostics, as `CODE message` lines.
+    pub findings: Vec<String>,
+    /// Whether the imported definitions built (no Error).
+    pub built: bool,
+    /// The semantic difference between the original and the rebuilt template.
+    pub diff: Option<crate::diff::Report>,
+    /// The rebuilt files, relative to `dir` (`PolicyDefinitions/…`).
+    pub files: Vec<std::path::PathBuf>,
+}
+
+/// Imports `admx`, builds the result, writes its ADMX/ADMLs under `dir/PolicyDefinitions` and
+/// diffs them against the original.
+pub fn roundtrip(admx: &Path, dir: &Path) -> Result<RoundTrip, String> {
+    let (imported, compiled) = import_compiled(admx).map_err(|e| e.to_string())?;
+    let findings = compiled
+        .diags
+        .iter()
+        .map(|d| format!("{} {} {}", d.severity.as_str(), d.code, d.message))
+        .collect();
+    let mut out = RoundTrip {
+        findings,
+        built: imported.is_some() && !compiled.has_errors(),
+        diff: None,
+        files: Vec::new(),
+    };
+    if !out.built {
+        return Ok(out);
+    }
+    let mut rebuilt = None;
+    for a in compiled.artifacts.iter().filter(|a| {
+        a.path.starts_with("PolicyDefinitions")
+            && a.path
+                .extension()
+                .is_some_and(|e| e == "admx" || e == "adml")
+    }) {
+        let p = dir.join(&a.path);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&p, &a.bytes).map_err(|e| e.to_string())?;
+        if a.path.extension().is_some_and(|e| e == "admx") {
+            rebuilt = Some(p);
+        }
+        out.files.push(a.path.clone());
+    }
+    let rebuilt = rebuilt.ok_or("no ADMX was built")?;
+    out.diff = Some(crate::diff::diff_paths(admx, &rebuilt).map_err(|e| e.to_string())?);
+    Ok(out)
+}

@@ -104,7 +104,13 @@ fn lookup<'a>(t: &'a Template, table: &'a StringTable, id: &StringId) -> &'a str
 /// The ADML text for one culture (LF line ends, no BOM).
 pub fn render_culture(t: &Template, table: &StringTable) -> String {
     let mut x = Xml::new();
-    let revision = t.revision.to_string();
+    // The ADML must satisfy the ADMX's minRequiredRevision: same major, minor at least as high.
+    let revision = if t.revision.major == t.min_required_revision.major {
+        t.revision
+    } else {
+        t.min_required_revision
+    }
+    .to_string();
     x.open(
         "policyDefinitionResources",
         &[

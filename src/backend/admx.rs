@@ -132,14 +132,21 @@ fn supported_on(x: &mut Xml, t: &Template) {
         x.open("definitions", &[]);
         for d in &t.supported_on {
             let disp = string_ref(d.display.as_str());
+            let Some(comb) = d.combinator else {
+                x.empty(
+                    "definition",
+                    &[("name", d.name.as_str()), ("displayName", &disp)],
+                );
+                continue;
+            };
+            let comb = match comb {
+                Combinator::Or => "or",
+                Combinator::And => "and",
+            };
             x.open(
                 "definition",
                 &[("name", d.name.as_str()), ("displayName", &disp)],
             );
-            let comb = match d.combinator {
-                Combinator::Or => "or",
-                Combinator::And => "and",
-            };
             x.open(comb, &[]);
             for e in &d.entries {
                 match e {

@@ -499,40 +499,61 @@ fn strings(a: &Tmpl, b: &Tmpl, out: &mut Vec<Change>) {
         let ids: BTreeSet<&String> = pa.keys().chain(pb.keys()).collect();
         for id in ids {
             let (x, y) = (pa.get(id), pb.get(id));
-            if x != y {
-                let t = |v: Option<&Vec<read::Control>>| {
-                    v.map(|v| {
-                        v.iter()
-                            .map(|(k, r, _, l)| {
-                                format!(
-                                    "{k}{}{}",
-                                    r.as_ref().map(|r| format!(" {r}")).unwrap_or_default(),
-                                    if l.is_empty() {
-                                        String::new()
-                                    } else {
-                                        format!(" \"{l}\"")
-                                    }
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ")
-                    })
-                };
-                let what = match (x, y) {
-                    (None, _) => "added",
-                    (_, None) => "removed",
-                    _ => "controls",
-                };
-                out.push(change(
-                    &format!("presentation {id} ({c})"),
-                    what,
-                    t(x).as_deref(),
-                    t(y).as_deref(),
-                    false,
-                ));
+            if x == y {
+                continue;
+            }
+            let subject = format!("presentation {id} ({c})");
+            match (x, y) {
+                // Same number of controls: report each control that changed.
+                (Some(x), Some(y)) if x.len() == y.len() => {
+                    for (i, (cx, cy)) in x.iter().zip(y).enumerate() {
+                        if cx != cy {
+                            out.push(change(
+                                &format!("{subject} / control {}", i + 1),
+                                "changed",
+                                Some(&control_text(cx)),
+                                Some(&control_text(cy)),
+                                false,
+                            ));
+                        }
+                    }
+                }
+                _ => {
+                    let t = |v: Option<&Vec<read::Control>>| {
+                        v.map(|v| v.iter().map(control_text).collect::<Vec<_>>().join("; "))
+                    };
+                    let what = match (x, y) {
+                        (None, _) => "added",
+                        (_, None) => "removed",
+                        _ => "controls",
+                    };
+                    out.push(change(
+                        &subject,
+                        what,
+                        t(x).as_deref(),
+                        t(y).as_deref(),
+                        false,
+                    ));
+                }
             }
         }
     }
+}
+
+/// `kind refId attr=value … "label"`.
+fn control_text((kind, ref_id, attrs, label): &read::Control) -> String {
+    let mut s = kind.clone();
+    if let Some(r) = ref_id {
+        s.push(' ');
+        s.push_str(r);
+    }
+    for (k, v) in attrs {
+        s.push_str(&format!(" {k}={v}"));
+    }
+    if !label.is_empty() {
+        s.push_str(&format!(" {label}"));
+    }
+    s
 }
 
 /// Markdown changelog.

@@ -82,18 +82,60 @@ fn attr(doc: &Document, el: u32, name: &str) -> Option<String> {
     doc.attr(el, name).map(|(v, _)| v.into_owned())
 }
 
-fn list(doc: &Document, el: Option<u32>) -> Vec<ListItem> {
+/// A list's items; an item without `key` (and no `defaultKey`) writes under `fallback` (the
+/// policy's or element's key), so both spellings compare equal.
+fn list(doc: &Document, el: Option<u32>, fallback: &str) -> Vec<ListItem> {
     let Some(el) = el else { return Vec::new() };
     let default_key = attr(doc, el, "defaultKey");
     doc.children_named(el, "item")
         .map(|i| {
             (
-                attr(doc, i, "key").or_else(|| default_key.clone()),
+                attr(doc, i, "key")
+                    .or_else(|| default_key.clone())
+                    .or_else(|| Some(fallback.to_string())),
                 attr(doc, i, "valueName").unwrap_or_default(),
                 value(doc, doc.child(i, "value")),
             )
         })
         .collect()
+}
+
+/// Attribute values as GPMC reads them: booleans spelt `true`, and attributes that state their
+/// XSD default left out, so `maxLength="1023"` equals no `maxLength`.
+fn normalize(attrs: &mut BTreeMap<String, String>) {
+    const DEFAULTS: &[(&str, &str)] = &[
+        ("required", "false"),
+        ("soft", "false"),
+        ("storeAsText", "false"),
+        ("expandable", "false"),
+        ("additive", "false"),
+        ("explicitValue", "false"),
+        ("minValue", "0"),
+        ("maxValue", "9999"),
+        ("maxLength", "1023"),
+        ("maxStrings", "0"),
+        ("spin", "true"),
+        ("spinStep", "1"),
+        ("noSort", "false"),
+        ("defaultChecked", "false"),
+        ("showAsDialog", "false"),
+        ("defaultHeight", "3"),
+    ];
+    for (k, v) in attrs.iter_mut() {
+        let t = v.trim();
+        let boolean = DEFAULTS
+            .iter()
+            .any(|(dk, dv)| dk == k && matches!(*dv, "true" | "false"));
+        *v = match t {
+            "1" if boolean => "true".into(),
+            "0" if boolean => "false".into(),
+            _ => match crate::validate::checks::schema::parse_unsigned(t) {
+                Some(n) if !boolean => n.to_string(),
+                _ => t.to_string(),
+            },
+        };
+    }
+    attrs.retain(|k, v| !DEFAULTS.iter().any(|(dk, dv)| dk == k && dv == v));
 }
 
 fn string_id(s: Option<String>, kind: &str) -> Option<String> {
@@ -137,6 +179,7 @@ fn admx(doc: &Document, file: String) -> Tmpl {
         let Some(name) = attr(doc, p, "name") else {
             continue;
         };
+        let policy_key = attr(doc, p, "key").unwrap_or_default();
         let mut elements = Vec::new();
         if let Some(els) = doc.child(p, "elements") {
             for e in doc.children(els) {
@@ -147,13 +190,15 @@ fn admx(doc: &Document, file: String) -> Tmpl {
                         attrs.insert(n.to_string(), doc.value(a).into_owned());
                     }
                 }
+                normalize(&mut attrs);
+                let element_key = attr(doc, e, "key").unwrap_or_else(|| policy_key.clone());
                 let items = doc
                     .children_named(e, "item")
                     .map(|i| Item {
                         display: string_id(attr(doc, i, "displayName"), "string")
                             .unwrap_or_default(),
                         value: value(doc, doc.child(i, "value")),
-                        value_list: list(doc, doc.child(i, "valueList")),
+                        value_list: list(doc, doc.child(i, "valueList"), &element_key),
                     })
                     .collect();
                 let mut values = BTreeMap::new();
@@ -166,7 +211,7 @@ fn admx(doc: &Document, file: String) -> Tmpl {
                 ] {
                     if let Some(c) = doc.child(e, n) {
                         if is_list {
-                            lists.insert(n.to_string(), list(doc, Some(c)));
+                            lists.insert(n.to_string(), list(doc, Some(c), &element_key));
                         } else if let Some(v) = value(doc, Some(c)) {
                             values.insert(n.to_string(), v);
                         }
@@ -176,7 +221,8 @@ fn admx(doc: &Document, file: String) -> Tmpl {
                     id: attr(doc, e, "id").unwrap_or_default(),
                     kind: doc.name(e).to_string(),
                     key: attr(doc, e, "key"),
-                    value_name: attr(doc, e, "valueName"),
+                    // A list writes one value per entry; a valueName on it is ignored.
+                    value_name: attr(doc, e, "valueName").filter(|_| doc.name(e) != "list"),
                     attrs,
                     items,
                     values,
@@ -192,8 +238,8 @@ fn admx(doc: &Document, file: String) -> Tmpl {
                 value_name: attr(doc, p, "valueName"),
                 enabled: value(doc, doc.child(p, "enabledValue")),
                 disabled: value(doc, doc.child(p, "disabledValue")),
-                enabled_list: list(doc, doc.child(p, "enabledList")),
-                disabled_list: list(doc, doc.child(p, "disabledList")),
+                enabled_list: list(doc, doc.child(p, "enabledList"), &policy_key),
+                disabled_list: list(doc, doc.child(p, "disabledList"), &policy_key),
                 elements,
                 category: parent(p),
                 supported: doc
@@ -238,6 +284,7 @@ fn adml(doc: &Document, t: &mut Tmpl, culture: &str) {
                             attrs.insert(n.to_string(), doc.value(a).into_owned());
                         }
                     }
+                    normalize(&mut attrs);
                     let mut parts = Vec::new();
                     let own = doc.text(c);
                     if !own.trim().is_empty() {

@@ -560,11 +560,56 @@ impl Cx<'_> {
         }
 
         // [[using]]
+        let mut declared: HashSet<String> = HashSet::from([own_prefix.clone()]);
         if let Some(ns) = ns {
             for u in doc.children_named(ns, "using") {
+                let prefix = a.attr(u, "prefix").unwrap_or_default();
                 head.table("[[using]]");
-                head.str("prefix", &a.attr(u, "prefix").unwrap_or_default());
+                head.str("prefix", &prefix);
                 head.str("namespace", &a.attr(u, "namespace").unwrap_or_default());
+                declared.insert(prefix);
+            }
+        }
+        // Windows templates refer to `products:` without declaring it; GPMC resolves the
+        // well-known prefixes through the central store. The definitions must declare them.
+        for el in doc.all() {
+            let Some((r, span)) = doc.attr(el, "ref") else {
+                continue;
+            };
+            let Some((prefix, _)) = r.split_once(':') else {
+                continue;
+            };
+            if declared.contains(prefix) {
+                continue;
+            }
+            let prefix = prefix.to_string();
+            declared.insert(prefix.clone());
+            let known = match prefix.as_str() {
+                "products" => Some("Microsoft.Policies.Products"),
+                "windows" => Some("Microsoft.Policies.Windows"),
+                _ => None,
+            };
+            let span = Span::new(a.id, span);
+            match known {
+                Some(namespace) => {
+                    head.table("[[using]]");
+                    head.str("prefix", &prefix);
+                    head.str("namespace", namespace);
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::I002,
+                            format!("prefix `{prefix}` is used without a `using`; the definitions declare it as {namespace}"),
+                        )
+                        .at(span, "first use"),
+                    );
+                }
+                None => self.left_out(
+                    span,
+                    format!(
+                        "prefix `{prefix}` is used without a `using` and is not a well-known one"
+                    ),
+                    "undeclared prefix",
+                ),
             }
         }
         if let Some(ann) = doc.child(root, "annotation") {
@@ -628,6 +673,29 @@ impl Cx<'_> {
                 })
             });
             self.policy(*p, &defaults, &own_prefix, d);
+        }
+
+        // Presentations no policy refers to have no place in the definitions.
+        let referenced: HashSet<String> = policies
+            .iter()
+            .filter_map(|p| a.attr(*p, "presentation"))
+            .map(|r| reference_id(&r, "presentation").unwrap_or(&r).to_string())
+            .collect();
+        let mut orphans: Vec<(&String, u32)> = self
+            .en
+            .presentations
+            .iter()
+            .filter(|(id, _)| !referenced.contains(*id))
+            .map(|(id, el)| (id, *el))
+            .collect();
+        orphans.sort();
+        for (id, el) in orphans {
+            let span = Span::new(self.en.file.id, self.en.file.doc.name_span(el));
+            self.left_out(
+                span,
+                format!("presentation `{id}` is used by no policy; left out"),
+                "unused",
+            );
         }
 
         // Strings no attribute refers to stay in [strings].

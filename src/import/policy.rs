@@ -533,8 +533,17 @@ impl Cx<'_> {
         if let Some(k) = &own_key {
             d.str("key", k);
         }
-        if let Some(v) = a.attr(e, "valueName") {
-            d.str("value_name", &v);
+        match a.attr(e, "valueName") {
+            Some(_) if kind == "list" => {
+                let span = a.attr_span(e, "valueName");
+                self.left_out(
+                    span,
+                    format!("`valueName` of list `{id}` is ignored by the editor (a list writes one value per entry); left out"),
+                    "not imported",
+                );
+            }
+            Some(v) => d.str("value_name", &v),
+            None => {}
         }
         d.text(
             "label",

@@ -517,6 +517,10 @@ fn lower_template(
     let default_key = defaults.key.as_ref().and_then(|k| cx.key(k));
     let default_supported = defaults.supported_on.as_ref();
     let default_supported_file = hfile;
+    // `prefix:name` with the template's own prefix refers to the template itself.
+    if let Some(p) = &prefix {
+        cx.usings.insert(p.as_str().to_string());
+    }
 
     // Usings, then explicit strings, before anything refers to them.
     let mut usings = Vec::new();
@@ -630,15 +634,18 @@ fn lower_template(
                 "supportedOn definition",
                 &[name.as_str()],
             );
+            let empty = Vec::new();
             let (combinator, entries) = match (&s.any, &s.all) {
-                (Some(e), None) => (Combinator::Or, e),
-                (None, Some(e)) => (Combinator::And, e),
+                (Some(e), None) => (Some(Combinator::Or), e),
+                (None, Some(e)) => (Some(Combinator::And), e),
+                // A definition that only names what it supports (Windows.admx has these).
+                (None, None) => (None, &empty),
                 _ => {
                     cx.err(
                         Code::D003,
-                        format!("supportedOn `{name}` needs exactly one of `any` or `all`"),
+                        format!("supportedOn `{name}` has both `any` and `all`"),
                         span,
-                        "definition",
+                        "keep one",
                     );
                     continue;
                 }

@@ -36,6 +36,7 @@ pub enum SupportedEntry {
 pub struct SupportedDefinition {
     pub name: Name,
     pub display: StringId,
-    pub combinator: Combinator,
+    /// `None`: a definition with a display name only (no `<or>`/`<and>`), as Windows has.
+    pub combinator: Option<Combinator>,
     pub entries: Vec<SupportedEntry>,
 }
