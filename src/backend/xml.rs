@@ -49,11 +49,23 @@ impl Xml {
 
     /// `<name attrs>text</name>` on one line; the text is escaped, never indented.
     pub fn text_element(&mut self, name: &str, attrs: Attrs, text: &str) {
+        // An empty text is an empty element: a start and end tag would be split over two
+        // indented lines, and that white space would become the text.
+        if text.is_empty() {
+            self.empty(name, attrs);
+            return;
+        }
         let _ = self
             .w
             .write_event(Event::Start(Self::start_tag(name, attrs)));
-        if !text.is_empty() {
+        {
+            // A carriage return is kept as a reference: a raw one would be read as a line end.
             let escaped = quick_xml::escape::partial_escape(text);
+            let escaped = if escaped.contains('\r') {
+                std::borrow::Cow::Owned(escaped.replace('\r', "&#13;"))
+            } else {
+                escaped
+            };
             let _ = self
                 .w
                 .write_event(Event::Text(BytesText::from_escaped(escaped)));

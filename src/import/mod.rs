@@ -296,7 +296,7 @@ struct Cx<'a> {
 }
 
 /// Attributes each ADMX/ADML element may carry that gpforge represents.
-fn known_attrs(element: &str) -> &'static [&'static str] {
+pub(crate) fn known_attrs(element: &str) -> &'static [&'static str] {
     match element {
         "policyDefinitions" => &[
             "revision",

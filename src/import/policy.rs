@@ -2,7 +2,7 @@
 //! presentation merged into its elements (labels and control settings), per culture.
 
 use super::toml::{Doc, array, inline, string, text};
-use super::{Cx, Defaults};
+use super::{Cx, Defaults, known_attrs as known_attrs_of};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::reference_id;
 use crate::validate::dom::Document;
@@ -298,7 +298,14 @@ impl Cx<'_> {
         let presentation = a
             .attr(p, "presentation")
             .map(|r| reference_id(&r, "presentation").unwrap_or(&r).to_string());
-        if let Some(pr) = presentation.as_ref().filter(|pr| **pr != name) {
+        // Named when it is not the policy's own name, or when no element would make one.
+        let has_elements = doc
+            .child(p, "elements")
+            .is_some_and(|e| doc.children(e).next().is_some());
+        if let Some(pr) = presentation
+            .as_ref()
+            .filter(|pr| **pr != name || !has_elements)
+        {
             d.str("presentation", pr);
         }
         if let Some(c) = a.attr(p, "clientExtension") {
@@ -368,6 +375,9 @@ impl Cx<'_> {
         let controls: Vec<u32> = en_pres
             .map(|pe| en_doc.children(pe).collect())
             .unwrap_or_default();
+        for &c in &controls {
+            self.control_attrs(c, policy);
+        }
         let mut placed: HashSet<u32> = HashSet::new();
         let mut text_no = 0;
         // Localised texts of this presentation, by generated id, per culture.
@@ -469,6 +479,40 @@ impl Cx<'_> {
         }
     }
 
+    /// Reports control attributes the definitions do not hold, and numbers that do not parse.
+    fn control_attrs(&mut self, c: u32, policy: &str) {
+        let doc = &self.en.file.doc;
+        let kind = doc.name(c).to_string();
+        let known: &[&str] = match kind.as_str() {
+            "checkBox" => &["refId", "defaultChecked"],
+            "decimalTextBox" | "longDecimalTextBox" => {
+                &["refId", "defaultValue", "spin", "spinStep"]
+            }
+            "textBox" | "listBox" => &["refId"],
+            "multiTextBox" => &["refId", "showAsDialog", "defaultHeight"],
+            "dropdownList" => &["refId", "noSort", "defaultItem"],
+            "comboBox" => &["refId", "noSort"],
+            _ => &[],
+        };
+        let numeric = ["defaultValue", "spinStep", "defaultHeight", "defaultItem"];
+        let mut found = Vec::new();
+        for at in doc.attrs(c) {
+            let n = doc.attr_name(at).to_string();
+            let v = doc.value(at).trim().to_string();
+            let range = at.name.start as usize..at.value.end as usize;
+            if !known.contains(&n.as_str()) {
+                found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation has no place in the definitions; left out")));
+            } else if numeric.contains(&n.as_str())
+                && crate::validate::checks::schema::parse_unsigned(&v).is_none()
+            {
+                found.push((range, format!("`{n}=\"{v}\"` of a `{kind}` in policy `{policy}`'s presentation is not a number; left out")));
+            }
+        }
+        for (range, msg) in found {
+            self.left_out(Span::new(self.en.file.id, range), msg, "not imported");
+        }
+    }
+
     fn element(
         &mut self,
         e: u32,
@@ -550,7 +594,8 @@ impl Cx<'_> {
             &control.map(|c| label_of(en_doc, c)).unwrap_or_default(),
         );
         for (attr, field) in [("required", "required"), ("soft", "soft")] {
-            if a.flag(e, attr) == Some(true) {
+            // Only kinds whose schema has the attribute (unknown_attrs reported the others).
+            if known_attrs_of(&kind).contains(&attr) && a.flag(e, attr) == Some(true) {
                 d.bool(field, true);
             }
         }

@@ -1062,7 +1062,8 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
         Some(given) => cx.name(given, "presentation id", Name::parse),
         None => Name::parse(idstr),
     };
-    let presentation = (!controls.is_empty()).then(|| Presentation {
+    // A named presentation is kept even without controls (Windows has empty ones).
+    let presentation = (!controls.is_empty() || p.presentation.is_some()).then(|| Presentation {
         id: presentation_id.unwrap_or_else(|| Name::parse("_").expect("valid")),
         controls,
     });

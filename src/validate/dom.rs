@@ -551,13 +551,19 @@ fn unescape_into(raw: &str, out: &mut String) {
     }
 }
 
+/// Line ends are normalised in the raw text (XML 1.0 §2.11) before references are resolved, so a
+/// `&#13;` stays a carriage return.
 fn push_text(raw: &str, out: &mut String) {
-    let t = if raw.contains('&') {
-        quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+    let raw: Cow<str> = if raw.contains('\r') {
+        Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Cow::Borrowed(raw)
     };
-    out.push_str(&t.replace("\r\n", "\n").replace('\r', "\n"));
+    if raw.contains('&') {
+        out.push_str(&quick_xml::escape::unescape(&raw).unwrap_or(Cow::Borrowed(&*raw)));
+    } else {
+        out.push_str(&raw);
+    }
 }
 
 pub struct Children<'a> {
