@@ -447,7 +447,11 @@ fn diff(
 pub fn import_compiled(
     admx: &Path,
 ) -> Result<(Option<crate::import::Imported>, Compiled), std::io::Error> {
-    let input = crate::import::read_input(admx)?;
+    Ok(import_input(crate::import::read_input(admx)?))
+}
+
+/// [`import_compiled`] of files already read.
+pub fn import_input(input: crate::import::Input) -> (Option<crate::import::Imported>, Compiled) {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let imported = crate::import::import(input, &mut sources, &mut diags);
@@ -472,7 +476,7 @@ pub fn import_compiled(
     }
     compiled.sources = sources;
     compiled.diags = diags;
-    Ok((imported, compiled))
+    (imported, compiled)
 }
 
 fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool) -> Outcome {
@@ -607,10 +611,25 @@ pub struct RoundTrip {
     pub files: Vec<std::path::PathBuf>,
 }
 
-/// Imports `admx`, builds the result, writes its ADMX/ADMLs under `dir/PolicyDefinitions` and
-/// diffs them against the original.
-pub fn roundtrip(admx: &Path, dir: &Path) -> Result<RoundTrip, String> {
-    let (imported, compiled) = import_compiled(admx).map_err(|e| e.to_string())?;
+/// Imports `admx`, builds the result and diffs its ADMX/ADMLs (in memory) against the original;
+/// with `dir`, also writes them under `dir/PolicyDefinitions`.
+pub fn roundtrip(admx: &Path, dir: Option<&Path>) -> Result<RoundTrip, String> {
+    let input = crate::import::read_input(admx).map_err(|e| e.to_string())?;
+    // The original as a store in memory, for the diff.
+    let file_name = |n: &str| {
+        Path::new(n)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut original = vec![(file_name(&input.admx.name), input.admx.bytes.clone())];
+    for (culture, src) in &input.admls {
+        original.push((
+            format!("{culture}/{}", file_name(&src.name)),
+            src.bytes.clone(),
+        ));
+    }
+    let (imported, compiled) = import_input(input);
     let findings = compiled
         .diags
         .iter()
@@ -625,24 +644,29 @@ pub fn roundtrip(admx: &Path, dir: &Path) -> Result<RoundTrip, String> {
     if !out.built {
         return Ok(out);
     }
-    let mut rebuilt = None;
-    for a in compiled.artifacts.iter().filter(|a| {
-        a.path.starts_with("PolicyDefinitions")
-            && a.path
-                .extension()
-                .is_some_and(|e| e == "admx" || e == "adml")
-    }) {
-        let p = dir.join(&a.path);
-        if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+    let mut store = Vec::new();
+    let mut name = String::new();
+    for a in &compiled.artifacts {
+        let Ok(rel) = a.path.strip_prefix("PolicyDefinitions") else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".admx") {
+            name = format!("PolicyDefinitions/{rel} (rebuilt)");
         }
-        std::fs::write(&p, &a.bytes).map_err(|e| e.to_string())?;
-        if a.path.extension().is_some_and(|e| e == "admx") {
-            rebuilt = Some(p);
+        if let Some(dir) = dir {
+            let p = dir.join(&a.path);
+            if let Some(parent) = p.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&p, &a.bytes).map_err(|e| e.to_string())?;
+            out.files.push(a.path.clone());
         }
-        out.files.push(a.path.clone());
+        store.push((rel, a.bytes.clone()));
     }
-    let rebuilt = rebuilt.ok_or("no ADMX was built")?;
-    out.diff = Some(crate::diff::diff_paths(admx, &rebuilt).map_err(|e| e.to_string())?);
+    out.diff = Some(
+        crate::diff::diff_memory(&original, &admx.display().to_string(), &store, &name)
+            .map_err(|e| e.to_string())?,
+    );
     Ok(out)
 }

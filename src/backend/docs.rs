@@ -15,38 +15,47 @@ pub struct Docs;
 
 impl Backend for Docs {
     fn render(&self, set: &PolicySet, _ctx: &RenderCtx) -> Result<Vec<Artifact>, Error> {
-        let mut hb = handlebars::Handlebars::new();
-        hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
-        let reg = |hb: &mut handlebars::Handlebars, name: &str, src: &str| {
-            hb.register_template_string(name, src)
-                .map_err(|e| Error(format!("template {name}: {e}")))
-        };
-        reg(
-            &mut hb,
-            "template",
-            include_str!("../../templates/docs/template.md.hbs"),
-        )?;
-        reg(
-            &mut hb,
-            "baseline",
-            include_str!("../../templates/docs/baseline.md.hbs"),
-        )?;
+        let hb = registry().as_ref().map_err(|e| Error(e.clone()))?;
         let mut out = Vec::new();
         for t in &set.templates {
             out.push(Artifact {
                 path: format!("docs/{}.md", t.file_name).into(),
-                bytes: render(&hb, "template", &template_view(t))?,
+                bytes: render(hb, "template", &template_view(t))?,
             });
         }
         for b in &set.baselines {
             out.push(Artifact {
                 path: format!("baselines/{}/README.md", b.name).into(),
-                bytes: render(&hb, "baseline", &baseline_view(set, b))?,
+                bytes: render(hb, "baseline", &baseline_view(set, b))?,
             });
         }
         Ok(out)
     }
+}
+
+/// The templates, parsed once per process (parsing costs more than rendering a small template).
+fn registry() -> &'static Result<handlebars::Handlebars<'static>, String> {
+    static HB: std::sync::OnceLock<Result<handlebars::Handlebars<'static>, String>> =
+        std::sync::OnceLock::new();
+    HB.get_or_init(|| {
+        let mut hb = handlebars::Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        for (name, src) in [
+            (
+                "template",
+                include_str!("../../templates/docs/template.md.hbs"),
+            ),
+            (
+                "baseline",
+                include_str!("../../templates/docs/baseline.md.hbs"),
+            ),
+        ] {
+            hb.register_template_string(name, src)
+                .map_err(|e| format!("template {name}: {e}"))?;
+        }
+        Ok(hb)
+    })
 }
 
 fn render<T: Serialize>(

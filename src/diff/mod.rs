@@ -44,6 +44,24 @@ pub struct Report {
     pub templates: Vec<TemplateDiff>,
 }
 
+/// Compares two templates held in memory (names relative to a store: `x.admx`,
+/// `en-US/x.adml`), whatever their file names.
+pub fn diff_memory(
+    old: &[(String, Vec<u8>)],
+    old_name: &str,
+    new: &[(String, Vec<u8>)],
+    new_name: &str,
+) -> Result<Report, read::ReadError> {
+    let rename = |mut s: Side| {
+        let t = s.templates.pop_first().map(|(_, t)| t).unwrap_or_default();
+        s.templates.insert(String::new(), t);
+        s
+    };
+    let a = rename(read::read_memory(old)?);
+    let b = rename(read::read_memory(new)?);
+    Ok(diff(&a, &b, old_name, new_name))
+}
+
 /// Compares two files or stores from disk.
 pub fn diff_paths(old: &Path, new: &Path) -> Result<Report, read::ReadError> {
     let a = read::read(old)?;

@@ -367,6 +367,42 @@ pub fn read(path: &Path) -> Result<Side, ReadError> {
     Ok(side)
 }
 
+/// Reads a store held in memory: (name relative to the store, bytes), ADMX files at the top and
+/// ADMLs as `<culture>/<name>.adml`.
+pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
+    let mut side = Side::default();
+    let parse_bytes = |name: &str, bytes: &[u8]| {
+        let (doc, problem) = Document::parse(decode::decode(bytes.to_vec()).text);
+        match problem {
+            Some(p) => Err(ReadError(format!("{name} is not well-formed XML ({p:?})"))),
+            None => Ok(doc),
+        }
+    };
+    let stem = |n: &str| {
+        Path::new(n)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default()
+    };
+    for (name, bytes) in files
+        .iter()
+        .filter(|(n, _)| !n.contains('/') && n.ends_with(".admx"))
+    {
+        let doc = parse_bytes(name, bytes)?;
+        side.templates.insert(stem(name), admx(&doc, name.clone()));
+    }
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".adml")) {
+        let Some((culture, file)) = name.split_once('/') else {
+            continue;
+        };
+        if let Some(t) = side.templates.get_mut(&stem(file)) {
+            let doc = parse_bytes(name, bytes)?;
+            adml(&doc, t, &canonical_culture(culture));
+        }
+    }
+    Ok(side)
+}
+
 /// `en-us` → `en-US`, so cultures of both sides compare.
 fn canonical_culture(c: &str) -> String {
     match c.split_once('-') {

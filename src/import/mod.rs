@@ -69,16 +69,25 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
         if !store::looks_like_culture(&culture) {
             continue;
         }
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&f)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        if let Some(p) = files.into_iter().find(|p| {
-            p.extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("adml"))
-                && p.file_stem()
-                    .is_some_and(|s| s.to_string_lossy().to_lowercase() == stem)
-        }) {
+        // The ADML spelt like the ADMX, else any spelling of it (names are case-insensitive).
+        let exact = admx.with_extension("adml");
+        let exact = exact.file_name().map(|n| f.join(n)).filter(|p| p.is_file());
+        let found = match exact {
+            Some(p) => Some(p),
+            None => {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&f)?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .collect();
+                files.sort();
+                files.into_iter().find(|p| {
+                    p.extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("adml"))
+                        && p.file_stem()
+                            .is_some_and(|s| s.to_string_lossy().to_lowercase() == stem)
+                })
+            }
+        };
+        if let Some(p) = found {
             admls.push((
                 canonical_culture(&culture),
                 Source {
