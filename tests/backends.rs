@@ -29,9 +29,15 @@ fn snapshot_set(dir: &str, prefix: &str) -> usize {
 
 #[test]
 fn outlook_smime() {
-    // ADMX, ADML, docs, and per baseline: apply.reg, revert.reg, User/Registry.pol, gpt.ini,
-    // intune.csv, intune.json, README.md.
-    assert_eq!(snapshot_set("definitions", "outlook"), 3 + 3 * 7);
+    // ADMX, the en-US ADML and one per translation, docs, and per baseline: apply.reg,
+    // revert.reg, User/Registry.pol, gpt.ini, intune.csv, intune.json, README.md.
+    let translations = std::fs::read_dir("definitions/outlook-smime/locales")
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(
+        snapshot_set("definitions", "outlook"),
+        3 + translations + 3 * 7
+    );
 }
 
 #[test]
