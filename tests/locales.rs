@@ -51,3 +51,79 @@ fn cultures_fall_back_to_en_us_and_report_completeness() {
     let r = validate_memory(&store, Profile::Gpmc).unwrap();
     assert!(r.diags.is_empty(), "{:?}", r.diags);
 }
+
+/// The Outlook template ships six complete translations: no missing string, no unexplained
+/// copy of the en-US text; the completeness table is a snapshot.
+#[test]
+fn outlook_template_is_translated_into_six_cultures() {
+    let c = compile_dir(std::path::Path::new("definitions")).unwrap();
+    assert!(!c.has_errors());
+    let cultures: Vec<&str> = c.set.templates[0]
+        .strings
+        .iter()
+        .map(|t| t.culture.as_str())
+        .collect();
+    for want in [
+        "en-US", "de-DE", "fr-FR", "nl-NL", "es-ES", "it-IT", "ja-JP",
+    ] {
+        assert!(cultures.contains(&want), "{want} missing from {cultures:?}");
+    }
+    let untranslated: Vec<_> = c
+        .diags
+        .iter()
+        .filter(|d| matches!(d.code.as_str(), "D034" | "D035" | "D036"))
+        .map(|d| d.message.clone())
+        .collect();
+    assert!(untranslated.is_empty(), "{untranslated:#?}");
+    insta::assert_snapshot!("outlook_completeness_table", completeness(&c.set));
+}
+
+/// Policies our template shares with Microsoft's outlk16 show Microsoft's own German and French
+/// names wherever our en-US name is Microsoft's, so admins recognise them.
+#[test]
+fn shared_policies_use_microsofts_german_and_french_names() {
+    let ms = std::path::Path::new(
+        "../shared/corpus/windows-1903-office2016/PolicyDefinitions/outlk16.admx",
+    );
+    if !ms.exists() {
+        assert!(std::env::var("CI").is_err(), "corpus missing under CI");
+        return;
+    }
+    let theirs = gpforge::diff::read::read(ms).unwrap();
+    let ours = gpforge::diff::read::read(std::path::Path::new(
+        "output/PolicyDefinitions/outlook_smime.admx",
+    ))
+    .unwrap();
+    let (t, o) = (
+        theirs.templates.values().next().unwrap(),
+        ours.templates.values().next().unwrap(),
+    );
+    let text = |tmpl: &gpforge::diff::read::Tmpl, culture: &str, id: &str| {
+        tmpl.strings
+            .get(culture)
+            .and_then(|s| s.get(id))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut compared = 0;
+    for (name, op) in &o.policies {
+        let Some(tp) = t.policies.get(name) else {
+            continue;
+        };
+        if text(o, "en-US", &op.display) != text(t, "en-US", &tp.display) {
+            continue;
+        }
+        for culture in ["de-DE", "fr-FR"] {
+            assert_eq!(
+                text(o, culture, &op.display),
+                text(t, culture, &tp.display),
+                "{name} in {culture}"
+            );
+        }
+        compared += 1;
+    }
+    assert!(
+        compared >= 25,
+        "only {compared} shared policy names compared"
+    );
+}
