@@ -3,24 +3,14 @@
 //! our schema verdict agrees with Microsoft's XSD (xmllint) file by file, or the difference is
 //! listed with its reason; mutated files never make the validator panic.
 
+mod common;
+
+use common::corpus;
 use gpforge::validate::checks::Family;
 use gpforge::validate::{Profile, validate_memory, validate_paths};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-const CORPUS: &str = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
-
-/// The corpus, or `None` outside CI when it is missing (under CI=true its absence fails).
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(CORPUS);
-    if p.is_dir() {
-        return Some(p);
-    }
-    assert!(std::env::var("CI").is_err(), "{CORPUS} is missing under CI");
-    eprintln!("skipped: {CORPUS} not found");
-    None
-}
 
 /// Errors GPMC itself reports on this store.
 const KNOWN_ERRORS: &[(&str, &str, &str)] = &[(

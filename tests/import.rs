@@ -4,22 +4,14 @@
 //! rules refuse it for a listed reason. The rebuilt files pass validate (the build's own
 //! self-check: no Error) and Microsoft's XSD. The imported outlk16 TOML is a snapshot.
 
+mod common;
+
 use gpforge::app::roundtrip;
 use gpforge::diff::Change;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CORPUS: &str = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
-
-fn corpus() -> Option<PathBuf> {
-    let p = PathBuf::from(CORPUS);
-    if p.is_dir() {
-        return Some(p);
-    }
-    assert!(std::env::var("CI").is_err(), "{CORPUS} is missing under CI");
-    eprintln!("skipped: {CORPUS} not found");
-    None
-}
+use common::corpus;
 
 fn admx_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -298,46 +290,7 @@ fn imported_outlk16_and_our_template_agree_on_every_shared_policy() {
         Path::new("output/PolicyDefinitions/outlook_smime.admx"),
     )
     .unwrap();
-    let registry_level = [
-        "class",
-        "key",
-        "valueName",
-        "enabledValue",
-        "disabledValue",
-        "enabledList",
-        "disabledList",
-        "type",
-        "enum item revalued",
-        "enum item removed",
-        "enum item added",
-        "trueValue",
-        "falseValue",
-        "trueList",
-        "falseList",
-        "valuePrefix",
-        "explicitValue",
-        "additive",
-        "storeAsText",
-        "expandable",
-    ];
-    let shared: Vec<&Change> = r.templates[0]
-        .changes
-        .iter()
-        .filter(|c| c.subject.starts_with("policy ") && c.what != "removed" && c.what != "added")
-        .collect();
-    let names: std::collections::BTreeSet<&str> = shared
-        .iter()
-        .map(|c| c.subject.split(' ').nth(1).unwrap())
-        .collect();
-    assert!(names.len() >= 25, "{names:?}");
-    let registry: Vec<_> = shared
-        .iter()
-        .filter(|c| {
-            registry_level.contains(&c.what.as_str())
-                || c.subject.contains(" / element ") && (c.what == "removed" || c.what == "added")
-        })
-        .collect();
-    assert!(registry.is_empty(), "{registry:#?}");
+    common::assert_shared_policies_agree(&r);
 }
 
 fn gpforge(args: &[&str]) -> std::process::Output {

@@ -263,3 +263,63 @@ pub fn describe(path: &std::path::Path, bytes: &[u8]) -> String {
         gpforge::backend::text::decode_for_display(bytes)
     }
 }
+
+/// Microsoft's store, read in place; `None` outside CI when it is missing (under CI=true its
+/// absence fails).
+pub fn corpus() -> Option<std::path::PathBuf> {
+    const CORPUS: &str = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
+    let p = std::path::PathBuf::from(CORPUS);
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(std::env::var("CI").is_err(), "{CORPUS} is missing under CI");
+    eprintln!("skipped: {CORPUS} not found");
+    None
+}
+
+/// Changes that alter what lands in the registry (not strings, placement or presentation).
+pub const REGISTRY_LEVEL: &[&str] = &[
+    "class",
+    "key",
+    "valueName",
+    "enabledValue",
+    "disabledValue",
+    "enabledList",
+    "disabledList",
+    "type",
+    "enum item removed",
+    "enum item revalued",
+    "enum item added",
+    "trueValue",
+    "falseValue",
+    "trueList",
+    "falseList",
+    "storeAsText",
+    "expandable",
+    "valuePrefix",
+    "explicitValue",
+    "additive",
+];
+
+/// Asserts that a diff between Microsoft's outlk16 and our Outlook template shows no
+/// registry-level change on any policy both define (at least 25 of them).
+pub fn assert_shared_policies_agree(r: &gpforge::diff::Report) {
+    let shared: Vec<&gpforge::diff::Change> = r.templates[0]
+        .changes
+        .iter()
+        .filter(|c| c.subject.starts_with("policy ") && c.what != "removed" && c.what != "added")
+        .collect();
+    let names: std::collections::BTreeSet<&str> = shared
+        .iter()
+        .filter_map(|c| c.subject.split(' ').nth(1))
+        .collect();
+    assert!(names.len() >= 25, "{names:?}");
+    let registry: Vec<_> = shared
+        .iter()
+        .filter(|c| {
+            REGISTRY_LEVEL.contains(&c.what.as_str())
+                || c.subject.contains(" / element ") && (c.what == "removed" || c.what == "added")
+        })
+        .collect();
+    assert!(registry.is_empty(), "{registry:#?}");
+}
