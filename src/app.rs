@@ -497,13 +497,11 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
     };
     match crate::import::write(out, &imported, force) {
         Ok(dir) => {
-            let count = |code: char| {
-                compiled
-                    .diags
-                    .iter()
-                    .filter(|d| d.code.as_str().starts_with(code))
-                    .count()
-            };
+            let findings = compiled
+                .diags
+                .iter()
+                .filter(|d| d.code.as_str().starts_with('I'))
+                .count();
             let build_errors = compiled
                 .diags
                 .iter()
@@ -514,7 +512,7 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
                 imported.cultures.join(", "),
                 dir.display(),
                 started.elapsed().as_millis(),
-                count('I'),
+                findings,
                 if build_errors {
                     "it does not build: see the errors above"
                 } else {

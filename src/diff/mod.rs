@@ -44,6 +44,13 @@ pub struct Report {
     pub templates: Vec<TemplateDiff>,
 }
 
+/// A side's one template under an empty name, so two templates compare whatever their file names.
+fn anonymous(mut s: Side) -> Side {
+    let t = s.templates.pop_first().map(|(_, t)| t).unwrap_or_default();
+    s.templates.insert(String::new(), t);
+    s
+}
+
 /// Compares two templates held in memory (names relative to a store: `x.admx`,
 /// `en-US/x.adml`), whatever their file names.
 pub fn diff_memory(
@@ -52,13 +59,8 @@ pub fn diff_memory(
     new: &[(String, Vec<u8>)],
     new_name: &str,
 ) -> Result<Report, read::ReadError> {
-    let rename = |mut s: Side| {
-        let t = s.templates.pop_first().map(|(_, t)| t).unwrap_or_default();
-        s.templates.insert(String::new(), t);
-        s
-    };
-    let a = rename(read::read_memory(old)?);
-    let b = rename(read::read_memory(new)?);
+    let a = anonymous(read::read_memory(old)?);
+    let b = anonymous(read::read_memory(new)?);
     Ok(diff(&a, &b, old_name, new_name))
 }
 
@@ -69,12 +71,7 @@ pub fn diff_paths(old: &Path, new: &Path) -> Result<Report, read::ReadError> {
     // Two single files are compared whatever their names.
     let single = |p: &Path, s: &Side| p.is_file() && s.templates.len() == 1;
     let (a, b) = if single(old, &a) && single(new, &b) {
-        let rename = |mut s: Side| {
-            let t = s.templates.pop_first().map(|(_, t)| t).unwrap_or_default();
-            s.templates.insert(String::new(), t);
-            s
-        };
-        (rename(a), rename(b))
+        (anonymous(a), anonymous(b))
     } else {
         (a, b)
     };

@@ -139,12 +139,7 @@ fn normalize(attrs: &mut BTreeMap<String, String>) {
 }
 
 fn string_id(s: Option<String>, kind: &str) -> Option<String> {
-    let s = s?;
-    Some(
-        crate::validate::checks::reference_id(&s, kind)
-            .map(str::to_string)
-            .unwrap_or(s),
-    )
+    s.map(|s| crate::validate::checks::referenced_id(&s, kind).to_string())
 }
 
 fn admx(doc: &Document, file: String) -> Tmpl {
@@ -321,11 +316,14 @@ impl std::error::Error for ReadError {}
 fn parse(path: &Path) -> Result<Document, ReadError> {
     let bytes = std::fs::read(path)
         .map_err(|e| ReadError(format!("cannot read {}: {e}", path.display())))?;
+    parse_bytes(&path.display().to_string(), bytes)
+}
+
+fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<Document, ReadError> {
     let (doc, problem) = Document::parse(decode::decode(bytes).text);
     match problem {
         Some(p) => Err(ReadError(format!(
-            "{} is not well-formed XML ({p:?}); run `gpforge validate` on it",
-            path.display()
+            "{name} is not well-formed XML ({p:?}); run `gpforge validate` on it"
         ))),
         None => Ok(doc),
     }
@@ -361,7 +359,7 @@ pub fn read(path: &Path) -> Result<Side, ReadError> {
     for (stem, culture, path) in admls {
         if let Some(t) = side.templates.get_mut(&stem) {
             let doc = parse(path)?;
-            adml(&doc, t, &canonical_culture(&culture));
+            adml(&doc, t, &store::canonical_culture(&culture));
         }
     }
     Ok(side)
@@ -371,13 +369,6 @@ pub fn read(path: &Path) -> Result<Side, ReadError> {
 /// ADMLs as `<culture>/<name>.adml`.
 pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
     let mut side = Side::default();
-    let parse_bytes = |name: &str, bytes: &[u8]| {
-        let (doc, problem) = Document::parse(decode::decode(bytes.to_vec()).text);
-        match problem {
-            Some(p) => Err(ReadError(format!("{name} is not well-formed XML ({p:?})"))),
-            None => Ok(doc),
-        }
-    };
     let stem = |n: &str| {
         Path::new(n)
             .file_stem()
@@ -388,7 +379,7 @@ pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
         .iter()
         .filter(|(n, _)| !n.contains('/') && n.ends_with(".admx"))
     {
-        let doc = parse_bytes(name, bytes)?;
+        let doc = parse_bytes(name, bytes.clone())?;
         side.templates.insert(stem(name), admx(&doc, name.clone()));
     }
     for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".adml")) {
@@ -396,19 +387,9 @@ pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
             continue;
         };
         if let Some(t) = side.templates.get_mut(&stem(file)) {
-            let doc = parse_bytes(name, bytes)?;
-            adml(&doc, t, &canonical_culture(culture));
+            let doc = parse_bytes(name, bytes.clone())?;
+            adml(&doc, t, &store::canonical_culture(culture));
         }
     }
     Ok(side)
-}
-
-/// `en-us` → `en-US`, so cultures of both sides compare.
-fn canonical_culture(c: &str) -> String {
-    match c.split_once('-') {
-        Some((l, r)) if store::looks_like_culture(c) => {
-            format!("{}-{}", l.to_lowercase(), r.to_uppercase())
-        }
-        _ => c.to_string(),
-    }
 }

@@ -10,7 +10,7 @@ mod toml;
 use self::toml::{Doc, array, string};
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::SourceMap;
-use crate::validate::checks::reference_id;
+use crate::validate::checks::referenced_id;
 use crate::validate::checks::schema::parse_unsigned;
 use crate::validate::dom::Document;
 use crate::validate::{decode, store};
@@ -89,7 +89,7 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
         };
         if let Some(p) = found {
             admls.push((
-                canonical_culture(&culture),
+                store::canonical_culture(&culture),
                 Source {
                     name: p.to_string_lossy().into_owned(),
                     bytes: std::fs::read(&p)?,
@@ -104,14 +104,6 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
         },
         admls,
     })
-}
-
-/// `en-us` → `en-US`.
-pub fn canonical_culture(c: &str) -> String {
-    match c.split_once('-') {
-        Some((l, r)) => format!("{}-{}", l.to_lowercase(), r.to_uppercase()),
-        None => c.to_string(),
-    }
 }
 
 /// Writes an imported folder to `out/<folder>` atomically: into a temporary folder beside it,
@@ -405,7 +397,7 @@ impl Cx<'_> {
     /// (text, id). A missing string is reported and its id stands in for the text.
     fn string(&mut self, el: u32, attr: &str) -> Option<(String, String)> {
         let raw = self.admx.attr(el, attr)?;
-        let id = reference_id(&raw, "string").unwrap_or(&raw).to_string();
+        let id = referenced_id(&raw, "string").to_string();
         let text = match self.en.strings.get(&id) {
             Some(t) => t.clone(),
             None => {
@@ -688,7 +680,7 @@ impl Cx<'_> {
         let referenced: HashSet<String> = policies
             .iter()
             .filter_map(|p| a.attr(*p, "presentation"))
-            .map(|r| reference_id(&r, "presentation").unwrap_or(&r).to_string())
+            .map(|r| referenced_id(&r, "presentation").to_string())
             .collect();
         let mut orphans: Vec<(&String, u32)> = self
             .en

@@ -4,8 +4,10 @@
 use super::toml::{Doc, array, inline, string, text};
 use super::{Cx, Defaults, known_attrs as known_attrs_of};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::validate::checks::reference_id;
+use crate::validate::checks::presentation::fits;
+use crate::validate::checks::referenced_id;
 use crate::validate::dom::Document;
+use crate::validate::facts::ElementKind;
 use crate::validate::facts::{Val, value};
 use std::collections::HashSet;
 
@@ -17,20 +19,6 @@ fn value_toml(v: &Val) -> String {
         Val::Decimal(n) => inline(&[("decimal", n.to_string())]),
         Val::LongDecimal(n) => inline(&[("long_decimal", n.to_string())]),
         Val::String(s) => string(s),
-    }
-}
-
-/// The control that shows each element kind.
-fn control_for(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "decimal" => &["decimalTextBox"],
-        "longDecimal" => &["longDecimalTextBox"],
-        "text" => &["textBox", "comboBox"],
-        "multiText" => &["multiTextBox"],
-        "enum" => &["dropdownList"],
-        "boolean" => &["checkBox"],
-        "list" => &["listBox"],
-        _ => &[],
     }
 }
 
@@ -297,7 +285,7 @@ impl Cx<'_> {
         }
         let presentation = a
             .attr(p, "presentation")
-            .map(|r| reference_id(&r, "presentation").unwrap_or(&r).to_string());
+            .map(|r| referenced_id(&r, "presentation").to_string());
         // Named when it is not the policy's own name, or when no element would make one.
         let has_elements = doc
             .child(p, "elements")
@@ -546,7 +534,7 @@ impl Cx<'_> {
             }
         };
         let control = control.filter(|c| {
-            let ok = control_for(&kind).contains(&en_doc.name(*c));
+            let ok = ElementKind::of(&kind).is_some_and(|k| fits(en_doc.name(*c), k));
             if !ok {
                 let span = Span::new(self.en.file.id, en_doc.name_span(*c));
                 self.diags.push(
@@ -671,7 +659,7 @@ impl Cx<'_> {
                 for it in doc.children_named(e, "item") {
                     let display = a
                         .attr(it, "displayName")
-                        .map(|r| reference_id(&r, "string").unwrap_or(&r).to_string())
+                        .map(|r| referenced_id(&r, "string").to_string())
                         .unwrap_or_default();
                     let prefix = format!("{policy}_{id}_");
                     let base = display

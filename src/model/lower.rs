@@ -10,6 +10,7 @@ use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::ast::{self, S};
 use crate::source::{Definitions, SourceMap, TemplateSource};
+use crate::validate::checks::reference_id;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
@@ -188,10 +189,7 @@ impl Cx<'_> {
     ) -> Option<StringId> {
         let span = self.sp(s);
         let raw = s.get_ref();
-        if let Some(inner) = raw
-            .strip_prefix("$(string.")
-            .and_then(|r| r.strip_suffix(')'))
-        {
+        if let Some(inner) = reference_id(raw, "string") {
             let Some(id) = StringId::parse(inner) else {
                 self.err(
                     Code::D020,
@@ -1755,10 +1753,7 @@ fn lower_items(
         }
         let repeated = item.display_name.as_ref().is_some_and(|d| {
             // A `$(string.ID)` shows the text defined for ID.
-            let shown = d
-                .get_ref()
-                .strip_prefix("$(string.")
-                .and_then(|r| r.strip_suffix(')'))
+            let shown = reference_id(d.get_ref(), "string")
                 .and_then(StringId::parse)
                 .and_then(|id| cx.strings.get(&id).map(|(t, _)| t.clone()))
                 .unwrap_or_else(|| d.get_ref().clone());

@@ -224,6 +224,16 @@ fn same_stem(p: &Path, stem: &str) -> bool {
         .is_some_and(|s| s.to_string_lossy().to_lowercase() == stem)
 }
 
+/// `en-us` → `en-US`, so a culture folder compares whatever its spelling; other names unchanged.
+pub fn canonical_culture(c: &str) -> String {
+    match c.split_once('-') {
+        Some((l, r)) if looks_like_culture(c) => {
+            format!("{}-{}", l.to_lowercase(), r.to_uppercase())
+        }
+        _ => c.to_string(),
+    }
+}
+
 /// `en-US`, `de-DE`, `zh-Hant-TW`, `fi-FL`: letters, a hyphen, more.
 pub fn looks_like_culture(s: &str) -> bool {
     super::checks::schema::is_language(s) && s.contains('-')

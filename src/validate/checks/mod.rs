@@ -130,6 +130,11 @@ pub fn reference_id<'s>(s: &'s str, kind: &str) -> Option<&'s str> {
         .strip_suffix(')')
 }
 
+/// The id of `$(kind.ID)`, or the text itself when it is no such reference.
+pub fn referenced_id<'s>(s: &'s str, kind: &str) -> &'s str {
+    reference_id(s, kind).unwrap_or(s)
+}
+
 /// Splits `prefix:name`.
 pub fn split_ref(s: &str) -> (Option<&str>, &str) {
     match s.split_once(':') {

@@ -77,7 +77,8 @@ rule! {
     V046: Warning, Presentation, "default value outside min/max"
 }
 
-fn fits(control: &str, kind: ElementKind) -> bool {
+/// Whether a presentation control can show an element of this kind.
+pub fn fits(control: &str, kind: ElementKind) -> bool {
     matches!(
         (control, kind),
         ("decimalTextBox", ElementKind::Decimal)
