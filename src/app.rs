@@ -10,12 +10,40 @@ use crate::validate::Profile;
 use std::path::Path;
 use std::time::Instant;
 
-/// What a command produced.
-#[derive(Debug, Default)]
+/// Output written straight to stdout, piece by piece (a long report is never held whole).
+pub type Stream = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>;
+
+/// What a command produced. `main` writes `stream` (if any), then `stdout`, then `stderr`.
+#[derive(Default)]
 pub struct Outcome {
     pub code: u8,
     pub stdout: String,
     pub stderr: String,
+    pub stream: Option<Stream>,
+}
+
+impl std::fmt::Debug for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Outcome")
+            .field("code", &self.code)
+            .field("stdout", &self.stdout)
+            .field("stderr", &self.stderr)
+            .field("stream", &self.stream.is_some())
+            .finish()
+    }
+}
+
+impl Outcome {
+    /// Everything for stdout as one string (tests): the stream, then `stdout`.
+    pub fn stdout_all(mut self) -> (u8, String, String) {
+        let mut out = Vec::new();
+        if let Some(s) = self.stream.take() {
+            let _ = s(&mut out);
+        }
+        let mut text = String::from_utf8_lossy(&out).into_owned();
+        text.push_str(&self.stdout);
+        (self.code, text, self.stderr)
+    }
 }
 
 /// Exit codes (DESIGN.md §1).
@@ -239,7 +267,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             profile,
             format,
             deny_warnings,
-        } => validate(&paths, profile, format, deny_warnings, color),
+            max_per_code,
+        } => validate(&paths, profile, format, deny_warnings, max_per_code, color),
         Command::Diff {
             old,
             new,
@@ -329,6 +358,16 @@ fn build(
     }
     match crate::emit::write(out, &compiled.artifacts) {
         Ok(r) => {
+            for what in &r.recovered {
+                o.stderr
+                    .push_str(&format!("note: {}: {what}\n", out.display()));
+            }
+            for p in &r.kept {
+                o.stderr.push_str(&format!(
+                    "warning: {} is no longer produced but was kept: its path runs through a symbolic link\n",
+                    out.join(p).display()
+                ));
+            }
             o.stdout = completeness(set);
             o.stdout += &format!(
                 "built {what}: {} written, {} unchanged, {} removed in {} ({} ms)\n",
@@ -353,10 +392,11 @@ fn validate(
     profile: Profile,
     format: DiagFormat,
     deny_warnings: bool,
+    max_per_code: usize,
     color: bool,
 ) -> Outcome {
     let mut o = Outcome::default();
-    let report = match crate::validate::validate_paths(paths, profile) {
+    let mut report = match crate::validate::validate_paths(paths, profile) {
         Ok(r) => r,
         Err(e) => {
             o.code = EXIT_FAILURE;
@@ -377,16 +417,21 @@ fn validate(
             Profile::Intune => "intune",
         }
     );
+    if errors > 0 || (deny_warnings && warnings > 0) {
+        o.code = EXIT_FINDINGS;
+    }
+    report.diags = render::capped(&report.diags, max_per_code);
     match format {
-        DiagFormat::Human => {
-            o.stdout = render::human(&report.diags, &report.sources, color);
-            o.stdout.push_str(&summary);
-            o.stdout.push('\n');
-        }
-        DiagFormat::Short => {
-            o.stdout = render::short(&report.diags, &report.sources);
-            o.stdout.push_str(&summary);
-            o.stdout.push('\n');
+        DiagFormat::Human | DiagFormat::Short => {
+            o.stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
+                if format == DiagFormat::Human {
+                    render::human_to(out, &report.diags, &report.sources, color)
+                } else {
+                    render::short_to(out, &report.diags, &report.sources)
+                }
+            }));
+            o.stdout = format!("{summary}\n");
+            return o;
         }
         DiagFormat::Json => {
             o.stdout = pretty(&serde_json::json!({

@@ -100,6 +100,10 @@ pub enum Command {
         /// Exit 1 when there are warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Show at most N diagnostics per file and code, then how many more there are (the
+        /// summary and the exit status count them all); 0 shows every one.
+        #[arg(long, value_name = "N", default_value_t = 100)]
+        max_per_code: usize,
     },
     /// Semantic difference of two versions of a template (ADMX files, read with their ADMLs) or
     /// of two PolicyDefinitions stores: policies added, removed and changed (class, key, value

@@ -1,20 +1,44 @@
-//! Writes artifacts under an output folder: creates folders, writes a file only when its bytes
-//! change, and writes atomically (a temporary file in the same folder, then a rename), so a
-//! reader never sees half a file. A manifest (`.gpforge-manifest`) lists what gpforge wrote, so
-//! files that a later build no longer produces are removed, and nothing else is ever touched.
+//! Writes artifacts under an output folder, all-or-nothing.
+//!
+//! A build is a transaction on `--out` (the shape of a write-ahead log):
+//! 1. **lock**: `.gpforge-lock` is locked exclusively, so concurrent builds (and imports, which
+//!    use the same lock on their folder) run one after the other and each leaves a whole tree;
+//! 2. **recover**: an earlier build that was killed either left a complete journal (it is rolled
+//!    forward) or an incomplete staging folder (it is removed), plus the `.tmp*` files of older
+//!    gpforge versions next to the files they were meant to replace (removed);
+//! 3. **stage**: every file whose bytes change is written into `.gpforge-staging/` and synced;
+//!    a disk-full or permission error here removes the staging folder and leaves the old tree;
+//! 4. **commit**: the journal (what to rename where, what to delete) is written and synced, then
+//!    renamed into place: from here on the build is done even if the process dies;
+//! 5. **apply**: renames and deletions, the manifest last; then the staging folder goes.
+//!
+//! Nothing follows a link out of `--out`: every path is checked component by component before
+//! anything is read, written or deleted there, and a path through a symbolic link is refused.
+//! Files are created with the process's umask (as any tool writing for colleagues and SYSVOL).
+//! A manifest (`.gpforge-manifest`) lists what gpforge wrote, so files that a later build no
+//! longer produces are removed, and nothing else is ever touched.
 
 use crate::backend::Artifact;
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Read, Write};
+use std::path::{Component, Path, PathBuf};
 
 pub const MANIFEST: &str = ".gpforge-manifest";
+/// The lock file every writer of a folder takes where folders cannot be locked (not Unix).
+pub const LOCK: &str = ".gpforge-lock";
+/// Where a build stages its files before the commit.
+pub const STAGING: &str = ".gpforge-staging";
+const JOURNAL: &str = "journal";
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct EmitReport {
     pub written: Vec<PathBuf>,
     pub unchanged: usize,
     pub removed: Vec<PathBuf>,
+    /// What recovery did before this build: an interrupted build rolled forward, leftovers gone.
+    pub recovered: Vec<String>,
+    /// Files of the old manifest that were not removed because their path runs through a link.
+    pub kept: Vec<PathBuf>,
 }
 
 /// Why `build --check` considers the output stale.
@@ -24,6 +48,10 @@ pub enum Stale {
     Differs(PathBuf),
     /// Listed in the old manifest but no longer produced.
     Extra(PathBuf),
+    /// An interrupted build's journal or staging folder, or an older version's temporary file.
+    Leftover(PathBuf),
+    /// An output path runs through a symbolic link (a build refuses to write there).
+    Link(PathBuf),
 }
 
 impl std::fmt::Display for Stale {
@@ -32,8 +60,84 @@ impl std::fmt::Display for Stale {
             Stale::Missing(p) => write!(f, "missing: {}", p.display()),
             Stale::Differs(p) => write!(f, "out of date: {}", p.display()),
             Stale::Extra(p) => write!(f, "no longer produced: {}", p.display()),
+            Stale::Leftover(p) => write!(f, "left over by an interrupted build: {}", p.display()),
+            Stale::Link(p) => write!(f, "symbolic link in the output folder: {}", p.display()),
         }
     }
+}
+
+/// An I/O error that names the path it happened on (the OS message alone, "File exists (os error
+/// 17)", names none).
+pub fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
+fn refused(path: &Path, why: &str) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidInput,
+        format!("{}: {why}", path.display()),
+    )
+}
+
+/// Whether `rel` is a plain relative path: normal components only, each a usable file name
+/// (no control characters, no backslash, not empty). Artifact paths are built from validated
+/// names; this is the last line of defence before they touch the file system.
+pub fn is_plain_relative(rel: &Path) -> bool {
+    let mut any = false;
+    for c in rel.components() {
+        let Component::Normal(s) = c else {
+            return false;
+        };
+        let Some(s) = s.to_str() else {
+            return false;
+        };
+        if s.is_empty() || s.chars().any(|c| c.is_control() || c == '\\') {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// What is at `out/rel`, looking at every component without following links.
+#[derive(Debug, PartialEq, Eq)]
+enum Target {
+    Absent,
+    File,
+    /// `rel`'s prefix (relative to `out`) that is a symbolic link.
+    Link(PathBuf),
+    /// A prefix that is neither a folder (for a parent) nor a regular file (for the last part).
+    NotFile(PathBuf),
+}
+
+fn inspect(out: &Path, rel: &Path) -> std::io::Result<Target> {
+    let parts: Vec<_> = rel.components().collect();
+    let mut prefix = PathBuf::new();
+    for (i, c) in parts.iter().enumerate() {
+        prefix.push(c);
+        let m = match std::fs::symlink_metadata(out.join(&prefix)) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::Absent),
+            // `NotADirectory` where a parent is a file.
+            Err(e) if e.raw_os_error() == Some(20) => return Ok(Target::NotFile(prefix)),
+            Err(e) => return Err(io_at(&out.join(&prefix), e)),
+        };
+        let last = i + 1 == parts.len();
+        if m.file_type().is_symlink() {
+            return Ok(Target::Link(prefix));
+        }
+        if last {
+            return Ok(if m.is_file() {
+                Target::File
+            } else {
+                Target::NotFile(prefix)
+            });
+        }
+        if !m.is_dir() {
+            return Ok(Target::NotFile(prefix));
+        }
+    }
+    Ok(Target::Absent)
 }
 
 fn manifest_artifact(artifacts: &[Artifact]) -> Artifact {
@@ -52,14 +156,19 @@ fn manifest_artifact(artifacts: &[Artifact]) -> Artifact {
     }
 }
 
+/// The previous manifest's entries. Only plain relative paths count: a hand-edited (or planted)
+/// manifest must not reach outside `out`. A manifest that is itself a link is not read.
 fn old_manifest(out: &Path) -> Vec<PathBuf> {
+    if inspect(out, Path::new(MANIFEST)).ok() != Some(Target::File) {
+        return Vec::new();
+    }
     std::fs::read_to_string(out.join(MANIFEST))
         .unwrap_or_default()
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        // Only plain relative paths: a hand-edited manifest must not reach outside `out`.
         .filter(|l| !l.starts_with('/') && !l.split('/').any(|s| s == ".." || s.is_empty()))
         .map(PathBuf::from)
+        .filter(|p| is_plain_relative(p) && p != Path::new(MANIFEST))
         .collect()
 }
 
@@ -70,62 +179,386 @@ fn with_manifest(artifacts: &[Artifact]) -> Vec<Artifact> {
     all
 }
 
-/// Files of the old manifest that `all` no longer produces and that still exist in `out`.
-fn no_longer_produced(out: &Path, old: Vec<PathBuf>, all: &[Artifact]) -> Vec<PathBuf> {
-    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
-    old.into_iter()
-        .filter(|p| !produced.contains(p) && out.join(p).is_file())
+/// A file gpforge's older versions left behind when killed: `tempfile`'s `.tmpXXXXXX`.
+fn is_legacy_tmp(name: &str) -> bool {
+    name.len() == 10
+        && name.starts_with(".tmp")
+        && name[4..].bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Folders (relative to `out`) where gpforge writes: the root and every parent of a manifest
+/// entry or artifact, the ones that exist as real folders.
+fn output_folders(out: &Path, paths: &[&Path]) -> BTreeSet<PathBuf> {
+    let mut dirs = BTreeSet::from([PathBuf::new()]);
+    for p in paths {
+        let mut d = p.parent();
+        while let Some(x) = d {
+            if x.as_os_str().is_empty() {
+                break;
+            }
+            dirs.insert(x.to_path_buf());
+            d = x.parent();
+        }
+    }
+    dirs.into_iter()
+        .filter(|d| {
+            d.as_os_str().is_empty()
+                || std::fs::symlink_metadata(out.join(d)).is_ok_and(|m| m.is_dir())
+        })
         .collect()
+}
+
+fn legacy_leftovers(out: &Path, paths: &[&Path]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for d in output_folders(out, paths) {
+        let Ok(rd) = std::fs::read_dir(out.join(&d)) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name();
+            if is_legacy_tmp(&name.to_string_lossy()) && e.file_type().is_ok_and(|t| t.is_file()) {
+                found.push(d.join(name));
+            }
+        }
+    }
+    found.sort();
+    found
 }
 
 /// Compares `out` with what a build would write, without writing anything.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
     let all = with_manifest(artifacts);
     let mut stale = Vec::new();
+    if std::fs::symlink_metadata(out.join(STAGING)).is_ok() {
+        stale.push(Stale::Leftover(PathBuf::from(STAGING)));
+    }
     for a in &all {
-        match std::fs::read(out.join(&a.path)) {
-            Ok(b) if b == a.bytes => {}
-            Ok(_) => stale.push(Stale::Differs(a.path.clone())),
-            Err(_) => stale.push(Stale::Missing(a.path.clone())),
+        match inspect(out, &a.path) {
+            Ok(Target::File) => match std::fs::read(out.join(&a.path)) {
+                Ok(b) if b == a.bytes => {}
+                _ => stale.push(Stale::Differs(a.path.clone())),
+            },
+            Ok(Target::Link(p)) => stale.push(Stale::Link(p)),
+            _ => stale.push(Stale::Missing(a.path.clone())),
         }
     }
+    let old = old_manifest(out);
+    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
+    for p in &old {
+        if !produced.contains(p) && inspect(out, p).ok() == Some(Target::File) {
+            stale.push(Stale::Extra(p.clone()));
+        }
+    }
+    let paths: Vec<&Path> = all
+        .iter()
+        .map(|a| a.path.as_path())
+        .chain(old.iter().map(PathBuf::as_path))
+        .collect();
     stale.extend(
-        no_longer_produced(out, old_manifest(out), &all)
+        legacy_leftovers(out, &paths)
             .into_iter()
-            .map(Stale::Extra),
+            .map(Stale::Leftover),
     );
+    stale.dedup();
     stale
 }
 
-/// Writes every artifact that differs, atomically, then removes files that the previous build
-/// wrote and this one does not.
+/// A point where [`write_with`] can be made to fail, for tests of interrupted builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Before staging the n-th changed file.
+    Stage(usize),
+    /// Before the journal is committed.
+    Commit,
+    /// Before the n-th rename or deletion of the apply phase.
+    Apply(usize),
+    /// Before the staging folder is removed.
+    Cleanup,
+}
+
+/// What a test's fault hook does at a [`Step`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Carry on.
+    None,
+    /// An I/O error (disk full, permission): the build handles it as it would a real one.
+    Io,
+    /// The process dies here: return at once, leaving everything as it is.
+    Crash,
+}
+
+/// Writes every artifact that differs, as one transaction (module documentation), then removes
+/// files that the previous build wrote and this one does not.
 pub fn write(out: &Path, artifacts: &[Artifact]) -> std::io::Result<EmitReport> {
-    let mut report = EmitReport::default();
+    write_with(out, artifacts, &mut |_| Fault::None)
+}
+
+/// Takes the folder's lock (exclusive), held until the returned file is dropped. On Unix the
+/// folder itself is locked (`flock` on its descriptor), so no lock file is left behind; elsewhere
+/// `.gpforge-lock` in it is (never a link, never truncated).
+pub fn lock(dir: &Path) -> std::io::Result<std::fs::File> {
+    #[cfg(unix)]
+    let f = std::fs::File::open(dir).map_err(|e| io_at(dir, e))?;
+    #[cfg(not(unix))]
+    let f = {
+        let path = dir.join(LOCK);
+        if std::fs::symlink_metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(refused(&path, "is not a regular file; remove it"));
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_at(&path, e))?
+    };
+    f.lock().map_err(|e| io_at(dir, e))?;
+    Ok(f)
+}
+
+/// [`write`] with a fault hook called before every step (tests of interrupted builds).
+pub fn write_with(
+    out: &Path,
+    artifacts: &[Artifact],
+    fault: &mut dyn FnMut(&Step) -> Fault,
+) -> std::io::Result<EmitReport> {
+    std::fs::create_dir_all(out).map_err(|e| io_at(out, e))?;
+    let _lock = lock(out)?;
+    let mut report = EmitReport {
+        recovered: recover(out)?,
+        ..EmitReport::default()
+    };
     // Read before the new manifest replaces it.
     let old = old_manifest(out);
     let all = with_manifest(artifacts);
+
+    // Plan: what changes, what goes; refuse anything through a link before touching anything.
+    let mut puts: Vec<&Artifact> = Vec::new();
     for a in &all {
-        let path = out.join(&a.path);
+        if !is_plain_relative(&a.path) {
+            return Err(refused(
+                &a.path,
+                "not a plain relative path (a gpforge bug)",
+            ));
+        }
         let is_manifest = a.path == Path::new(MANIFEST);
-        if std::fs::read(&path).is_ok_and(|b| b == a.bytes) {
-            report.unchanged += usize::from(!is_manifest);
+        match inspect(out, &a.path)? {
+            Target::File => {
+                let path = out.join(&a.path);
+                if std::fs::read(&path).map_err(|e| io_at(&path, e))? == a.bytes {
+                    report.unchanged += usize::from(!is_manifest);
+                    continue;
+                }
+            }
+            Target::Absent => {}
+            Target::Link(p) => {
+                return Err(refused(
+                    &out.join(p),
+                    "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
+                ));
+            }
+            Target::NotFile(p) => {
+                return Err(refused(
+                    &out.join(p),
+                    "is in the way of an output file (not a regular file or folder)",
+                ));
+            }
+        }
+        puts.push(a);
+    }
+    let produced: BTreeSet<&PathBuf> = all.iter().map(|a| &a.path).collect();
+    let mut dels = Vec::new();
+    for p in old {
+        if produced.contains(&p) {
             continue;
         }
-        let dir = path.parent().unwrap_or(out);
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        tmp.write_all(&a.bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&path).map_err(|e| e.error)?;
-        if !is_manifest {
+        match inspect(out, &p)? {
+            Target::File => dels.push(p),
+            Target::Link(_) => report.kept.push(p),
+            _ => {}
+        }
+    }
+    if puts.is_empty() && dels.is_empty() {
+        return Ok(report);
+    }
+
+    // Stage.
+    let staging = out.join(STAGING);
+    std::fs::create_dir(&staging).map_err(|e| io_at(&staging, e))?;
+    let mut journal = String::new();
+    for (i, a) in puts.iter().enumerate() {
+        let staged = staging.join(i.to_string());
+        let r = match fault(&Step::Stage(i)) {
+            Fault::Crash => return Err(std::io::Error::other("simulated crash")),
+            Fault::Io => Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left on device (simulated)",
+            )),
+            Fault::None => write_synced(&staged, &a.bytes),
+        };
+        if let Err(e) = r {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io_at(&out.join(&a.path), e));
+        }
+        journal.push_str(&format!("put\t{i}\t{}\n", slash(&a.path)));
+    }
+    for p in &dels {
+        journal.push_str(&format!("del\t{}\n", slash(p)));
+    }
+
+    // Commit.
+    match fault(&Step::Commit) {
+        Fault::Crash => return Err(std::io::Error::other("simulated crash")),
+        Fault::Io => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::StorageFull,
+                "no space left on device (simulated)",
+            ));
+        }
+        Fault::None => {}
+    }
+    let pending = staging.join("journal.new");
+    if let Err(e) = write_synced(&pending, journal.as_bytes())
+        .and_then(|()| std::fs::rename(&pending, staging.join(JOURNAL)))
+        .and_then(|()| sync_dir(&staging))
+    {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(io_at(&pending, e));
+    }
+
+    // Apply.
+    roll_forward(out, &journal, fault)?;
+    for a in puts {
+        if a.path != Path::new(MANIFEST) {
             report.written.push(a.path.clone());
         }
     }
-    for p in no_longer_produced(out, old, &all) {
-        std::fs::remove_file(out.join(&p))?;
-        report.removed.push(p);
-    }
+    report.removed = dels;
     Ok(report)
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    // `create_new`: never through a link, never someone else's file. The mode is 0666 less the
+    // umask, as for any file a user's tool creates.
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    // Makes the rename durable on Unix; Windows cannot open a folder this way and needs nothing.
+    match std::fs::File::open(dir) {
+        Ok(f) => f.sync_all().or(Ok(())),
+        Err(_) => Ok(()),
+    }
+}
+
+/// Carries out a committed journal: renames staged files into place (a staged file that is no
+/// longer there was moved by an earlier, interrupted run) and deletes what is listed, never
+/// through a link; then removes the staging folder.
+fn roll_forward(
+    out: &Path,
+    journal: &str,
+    fault: &mut dyn FnMut(&Step) -> Fault,
+) -> std::io::Result<()> {
+    let staging = out.join(STAGING);
+    for (n, line) in journal.lines().enumerate() {
+        match fault(&Step::Apply(n)) {
+            Fault::Crash => return Err(std::io::Error::other("simulated crash")),
+            Fault::Io => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "permission denied (simulated); the next build completes this one",
+                ));
+            }
+            Fault::None => {}
+        }
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["put", i, rel] => {
+                let rel = Path::new(rel);
+                let staged = staging.join(i);
+                if !is_plain_relative(rel) || std::fs::symlink_metadata(&staged).is_err() {
+                    continue;
+                }
+                match inspect(out, rel)? {
+                    Target::Link(p) | Target::NotFile(p) => {
+                        return Err(refused(
+                            &out.join(p),
+                            "appeared in the way of an output file during the build",
+                        ));
+                    }
+                    Target::Absent | Target::File => {}
+                }
+                let dest = out.join(rel);
+                if let Some(parent) = dest.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| io_at(parent, e))?;
+                }
+                std::fs::rename(&staged, &dest).map_err(|e| io_at(&dest, e))?;
+            }
+            ["del", rel] => {
+                let rel = Path::new(rel);
+                if is_plain_relative(rel) && inspect(out, rel)? == Target::File {
+                    let p = out.join(rel);
+                    std::fs::remove_file(&p).map_err(|e| io_at(&p, e))?;
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Fault::Crash = fault(&Step::Cleanup) {
+        return Err(std::io::Error::other("simulated crash"));
+    }
+    if let Some(parent) = out.join(MANIFEST).parent() {
+        sync_dir(parent)?;
+    }
+    std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))
+}
+
+/// Finishes or discards what an interrupted build left in `out`; returns what it did. Called
+/// with the lock held.
+fn recover(out: &Path) -> std::io::Result<Vec<String>> {
+    let mut done = Vec::new();
+    let staging = out.join(STAGING);
+    match std::fs::symlink_metadata(&staging) {
+        Err(_) => {}
+        Ok(m) if !m.is_dir() => {
+            // A link or a file where the staging folder goes: remove it (never what it points to).
+            std::fs::remove_file(&staging).map_err(|e| io_at(&staging, e))?;
+            done.push(format!("removed {STAGING} (not a folder)"));
+        }
+        Ok(_) => {
+            let journal = staging.join(JOURNAL);
+            let committed = std::fs::symlink_metadata(&journal).is_ok_and(|m| m.is_file());
+            if committed {
+                let mut text = String::new();
+                std::fs::File::open(&journal)
+                    .and_then(|mut f| f.read_to_string(&mut text))
+                    .map_err(|e| io_at(&journal, e))?;
+                roll_forward(out, &text, &mut |_| Fault::None)?;
+                done.push("completed an interrupted build".to_string());
+            } else {
+                std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))?;
+                done.push("discarded an interrupted build's staged files".to_string());
+            }
+        }
+    }
+    let old = old_manifest(out);
+    let paths: Vec<&Path> = old.iter().map(PathBuf::as_path).collect();
+    for p in legacy_leftovers(out, &paths) {
+        let full = out.join(&p);
+        std::fs::remove_file(&full).map_err(|e| io_at(&full, e))?;
+        done.push(format!("removed leftover {}", slash(&p)));
+    }
+    Ok(done)
 }
 
 #[cfg(test)]
@@ -166,5 +599,32 @@ mod tests {
             check(out, &[art("a/x.admx", "9")]),
             vec![Stale::Differs(PathBuf::from("a/x.admx"))]
         );
+        assert!(!out.join(STAGING).exists());
+    }
+
+    #[test]
+    fn plain_relative_paths() {
+        for ok in ["a", "a/b.admx", "baselines/x/User/Registry.pol"] {
+            assert!(is_plain_relative(Path::new(ok)), "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a\nb",
+            "a\\b",
+            "./a/\u{1}",
+        ] {
+            assert!(!is_plain_relative(Path::new(bad)), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn legacy_temporary_names() {
+        assert!(is_legacy_tmp(".tmpAb12Cd"));
+        assert!(!is_legacy_tmp(".tmp"));
+        assert!(!is_legacy_tmp(".tmpAb12Cd.admx"));
+        assert!(!is_legacy_tmp("tmpAb12Cd0"));
     }
 }

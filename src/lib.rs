@@ -15,6 +15,7 @@ pub mod cli;
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod fsx;
 pub mod import;
 pub mod model;
 pub mod source;

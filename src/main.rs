@@ -16,8 +16,12 @@ fn main() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
-    let outcome = app::run(cli, color);
+    let mut outcome = app::run(cli, color);
     // A closed pipe is not worth a panic.
+    if let Some(stream) = outcome.stream.take() {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let _ = stream(&mut out).and_then(|()| out.flush());
+    }
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());
     let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
     ExitCode::from(outcome.code)

@@ -388,6 +388,28 @@ codes! {
     /// **Example:** two items both shown as `5:00 PM`.
     D038 => Warning, "enum items with the same text";
 
+    /// **What:** a file in the definitions folder that gpforge did not read: not a regular file
+    /// (a FIFO, a device), a symbolic link whose target lies outside the definitions folder, or
+    /// a file over 64 MiB.
+    ///
+    /// **Why:** a FIFO blocks the build forever, `/dev/zero` is read until memory runs out, and a
+    /// link out of the folder could carry any readable file (a key) into an error snippet in a
+    /// CI log.
+    ///
+    /// **Example:** `definitions/baselines/x.toml -> /etc/shadow`.
+    D039 => Error, "file not read";
+
+    /// **What:** a string (or key) of the definitions holds a character that no output format
+    /// can carry: a C0 control character other than tab, CR and LF (`\u0000`, `\b`, `\e`…), or
+    /// U+FFFE/U+FFFF. TOML lets escapes write them; gpforge refuses them once, for every text.
+    ///
+    /// **Why:** XML 1.0 cannot contain them (not even as `&#1;`), so the ADMX/ADML would not
+    /// load; NUL ends a string in `.reg`, `Registry.pol` and the registry, so Wine, Samba, hivex
+    /// and regpol read different data; the Intune payload would not be XML.
+    ///
+    /// **Example:** `explain = "Signs mail\u0000"`.
+    D040 => Error, "character no output format can carry";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -500,6 +522,7 @@ codes! {
         V002 => crate::validate::checks::encoding::V002;
         V003 => crate::validate::checks::encoding::V003;
         V004 => crate::validate::checks::encoding::V004;
+        V005 => crate::validate::checks::encoding::V005;
         V010 => crate::validate::checks::namespace::V010;
         V011 => crate::validate::checks::namespace::V011;
         V012 => crate::validate::checks::namespace::V012;

@@ -7,7 +7,163 @@ use crate::source::SourceMap;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 
-fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
+/// A long line is shown as a window of this many bytes around its label, so a report costs
+/// O(diagnostics), not O(diagnostics × line length) (a one-line 1 MB file with 100,000 findings).
+const WINDOW: usize = 120;
+/// Lines up to this long are shown whole.
+const LONG_LINE: usize = 240;
+
+/// Text echoed from input into a message or label, made printable: control characters (a CR/LF
+/// in a key, an ESC sequence for the terminal) are shown escaped, never written raw.
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(|c| c.is_control() && c != '\n') {
+        std::borrow::Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() && c != '\n' {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// A window on one long line: what is shown of it, and where it lies in the file.
+struct Win {
+    name: String,
+    text: String,
+    /// 0-based line of the window.
+    line: usize,
+    /// Characters of the line before the window's text (after the `…` prefix).
+    col: usize,
+    /// Bytes of the `…` prefix (0 when the window starts at the line's start).
+    prefix: usize,
+}
+
+/// The files codespan sees for one diagnostic: the real ones (ids below `sources.len()`) and a
+/// window per label on a long line.
+struct Shown<'a> {
+    sources: &'a SourceMap,
+    wins: Vec<Win>,
+}
+
+impl Shown<'_> {
+    fn win(&self, id: usize) -> Option<&Win> {
+        id.checked_sub(self.sources.len())
+            .and_then(|k| self.wins.get(k))
+    }
+
+    /// The file id and range codespan is given for a label: the real file when its line is
+    /// short, else a window around the label's start.
+    fn place(
+        &mut self,
+        file: usize,
+        range: std::ops::Range<usize>,
+    ) -> (usize, std::ops::Range<usize>) {
+        use codespan_reporting::files::Files;
+        let text = self.sources.text(file);
+        let start = text.floor_char_boundary(range.start.min(text.len()));
+        let Ok(li) = self.sources.line_index(file, start) else {
+            return (file, range);
+        };
+        let Ok(line) = self.sources.line_range(file, li) else {
+            return (file, range);
+        };
+        let line_end = text[line.clone()].trim_end_matches(['\n', '\r']).len() + line.start;
+        if line_end - line.start <= LONG_LINE && range.end <= line.end {
+            return (file, range);
+        }
+        let from = text.floor_char_boundary(start.saturating_sub(WINDOW / 3).max(line.start));
+        let to = text
+            .ceil_char_boundary((from + WINDOW).min(line_end))
+            .max(start);
+        let mut shown = String::new();
+        if from > line.start {
+            shown.push('…');
+        }
+        let prefix = shown.len();
+        shown.push_str(&text[from..to]);
+        if to < line_end {
+            shown.push('…');
+        }
+        let end = range.end.clamp(start, to);
+        self.wins.push(Win {
+            name: self.sources.name(file),
+            text: shown,
+            line: li,
+            col: self.sources.chars_between(file, line.start, from),
+            prefix,
+        });
+        let id = self.sources.len() + self.wins.len() - 1;
+        (id, start - from + prefix..end - from + prefix)
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Shown<'a> {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<String, codespan_reporting::files::Error> {
+        match self.win(id) {
+            Some(w) => Ok(w.name.clone()),
+            None => self.sources.name_checked(id),
+        }
+    }
+    fn source(&'a self, id: usize) -> Result<&'a str, codespan_reporting::files::Error> {
+        match self.win(id) {
+            Some(w) => Ok(&w.text),
+            None => self.sources.source(id),
+        }
+    }
+    fn line_index(
+        &'a self,
+        id: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        match self.win(id) {
+            Some(w) => Ok(w.line),
+            None => self.sources.line_index(id, byte),
+        }
+    }
+    fn line_range(
+        &'a self,
+        id: usize,
+        line: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        match self.win(id) {
+            Some(w) => Ok(0..w.text.len()),
+            None => self.sources.line_range(id, line),
+        }
+    }
+    fn column_number(
+        &'a self,
+        id: usize,
+        line: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        match self.win(id) {
+            Some(w) => {
+                let b = w
+                    .text
+                    .floor_char_boundary(byte.min(w.text.len()))
+                    .max(w.prefix);
+                Ok(w.col + w.text[w.prefix..b].chars().count() + 1)
+            }
+            None => {
+                let start = self.sources.line_range(id, line)?.start;
+                Ok(self.sources.chars_between(id, start, byte) + 1)
+            }
+        }
+    }
+}
+
+fn to_codespan(d: &Diagnostic, shown: &mut Shown<'_>) -> cs::Diagnostic<usize> {
     let severity = match d.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -17,63 +173,127 @@ fn to_codespan(d: &Diagnostic) -> cs::Diagnostic<usize> {
         .labels
         .iter()
         .map(|l| {
-            let range = l.span.range.start as usize..l.span.range.end as usize;
+            let (file, range) = shown.place(
+                l.span.file,
+                l.span.range.start as usize..l.span.range.end as usize,
+            );
             let label = if l.primary {
-                cs::Label::primary(l.span.file, range)
+                cs::Label::primary(file, range)
             } else {
-                cs::Label::secondary(l.span.file, range)
+                cs::Label::secondary(file, range)
             };
-            label.with_message(&l.message)
+            label.with_message(printable(&l.message))
         })
         .collect();
     cs::Diagnostic::new(severity)
         .with_code(d.code.as_str())
-        .with_message(&d.message)
+        .with_message(printable(&d.message))
         .with_labels(labels)
-        .with_notes(d.notes.clone())
+        .with_notes(d.notes.iter().map(|n| printable(n).into_owned()).collect())
 }
 
 /// Human form with source snippets. `color` adds ANSI escapes (for a terminal).
 pub fn human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = Vec::new();
+    let _ = human_to(&mut out, diags, sources, color);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`human`], written diagnostic by diagnostic to `out` (a report streams; it is never held
+/// whole in memory).
+pub fn human_to(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+) -> std::io::Result<()> {
     let config = term::Config::default();
-    let files = sources.files();
-    if color {
-        let mut buf = term::termcolor::Buffer::ansi();
-        for d in diags {
-            // A span outside its file would be a bug in the front end; fall back to the short form.
-            if term::emit_to_write_style(&mut buf, &config, files, &to_codespan(d)).is_err() {
-                return short(diags, sources);
-            }
+    for d in diags {
+        let mut shown = Shown {
+            sources,
+            wins: Vec::new(),
+        };
+        let cd = to_codespan(d, &mut shown);
+        let mut buf = if color {
+            term::termcolor::Buffer::ansi()
+        } else {
+            term::termcolor::Buffer::no_color()
+        };
+        // A span outside its file would be a bug in the front end; fall back to the short form.
+        if term::emit_to_write_style(&mut buf, &config, &shown, &cd).is_err() {
+            short_to(out, std::slice::from_ref(d), sources)?;
+            continue;
         }
-        String::from_utf8_lossy(buf.as_slice()).into_owned()
-    } else {
-        let mut out = String::new();
-        for d in diags {
-            if term::emit_to_string(&mut out, &config, files, &to_codespan(d)).is_err() {
-                return short(diags, sources);
-            }
-        }
-        out
+        out.write_all(buf.as_slice())?;
     }
+    Ok(())
 }
 
 /// One line per diagnostic: `path:line:col: severity[code]: message`.
 pub fn short(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    let _ = short_to(&mut out, diags, sources);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`short`], streamed.
+pub fn short_to(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+) -> std::io::Result<()> {
     for d in diags {
-        let place = match d.primary_span() {
-            Some(span) => {
-                let (line, col) = sources.line_col(span.file, span.range.start as usize);
-                format!("{}:{}:{}: ", sources.name(span.file), line, col)
-            }
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "{place}{}[{}]: {}\n",
+        if let Some(span) = d.primary_span() {
+            let (line, col) = sources.line_col(span.file, span.range.start as usize);
+            write!(out, "{}:{}:{}: ", sources.name(span.file), line, col)?;
+        }
+        writeln!(
+            out,
+            "{}[{}]: {}",
             d.severity.as_str(),
             d.code,
-            d.message
-        ));
+            printable(&d.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// At most `limit` diagnostics per (file, code); for each group cut short, a note of the same
+/// code saying how many more there are, placed at the first one left out. `limit` 0 keeps all.
+pub fn capped(diags: &[Diagnostic], limit: usize) -> Vec<Diagnostic> {
+    if limit == 0 {
+        return diags.to_vec();
+    }
+    let key = |d: &Diagnostic| (d.primary_span().map(|s| s.file), d.code);
+    let mut total: std::collections::HashMap<(Option<usize>, super::Code), usize> =
+        std::collections::HashMap::new();
+    for d in diags {
+        *total.entry(key(d)).or_default() += 1;
+    }
+    let mut seen: std::collections::HashMap<(Option<usize>, super::Code), usize> =
+        std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for d in diags {
+        let k = key(d);
+        let n = seen.entry(k).or_default();
+        *n += 1;
+        if *n <= limit {
+            out.push(d.clone());
+        } else if *n == limit + 1 {
+            let rest = total[&k] - limit;
+            let mut note = Diagnostic::new(
+                d.code,
+                format!(
+                    "{rest} more {} diagnostic(s) in this file not shown (--max-per-code 0 shows all)",
+                    d.code
+                ),
+            );
+            note.severity = Severity::Note;
+            if let Some(s) = d.primary_span() {
+                note = note.at(s.clone(), "the first one not shown");
+            }
+            out.push(note);
+        }
     }
     out
 }

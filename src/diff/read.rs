@@ -314,8 +314,8 @@ impl std::fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 fn parse(path: &Path) -> Result<Document, ReadError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ReadError(format!("cannot read {}: {e}", path.display())))?;
+    let bytes =
+        crate::fsx::read_checked(path, None).map_err(|e| ReadError(format!("cannot read {e}")))?;
     parse_bytes(&path.display().to_string(), bytes)
 }
 

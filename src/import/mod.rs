@@ -44,7 +44,7 @@ pub struct Imported {
 
 /// Reads `admx` and the `<culture>/<stem>.adml` files beside it.
 pub fn read_input(admx: &Path) -> std::io::Result<Input> {
-    let bytes = std::fs::read(admx)?;
+    let bytes = crate::fsx::read_checked(admx, None)?;
     let stem = admx
         .file_stem()
         .map(|s| s.to_string_lossy().to_lowercase())
@@ -56,7 +56,8 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
         dir
     };
     let mut admls = Vec::new();
-    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)?
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| crate::emit::io_at(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
@@ -75,7 +76,8 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
         let found = match exact {
             Some(p) => Some(p),
             None => {
-                let mut files: Vec<PathBuf> = std::fs::read_dir(&f)?
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&f)
+                    .map_err(|e| crate::emit::io_at(&f, e))?
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .collect();
                 files.sort();
@@ -92,7 +94,7 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
                 store::canonical_culture(&culture),
                 Source {
                     name: p.to_string_lossy().into_owned(),
-                    bytes: std::fs::read(&p)?,
+                    bytes: crate::fsx::read_checked(&p, Some(dir))?,
                 },
             ));
         }
@@ -106,11 +108,39 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
     })
 }
 
-/// Writes an imported folder to `out/<folder>` atomically: into a temporary folder beside it,
-/// then renamed. Refuses to replace an existing folder unless `force`.
+/// Writes an imported folder to `out/<folder>` atomically: into a hidden staging folder beside
+/// it (which builds skip), then renamed. Refuses to replace an existing folder unless `force`;
+/// with `force` the old folder is moved aside first and removed only once the new one is in
+/// place. The folder name comes from the ADMX file name and is checked before it becomes a path
+/// (`...admx` has the stem `..`). Imports into one folder take its lock, one after the other.
 pub fn write(out: &Path, imported: &Imported, force: bool) -> std::io::Result<PathBuf> {
-    let target = out.join(&imported.folder);
-    if target.exists() && !force {
+    let name = &imported.folder;
+    if let Some(why) = crate::model::id::file_name_problem(name) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "the template folder name {name:?} (from the ADMX file name) is not usable: it {why}; rename the ADMX file"
+            ),
+        ));
+    }
+    let target = out.join(name);
+    let at = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e| crate::emit::io_at(&p, e)
+    };
+    std::fs::create_dir_all(out).map_err(at(out))?;
+    let _lock = crate::emit::lock(out)?;
+    let exists = std::fs::symlink_metadata(&target).ok();
+    if exists.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} is a symbolic link; gpforge does not replace links",
+                target.display()
+            ),
+        ));
+    }
+    if exists.is_some() && !force {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
             format!(
@@ -119,23 +149,42 @@ pub fn write(out: &Path, imported: &Imported, force: bool) -> std::io::Result<Pa
             ),
         ));
     }
-    std::fs::create_dir_all(out)?;
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", imported.folder))
-        .tempdir_in(out)?;
+    // Staging and set-aside folders are hidden (builds skip them) and made with `create_dir`, so
+    // they get the umask's mode like any folder the user makes; under the lock the names are ours.
+    let staged = Scratch(out.join(format!(".{name}.import.{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&staged.0);
+    std::fs::create_dir(&staged.0).map_err(at(&staged.0))?;
     for (rel, text) in &imported.files {
-        let p = tmp.path().join(rel);
+        let p = staged.0.join(rel);
         if let Some(parent) = p.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(at(parent))?;
         }
-        std::fs::write(p, text)?;
+        std::fs::write(&p, text).map_err(at(&p))?;
     }
-    let staged = tmp.keep();
-    if target.exists() {
-        std::fs::remove_dir_all(&target)?;
+    if exists.is_some() {
+        let old = Scratch(out.join(format!(".{name}.old.{}", std::process::id())));
+        let _ = std::fs::remove_dir_all(&old.0);
+        std::fs::rename(&target, &old.0).map_err(at(&target))?;
+        if let Err(e) = std::fs::rename(&staged.0, &target) {
+            // Put the old folder back; the staged one is removed with `staged`.
+            let _ = std::fs::rename(&old.0, &target);
+            return Err(crate::emit::io_at(&target, e));
+        }
+    } else {
+        std::fs::rename(&staged.0, &target).map_err(at(&target))?;
     }
-    std::fs::rename(&staged, &target)?;
     Ok(target)
+}
+
+/// A folder removed when dropped (if it is still there).
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::fs::symlink_metadata(&self.0).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 /// A parsed input file.

@@ -9,6 +9,52 @@ pub fn is_item_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// Why `s` cannot name a file or folder gpforge writes (a template's ADMX, a baseline's folder,
+/// an imported template's folder), or `None` when it can. Names reach the file system only
+/// through this check: letters, digits, `_`, `-` and inner dots; no leading dot (`.`, `..`,
+/// hidden files), no trailing dot (Windows drops it), at most 100 characters, and not a Windows
+/// device name (`CON`, `NUL`, `COM1`…, with or without an extension), which Windows cannot
+/// create or opens as a device.
+pub fn file_name_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        return Some("is empty");
+    }
+    if s.chars().any(char::is_control) {
+        return Some("contains control characters");
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return Some("may hold only letters, digits, `_`, `-` and `.`");
+    }
+    if s.starts_with('.') {
+        return Some(
+            "starts with a dot (`.`, `..` and hidden names are not file names gpforge writes)",
+        );
+    }
+    if s.ends_with('.') {
+        return Some("ends with a dot, which Windows drops");
+    }
+    if s.chars().count() > 100 {
+        return Some("is longer than 100 characters");
+    }
+    let base = s.split('.').next().unwrap_or(s).to_ascii_uppercase();
+    let device = matches!(
+        base.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((base.starts_with("COM") || base.starts_with("LPT"))
+        && base.chars().count() == 4
+        && base
+            .chars()
+            .nth(3)
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, '¹' | '²' | '³')));
+    if device {
+        return Some("is a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9)");
+    }
+    None
+}
+
 macro_rules! name_type {
     ($(#[$m:meta])* $t:ident) => {
         $(#[$m])*
@@ -117,7 +163,14 @@ pub enum KeyError {
     ForwardSlash,
     EmptySegment,
     Empty,
+    /// A control character (CR/LF would start a new line of a `.reg` file: a new key).
+    Control,
+    /// A segment longer than the registry's 255 characters.
+    SegmentTooLong,
 }
+
+/// The registry's limit on one key name (a segment of a path).
+pub const MAX_KEY_SEGMENT: usize = 255;
 
 const HIVES: &[&str] = &[
     "HKEY_LOCAL_MACHINE",
@@ -150,8 +203,16 @@ impl RegistryKey {
         if s.contains('/') && !s.contains('\\') {
             return Err(KeyError::ForwardSlash);
         }
+        if s.chars().any(char::is_control) {
+            return Err(KeyError::Control);
+        }
         if s.split('\\').any(str::is_empty) {
             return Err(KeyError::EmptySegment);
+        }
+        if s.split('\\')
+            .any(|seg| seg.chars().count() > MAX_KEY_SEGMENT)
+        {
+            return Err(KeyError::SegmentTooLong);
         }
         Ok(RegistryKey(s.to_string()))
     }
@@ -175,8 +236,8 @@ pub struct ValueName(String);
 impl ValueName {
     pub fn parse(s: &str) -> Option<Self> {
         let n = s.chars().count();
-        (1..=MAX_VALUE_NAME)
-            .contains(&n)
+        // Control characters: CR/LF would split a `.reg` line, NUL ends the name in `.pol`.
+        ((1..=MAX_VALUE_NAME).contains(&n) && !s.chars().any(char::is_control))
             .then(|| ValueName(s.to_string()))
     }
     pub fn as_str(&self) -> &str {
@@ -276,6 +337,27 @@ mod tests {
         assert!(ValueName::parse(&"x".repeat(260)).is_none());
         let r = ItemRef::parse("windows:SUPPORTED_Windows7").unwrap();
         assert_eq!(r.prefix.unwrap().as_str(), "windows");
+    }
+
+    #[test]
+    fn file_names() {
+        for ok in [
+            "outlook_smime",
+            "disa-stig",
+            "a.b",
+            "Contoso.Outlook",
+            "CONSOLE",
+            "com10",
+        ] {
+            assert_eq!(file_name_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "", ".", "..", "...", ".hidden", "a.", "a\nb", "a/b", "a\\b", "CON", "nul", "Com1",
+            "lpt9.txt", "aux.admx", "COM¹", "a b",
+        ] {
+            assert!(file_name_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(file_name_problem(&"x".repeat(101)).is_some());
     }
 
     #[test]

@@ -139,6 +139,16 @@ impl Cx<'_> {
                         "no leading, trailing or doubled `\\`",
                     ),
                     KeyError::Empty => (Code::D011, "registry key is empty", "empty"),
+                    KeyError::Control => (
+                        Code::D011,
+                        "registry key contains a control character",
+                        "CR, LF, tab and other control characters are not allowed in keys",
+                    ),
+                    KeyError::SegmentTooLong => (
+                        Code::D011,
+                        "registry key has a segment longer than 255 characters",
+                        "Windows limits each key name to 255 characters",
+                    ),
                 };
                 self.err(code, format!("{msg}: `{}`", s.get_ref()), span, label);
                 None
@@ -153,12 +163,16 @@ impl Cx<'_> {
             let span = self.sp(s);
             self.err(
                 Code::D012,
-                format!(
-                    "registry value name has {n} characters; 1 to {} are allowed",
-                    id::MAX_VALUE_NAME
-                ),
+                if s.get_ref().chars().any(char::is_control) {
+                    "registry value name contains a control character".to_string()
+                } else {
+                    format!(
+                        "registry value name has {n} characters; 1 to {} are allowed",
+                        id::MAX_VALUE_NAME
+                    )
+                },
                 span,
-                "value name",
+                "value names have 1 to 259 characters and no control characters",
             );
         }
         v
@@ -493,16 +507,12 @@ fn lower_template(
         );
     }
     let file_name = h.name.get_ref().clone();
-    if file_name.is_empty()
-        || !file_name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-    {
+    if let Some(why) = crate::model::id::file_name_problem(&file_name) {
         cx.err(
             Code::D020,
-            format!("file name `{file_name}` is not usable"),
+            format!("file name {file_name:?} is not usable: it {why}"),
             header_span.clone(),
-            "use letters, digits, `_`, `-` or `.`",
+            "use letters, digits, `_`, `-` and inner dots",
         );
     }
     let revision = revision_of(&mut cx, &h.revision);

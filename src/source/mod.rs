@@ -3,6 +3,7 @@
 //! Input: `definitions/<template>/*.toml`. Output: [`Definitions`], handed to `model::lower`.
 
 pub mod ast;
+pub mod text;
 
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use std::path::{Path, PathBuf};
@@ -19,12 +20,42 @@ struct SourceFile {
     name: String,
     text: String,
     line_starts: std::sync::OnceLock<Vec<usize>>,
+    /// (byte offset on a character boundary, characters before it) every [`MARK`] bytes, so a
+    /// column costs O(MARK) on a one-line file, not O(line length).
+    char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+const MARK: usize = 4096;
 
 impl SourceFile {
     fn line_starts(&self) -> &[usize] {
         self.line_starts
             .get_or_init(|| codespan_reporting::files::line_starts(&self.text).collect())
+    }
+
+    fn char_marks(&self) -> &[(usize, usize)] {
+        self.char_marks.get_or_init(|| {
+            let mut marks = vec![(0, 0)];
+            let (mut at, mut chars) = (0, 0);
+            while at + MARK < self.text.len() {
+                let next = self.text.floor_char_boundary(at + MARK).max(at + 1);
+                let next = self.text.ceil_char_boundary(next);
+                chars += self.text[at..next].chars().count();
+                at = next;
+                marks.push((at, chars));
+            }
+            marks
+        })
+    }
+
+    /// Characters before byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks();
+        let i = marks
+            .partition_point(|&(b, _)| b <= offset)
+            .saturating_sub(1);
+        let (b, c) = marks[i];
+        c + self.text[b..offset].chars().count()
     }
 }
 
@@ -37,6 +68,7 @@ impl SourceMap {
             name: name.into(),
             text: text.into(),
             line_starts: std::sync::OnceLock::new(),
+            char_marks: std::sync::OnceLock::new(),
         });
         self.files.len() - 1
     }
@@ -78,7 +110,25 @@ impl SourceMap {
             .map(|r| r.start)
             .unwrap_or(0)
             .min(offset);
-        (line + 1, text[start..offset].chars().count() + 1)
+        (line + 1, self.chars_between(file, start, offset) + 1)
+    }
+
+    /// Characters between two byte offsets of a file (clamped to character boundaries).
+    pub fn chars_between(&self, file: FileId, from: usize, to: usize) -> usize {
+        let Some(f) = self.files.get(file) else {
+            return 0;
+        };
+        let to = f.text.floor_char_boundary(to.min(f.text.len()));
+        let from = f.text.floor_char_boundary(from.min(to));
+        f.chars_before(to) - f.chars_before(from)
+    }
+
+    /// The name in codespan's terms.
+    pub fn name_checked(&self, file: FileId) -> Result<String, codespan_reporting::files::Error> {
+        self.files
+            .get(file)
+            .map(|f| f.name.clone())
+            .ok_or(codespan_reporting::files::Error::FileMissing)
     }
 }
 
@@ -197,7 +247,11 @@ pub fn load_dir(
 ) -> Result<Definitions, LoadError> {
     let mut templates = Vec::new();
     for path in sorted_entries(dir)? {
-        if !path.is_dir() || path.file_name().is_some_and(|n| n == "baselines") {
+        // Hidden folders (`.git`, an import's staging folder) hold no templates.
+        if !path.is_dir()
+            || crate::fsx::is_hidden(&path)
+            || path.file_name().is_some_and(|n| n == "baselines")
+        {
             continue;
         }
         let mut tomls: Vec<PathBuf> = sorted_entries(&path)?
@@ -215,10 +269,7 @@ pub fn load_dir(
             )
         });
         if tomls[0].file_name().is_none_or(|n| n != "template.toml") {
-            let file = sources.add(
-                display_path(&tomls[0]),
-                std::fs::read_to_string(&tomls[0]).unwrap_or_default(),
-            );
+            let file = sources.add(display_path(&tomls[0]), String::new());
             diags.push(
                 Diagnostic::new(
                     Code::D025,
@@ -240,8 +291,9 @@ pub fn load_dir(
             Vec::new()
         };
         for p in tomls.iter().chain(&locale_files) {
-            let text = std::fs::read_to_string(p).map_err(|e| LoadError::Io(p.clone(), e))?;
-            files.push((display_path(p), text));
+            if let Some(text) = read_toml(p, dir, sources, diags)? {
+                files.push((display_path(p), text));
+            }
         }
         let folder = path
             .file_name()
@@ -272,6 +324,45 @@ pub fn load_dir(
     })
 }
 
+/// Reads one definitions file found in `root` through [`crate::fsx`]: a FIFO, a device, a link
+/// out of the definitions folder or an oversized file is D039 (and not read); bytes that are not
+/// UTF-8 are D001 at their offset.
+fn read_toml(
+    p: &Path,
+    root: &Path,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Result<Option<String>, LoadError> {
+    let bytes = match crate::fsx::read_file(p, Some(root)) {
+        Ok(Ok(b)) => b,
+        Ok(Err(why)) => {
+            let file = sources.add(display_path(p), String::new());
+            diags.push(
+                Diagnostic::new(
+                    Code::D039,
+                    format!("{} was not read: {why}", display_path(p)),
+                )
+                .at(Span::new(file, 0..0), "not read"),
+            );
+            return Ok(None);
+        }
+        Err(e) => return Err(LoadError::Io(p.to_path_buf(), e)),
+    };
+    match String::from_utf8(bytes) {
+        Ok(t) => Ok(Some(t)),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let file = sources.add(display_path(p), text);
+            diags.push(
+                Diagnostic::new(Code::D001, "the file is not UTF-8 text")
+                    .at(Span::new(file, at..at), "invalid UTF-8 here"),
+            );
+            Ok(None)
+        }
+    }
+}
+
 /// Reads every `*.toml` of a `baselines/` folder (absent = no baselines).
 fn load_baselines(
     dir: &Path,
@@ -286,7 +377,9 @@ fn load_baselines(
         if !p.is_file() || p.extension().is_none_or(|e| e != "toml") {
             continue;
         }
-        let text = std::fs::read_to_string(&p).map_err(|e| LoadError::Io(p.clone(), e))?;
+        let Some(text) = read_toml(&p, dir, sources, diags)? else {
+            continue;
+        };
         let name = p
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
@@ -308,6 +401,7 @@ pub fn parse_baseline(
 ) -> Option<BaselineSource> {
     let file = sources.add(path, text);
     let text = sources.text(file);
+    text::check_file(file, text, diags);
     match toml::from_str::<ast::BaselineFileSrc>(text) {
         Ok(ast) => Some(BaselineSource {
             name: name.to_string(),
@@ -346,6 +440,7 @@ pub fn parse_template(
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
         let id = sources.add(name, text);
+        text::check_file(id, sources.text(id), diags);
         if in_locales {
             match toml::from_str::<ast::LocaleFileSrc>(sources.text(id)) {
                 Ok(ast) => locales.push((culture, id, ast)),

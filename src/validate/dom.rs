@@ -117,7 +117,15 @@ impl Document {
 
     fn build(&mut self) -> Option<Problem> {
         let text = std::mem::take(&mut self.text);
-        let problem = self.build_from(&text);
+        // XML 1.0 §2.2: a character outside `Char` makes the document not well-formed, wherever
+        // it stands (GPMC's and xmllint's parsers refuse the file).
+        let problem = match illegal_char(&text) {
+            Some((at, c)) => Some(Problem::Syntax {
+                at,
+                message: format!("the character U+{:04X} is not allowed in XML", c as u32),
+            }),
+            None => self.build_from(&text),
+        };
         self.text = text;
         problem
     }
@@ -199,14 +207,28 @@ impl Document {
                         let special = |b: &u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
                         let plain = !value.iter().any(special);
                         if !plain {
-                            if value.contains(&b'&')
-                                && let Err(err) =
-                                    quick_xml::escape::unescape(&text[v..v + value.len()])
-                            {
-                                return Some(Problem::Syntax {
-                                    at: v,
-                                    message: format!("bad reference in attribute value: {err}"),
-                                });
+                            if value.contains(&b'&') {
+                                match quick_xml::escape::unescape(&text[v..v + value.len()]) {
+                                    Err(err) => {
+                                        return Some(Problem::Syntax {
+                                            at: v,
+                                            message: format!(
+                                                "bad reference in attribute value: {err}"
+                                            ),
+                                        });
+                                    }
+                                    Ok(u) => {
+                                        if let Some((_, c)) = illegal_char(&u) {
+                                            return Some(Problem::Syntax {
+                                                at: v,
+                                                message: format!(
+                                                    "a reference to U+{:04X}, which is not an XML character",
+                                                    c as u32
+                                                ),
+                                            });
+                                        }
+                                    }
+                                }
                             }
                             if value.contains(&b'<') {
                                 return Some(Problem::Syntax {
@@ -272,7 +294,7 @@ impl Document {
                 }
                 Event::GeneralRef(ref g) => {
                     let ok = if g.is_char_ref() {
-                        matches!(g.resolve_char_ref(), Ok(Some(_)))
+                        matches!(g.resolve_char_ref(), Ok(Some(c)) if is_xml_char(c))
                     } else {
                         matches!(
                             AsRef::<str>::as_ref(g).as_bytes(),
@@ -426,21 +448,25 @@ impl Document {
             .map(|a| (self.value(a), r(&a.value)))
     }
 
-    /// Attribute value with references resolved and white space normalised (XML 1.0 §3.3.3).
+    /// Attribute value with white space normalised, then references resolved (XML 1.0 §2.11 and
+    /// §3.3.3): a literal line break or tab becomes a space, while `&#13;&#10;` stays CR LF.
     pub fn value(&self, a: &Attr) -> Cow<'_, str> {
         let raw = self.raw_value(a);
         if a.plain {
             return Cow::Borrowed(raw);
         }
-        let v = if raw.contains('&') {
-            quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw))
+        let raw: Cow<str> = if raw.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+            Cow::Owned(raw.replace("\r\n", " ").replace(['\t', '\n', '\r'], " "))
         } else {
             Cow::Borrowed(raw)
         };
-        if v.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
-            Cow::Owned(v.replace(['\t', '\n', '\r'], " "))
+        if raw.contains('&') {
+            match quick_xml::escape::unescape(&raw) {
+                Ok(v) => Cow::Owned(v.into_owned()),
+                Err(_) => raw,
+            }
         } else {
-            v
+            raw
         }
     }
 
@@ -520,6 +546,30 @@ impl TextShape {
             edge_break: !blank && (lead.contains('\n') || trail.contains('\n')),
         }
     }
+}
+
+/// XML 1.0 `Char`: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF (surrogates
+/// cannot occur in a Rust string).
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// The first character that XML does not allow, with its byte offset. One pass over the bytes:
+/// only C0 bytes and the UTF-8 of U+FFFE/U+FFFF (EF BF BE/BF) need a look.
+pub fn illegal_char(text: &str) -> Option<(usize, char)> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r') {
+            return Some((i, x as char));
+        }
+        if x == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) {
+            return text[i..].chars().next().map(|c| (i, c));
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Character data of a raw content slice without child elements.

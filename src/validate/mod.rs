@@ -133,6 +133,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
     let group = Group {
         entries: entries.clone(),
         is_store: true,
+        root: None,
     };
     let inputs = entries
         .into_iter()
@@ -148,6 +149,40 @@ struct Processed {
     diags: Vec<Diagnostic>,
     info: store::FileInfo,
     policies: usize,
+}
+
+/// A file that was not read (not a regular file, a link out of the store, too large): V005.
+fn refused(id: usize, entry: &Entry, why: &crate::fsx::Refusal) -> Processed {
+    let mut diags = Vec::new();
+    let mut sink = Sink {
+        file: id,
+        out: &mut diags,
+    };
+    checks::encoding::refused(why, &mut sink);
+    Processed {
+        text: String::new(),
+        diags,
+        info: store::FileInfo {
+            id,
+            name: entry.name.clone(),
+            place: entry.place.clone(),
+            stem: entry
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_lowercase())
+                .unwrap_or_default(),
+            file_name: entry
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            kind: entry.ext_kind,
+            admx: None,
+            adml: None,
+            bytes: 0,
+        },
+        policies: 0,
+    }
 }
 
 fn process(
@@ -264,12 +299,17 @@ fn run(
                             break;
                         }
                         let i = order[k];
-                        let (_, entry, bytes) = &inputs[i];
+                        let (g, entry, bytes) = &inputs[i];
                         let r = match bytes {
                             Some(b) => Ok(process(i, entry, b.to_vec(), profile, &mut spare)),
-                            None => std::fs::read(&entry.path)
-                                .map(|b| process(i, entry, b, profile, &mut spare))
-                                .map_err(|e| IoError(entry.path.clone(), e)),
+                            None => {
+                                match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref())
+                                {
+                                    Ok(Ok(b)) => Ok(process(i, entry, b, profile, &mut spare)),
+                                    Ok(Err(why)) => Ok(refused(i, entry, &why)),
+                                    Err(e) => Err(IoError(entry.path.clone(), e)),
+                                }
+                            }
                         };
                         mine.push((i, r));
                     }

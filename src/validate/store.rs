@@ -36,6 +36,8 @@ pub struct Group {
     pub entries: Vec<Entry>,
     /// A whole `PolicyDefinitions` folder (so "not in the store" means "missing").
     pub is_store: bool,
+    /// The store folder: a link found in it is read only while it stays inside.
+    pub root: Option<PathBuf>,
 }
 
 /// A file after the per-file checks.
@@ -128,6 +130,7 @@ pub fn discover_store(dir: &Path) -> std::io::Result<Group> {
     Ok(Group {
         entries,
         is_store: true,
+        root: Some(dir.to_path_buf()),
     })
 }
 
@@ -216,6 +219,7 @@ pub fn discover_loose(files: &[PathBuf]) -> std::io::Result<Group> {
     Ok(Group {
         entries,
         is_store: false,
+        root: None,
     })
 }
 

@@ -69,6 +69,21 @@ impl Bx<'_> {
     fn baseline(&mut self, b: &BaselineSource, set: &PolicySet) -> Option<Baseline> {
         let head = b.ast.baseline.get_ref();
         let head_span = self.sp(&b.ast.baseline);
+        // The file stem names the baseline's output folder: it must be a usable file name.
+        if let Some(why) = crate::model::id::file_name_problem(&b.name) {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::D020,
+                    format!("baseline file name {:?} is not usable: it {why}", b.name),
+                )
+                .at(
+                    Span::new(self.file, 0..0),
+                    "the file's name names the output folder",
+                )
+                .note("rename the file: letters, digits, `_`, `-` and inner dots, then `.toml`"),
+            );
+            return None;
+        }
         let template = match &head.template {
             Some(t) => {
                 let found = set
@@ -437,6 +452,7 @@ impl Bx<'_> {
                 for s in &items {
                     self.text_len(&span, e, s, *max_length)?;
                 }
+                self.multi_string(&span, &items)?;
                 Some(Value::MultiText(items))
             }
             ElementKind::Enum { items, .. } => {
@@ -520,6 +536,31 @@ impl Bx<'_> {
         }
     }
 
+    /// Items of a multi-string (REG_MULTI_SZ) value: every format must read the same list. An
+    /// empty item ends the list for Windows' readers (two NULs in a row), U+F000 is the separator
+    /// of Intune's payload, a line break splits an item in the editor's one-item-per-line box.
+    fn multi_string(&mut self, span: &Span, items: &[String]) -> Option<()> {
+        for (i, s) in items.iter().enumerate() {
+            let why = if s.is_empty() {
+                "is empty (an empty string ends a REG_MULTI_SZ list for Windows' readers)"
+            } else if s.contains('\u{F000}') {
+                "contains U+F000, the item separator of Intune's payload"
+            } else if s.contains(['\r', '\n']) {
+                "contains a line break (the editor shows one item per line)"
+            } else {
+                continue;
+            };
+            self.err(
+                Code::D022,
+                format!("item {} of this list {why}", i + 1),
+                span.clone(),
+                "every format must read the same items",
+            );
+            return None;
+        }
+        Some(())
+    }
+
     fn text_len(&mut self, span: &Span, e: &Element, s: &str, max: u32) -> Option<()> {
         let n = s.chars().count();
         if n > max as usize {
@@ -548,7 +589,13 @@ impl Bx<'_> {
                 .map(RegData::Qword),
             RegType::String => val.as_str().map(|s| RegData::Sz(s.to_string())),
             RegType::ExpandString => val.as_str().map(|s| RegData::ExpandSz(s.to_string())),
-            RegType::MultiString => string_array(val).map(RegData::MultiSz),
+            RegType::MultiString => match string_array(val) {
+                Some(items) => {
+                    self.multi_string(&span, &items)?;
+                    Some(RegData::MultiSz(items))
+                }
+                None => None,
+            },
             RegType::Binary => val.as_str().and_then(parse_hex).map(RegData::Binary),
         };
         if data.is_none() {

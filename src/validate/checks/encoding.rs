@@ -53,6 +53,29 @@ rule! {
     V004: Warning, Encoding, "declared encoding disagrees with the bytes"
 }
 
+rule! {
+    /// **What:** a file that gpforge did not read: not a regular file (a FIFO, a device, a
+    /// socket), a symbolic link found in a store whose target lies outside it, or a file larger
+    /// than 64 MiB.
+    ///
+    /// **Why:** a FIFO named `x.admx` blocks any reader forever and a link to `/dev/zero` is
+    /// read until memory runs out; a link out of the store can carry any readable file (a key, a
+    /// password file) into a report. No template is any of these.
+    ///
+    /// **Example:** `PolicyDefinitions/evil.admx -> /home/ci/.ssh/id_rsa`.
+    V005: Error, Encoding, "file not read"
+}
+
+/// Reports a file that was not read.
+pub fn refused(why: &crate::fsx::Refusal, sink: &mut Sink<'_>) {
+    sink.push(
+        Code::V005,
+        format!("file not read: {why}"),
+        0..0,
+        "not read",
+    );
+}
+
 /// Reports what the decoder found.
 pub fn decoded(d: &Decoded, sink: &mut Sink<'_>) {
     for f in &d.findings {
