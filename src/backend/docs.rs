@@ -40,7 +40,9 @@ fn registry() -> &'static Result<handlebars::Handlebars<'static>, String> {
     HB.get_or_init(|| {
         let mut hb = handlebars::Handlebars::new();
         hb.set_strict_mode(true);
-        hb.register_escape_fn(handlebars::no_escape);
+        // Every `{{value}}` is Markdown prose: shown, never run (no HTML, no links).
+        hb.register_escape_fn(super::text::md_prose);
+        hb.register_helper("code", Box::new(code_helper));
         for (name, src) in [
             (
                 "template",
@@ -56,6 +58,26 @@ fn registry() -> &'static Result<handlebars::Handlebars<'static>, String> {
         }
         Ok(hb)
     })
+}
+
+/// `{{code x}}`: `x` as one Markdown code span ([`super::text::md_code`]).
+fn code_helper(
+    h: &handlebars::Helper,
+    _: &handlebars::Handlebars,
+    _: &handlebars::Context,
+    _: &mut handlebars::RenderContext,
+    out: &mut dyn handlebars::Output,
+) -> handlebars::HelperResult {
+    let v = h
+        .param(0)
+        .map(|p| p.value())
+        .ok_or_else(|| handlebars::RenderErrorReason::ParamNotFoundForIndex("code", 0))?;
+    let text = match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    out.write(&super::text::md_code(&text))?;
+    Ok(())
 }
 
 fn render<T: Serialize>(

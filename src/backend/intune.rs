@@ -355,7 +355,15 @@ fn csv_bytes(rows: &[Row]) -> Result<Vec<u8>, Error> {
     w.write_record(["Name", "Description", "OMA-URI", "Data type", "Value"])
         .map_err(err)?;
     for r in rows {
-        w.write_record([&r.name, &r.description, &r.uri, "String", &r.value])
+        let cell = super::text::csv_cell;
+        let cells = [
+            cell(&r.name),
+            cell(&r.description),
+            cell(&r.uri),
+            "String".into(),
+            cell(&r.value),
+        ];
+        w.write_record(cells.iter().map(|c| c.as_bytes()))
             .map_err(err)?;
     }
     w.into_inner()

@@ -81,3 +81,79 @@ mod tests {
         assert_eq!(super::ascii_crlf("a\né"), b"a\r\n?");
     }
 }
+
+/// Text from the definitions (or from a compared template) as Markdown prose, so it is shown,
+/// never run: `<` and `>` become entities (no raw HTML, no `<javascript:…>` autolink), `[` and
+/// `]` are escaped (no `[x](javascript:…)` link), `|` is escaped (a table cell stays one cell).
+/// Handlebars applies it to every `{{value}}` of the Markdown templates.
+pub fn md_prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' | ']' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text as one Markdown code span: fenced with more backticks than it holds, padded when it
+/// starts or ends with one, `|` escaped for tables (GFM reads `\|` as `|` inside a span too),
+/// line breaks as spaces.
+pub fn md_code(s: &str) -> String {
+    let flat = s.replace(['\r', '\n'], " ").replace('|', "\\|");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in flat.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if flat.starts_with('`') || flat.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{flat}{pad}{fence}")
+}
+
+/// A CSV cell that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR at its
+/// start) gets a leading `'` (OWASP's advice for CSV injection); everything else is unchanged.
+pub fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_shows_text_and_never_runs_it() {
+        assert_eq!(
+            md_prose("<img src=x onerror=alert(1)> [x](javascript:alert(1)) a|b"),
+            "&lt;img src=x onerror=alert(1)&gt; \\[x\\](javascript:alert(1)) a\\|b"
+        );
+        assert_eq!(md_code("Software\\Policies"), "`Software\\Policies`");
+        assert_eq!(md_code("a`b"), "``a`b``");
+        assert_eq!(md_code("`x"), "`` `x ``");
+        assert_eq!(md_code("a|b\nc"), "`a\\|b c`");
+    }
+
+    #[test]
+    fn csv_cells_are_never_formulas() {
+        for f in ["=cmd|' /C calc'!A0", "+1", "-1+2", "@SUM(A1)", "\t=1"] {
+            assert!(csv_cell(f).starts_with('\''), "{f}");
+        }
+        assert_eq!(csv_cell("<enabled/>"), "<enabled/>");
+        assert_eq!(csv_cell("./User/Vendor"), "./User/Vendor");
+    }
+}

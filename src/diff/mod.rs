@@ -573,7 +573,13 @@ fn control_text((kind, ref_id, attrs, label): &read::Control) -> String {
 
 /// Markdown changelog.
 pub fn markdown(r: &Report) -> String {
-    let mut s = format!("# Changes from `{}` to `{}`\n\n", r.old, r.new);
+    // Names, texts and values come from the compared files: shown as prose or code, never run.
+    use crate::backend::text::{md_code, md_prose};
+    let mut s = format!(
+        "# Changes from {} to {}\n\n",
+        md_code(&r.old),
+        md_code(&r.new)
+    );
     if r.equal {
         s.push_str("No semantic difference.\n");
         return s;
@@ -583,7 +589,7 @@ pub fn markdown(r: &Report) -> String {
         r.breaking, r.compatible
     ));
     for t in &r.templates {
-        s.push_str(&format!("\n## {}\n\n", t.file));
+        s.push_str(&format!("\n## {}\n\n", md_prose(&t.file)));
         s.push_str(&format!(
             "Revision: {} → {}",
             t.old_revision.as_deref().unwrap_or("—"),
@@ -604,13 +610,19 @@ pub fn markdown(r: &Report) -> String {
             }
             s.push_str(&format!("\n### {title}\n\n"));
             for c in items {
-                s.push_str(&format!("- {}: {}", c.subject, c.what));
+                s.push_str(&format!(
+                    "- {}: {}",
+                    md_prose(&c.subject),
+                    md_prose(&c.what)
+                ));
                 match (&c.old, &c.new) {
-                    (Some(o), Some(n)) => {
-                        s.push_str(&format!(": `{}` → `{}`", one_line(o), one_line(n)))
-                    }
-                    (Some(o), None) => s.push_str(&format!(" (was `{}`)", one_line(o))),
-                    (None, Some(n)) => s.push_str(&format!(" (`{}`)", one_line(n))),
+                    (Some(o), Some(n)) => s.push_str(&format!(
+                        ": {} → {}",
+                        md_code(&one_line(o)),
+                        md_code(&one_line(n))
+                    )),
+                    (Some(o), None) => s.push_str(&format!(" (was {})", md_code(&one_line(o)))),
+                    (None, Some(n)) => s.push_str(&format!(" ({})", md_code(&one_line(n)))),
                     (None, None) => {}
                 }
                 s.push('\n');
@@ -621,7 +633,7 @@ pub fn markdown(r: &Report) -> String {
 }
 
 fn one_line(s: &str) -> String {
-    let flat = s.replace(['\r', '\n'], " ").replace('`', "'");
+    let flat = s.replace(['\r', '\n'], " ");
     if flat.chars().count() > 120 {
         format!("{}…", flat.chars().take(120).collect::<String>())
     } else {
