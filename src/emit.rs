@@ -514,13 +514,27 @@ fn roll_forward(
             _ => {}
         }
     }
-    if let Fault::Crash = fault(&Step::Cleanup) {
-        return Err(std::io::Error::other("simulated crash"));
+    match fault(&Step::Cleanup) {
+        Fault::Crash => return Err(std::io::Error::other("simulated crash")),
+        Fault::Io => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::PermissionDenied,
+                "permission denied (simulated); the next build removes the staging folder",
+            ));
+        }
+        Fault::None => {}
     }
     if let Some(parent) = out.join(MANIFEST).parent() {
         sync_dir(parent)?;
     }
     std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))
+}
+
+/// Takes `out`'s lock and finishes or discards what an interrupted build left there (what every
+/// build does first); returns what it did.
+pub fn recover_dir(out: &Path) -> std::io::Result<Vec<String>> {
+    let _lock = lock(out)?;
+    recover(out)
 }
 
 /// Finishes or discards what an interrupted build left in `out`; returns what it did. Called

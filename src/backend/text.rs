@@ -133,7 +133,7 @@ pub fn csv_cell(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 #[cfg(test)]
-mod tests {
+mod escaping {
     use super::*;
 
     #[test]

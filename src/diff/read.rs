@@ -362,6 +362,12 @@ pub fn read(path: &Path) -> Result<Side, ReadError> {
             adml(&doc, t, &store::canonical_culture(&culture));
         }
     }
+    if side.templates.is_empty() {
+        return Err(ReadError(format!(
+            "{}: no ADMX template found (expected an .admx file or a store folder holding them)",
+            path.display()
+        )));
+    }
     Ok(side)
 }
 

@@ -479,7 +479,7 @@ impl Cx<'_> {
             return Vec::new();
         };
         if !self.en.strings.contains_key(&id) || self.used.insert(id.clone()) {
-            let mut out = vec![(field.to_string(), self::toml::text(&text))];
+            let mut out = vec![(field.to_string(), self::toml::text_field(&text))];
             if id != generated {
                 out.push((format!("{field}_id"), string(&id)));
             }

@@ -378,7 +378,7 @@ impl Cx<'_> {
                     let texts = control_texts(en_doc, c, policy, None, text_no);
                     d.table("[[policy.element]]");
                     d.str("kind", "label");
-                    d.text("label", &texts[0].1);
+                    d.raw("label", &super::toml::text_field(&texts[0].1));
                     en_texts.extend(texts);
                 }
                 ref_id => {
@@ -577,9 +577,9 @@ impl Cx<'_> {
             Some(v) => d.str("value_name", &v),
             None => {}
         }
-        d.text(
+        d.raw(
             "label",
-            &control.map(|c| label_of(en_doc, c)).unwrap_or_default(),
+            &super::toml::text_field(&control.map(|c| label_of(en_doc, c)).unwrap_or_default()),
         );
         for (attr, field) in [("required", "required"), ("soft", "soft")] {
             // Only kinds whose schema has the attribute (unknown_attrs reported the others).

@@ -23,6 +23,17 @@ pub fn text(s: &str) -> String {
         .to_toml_value()
 }
 
+/// A display text, explain text or label as a text field: a text that would read as a
+/// reference (`$(string.X)` literally) or that starts with `$$` gets one more `$`, which the
+/// lowering drops again.
+pub fn text_field(s: &str) -> String {
+    if s.starts_with("$$") || crate::validate::checks::reference_id(s, "string").is_some() {
+        text(&format!("${s}"))
+    } else {
+        text(s)
+    }
+}
+
 /// A key: bare when it can be.
 pub fn key(k: &str) -> String {
     TomlKeyBuilder::new(k).as_default().to_toml_key()
@@ -39,7 +50,15 @@ impl Doc {
         let mut d = Doc::default();
         for line in comment.lines() {
             d.out.push_str("# ");
-            d.out.push_str(line);
+            // TOML comments cannot hold control characters (but tab): a name with U+007F or NUL
+            // in a comment would make the file unreadable. They are shown escaped.
+            for c in line.chars() {
+                if c.is_control() && c != '\t' {
+                    d.out.extend(c.escape_default());
+                } else {
+                    d.out.push(c);
+                }
+            }
             d.out.push('\n');
         }
         d

@@ -192,7 +192,8 @@ impl Cx<'_> {
         c
     }
 
-    /// Registers an en-US text. A text of the exact form `$(string.ID)` refers to `[strings]`;
+    /// Registers an en-US text. A text of the exact form `$(string.ID)` refers to `[strings]`
+    /// (`$$(string.ID)` is that text literally: a leading `$$` stands for `$`);
     /// anything else is stored under `id` when given (`display_name_id = "…"`), else under the
     /// generated id.
     fn text(
@@ -233,7 +234,13 @@ impl Cx<'_> {
             // The parts were already reported as invalid names.
             None => StringId::join(generated)?,
         };
-        self.add_string(id.clone(), written(raw), span);
+        // `$$…` is the escape for a text that starts with `$` literally (a text that reads
+        // `$(string.X)` in the editor is written `$$(string.X)`): one `$` is dropped.
+        let literal = raw
+            .strip_prefix('$')
+            .filter(|r| r.starts_with('$'))
+            .unwrap_or(raw);
+        self.add_string(id.clone(), written(literal), span);
         Some(id)
     }
 
