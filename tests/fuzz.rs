@@ -206,3 +206,167 @@ proptest! {
         check(&store, profile);
     }
 }
+
+/// Tokens inserted into definitions TOML: escapes of characters no format can carry, path and
+/// device names, line breaks in keys, references, quotes that break the syntax.
+const TOML_TOKENS: &[&str] = &[
+    "\\u0000",
+    "\\u0001",
+    "\\r\\n[HKEY_LOCAL_MACHINE\\\\x]",
+    "\\uFFFF",
+    "\\uF000",
+    "..",
+    "CON",
+    "/",
+    "\\\\",
+    "$(string.",
+    "$$(string.X)",
+    "\"",
+    "'''",
+    "\n[[policy]]\n",
+    "=cmd|' /C calc'!A0",
+    "<script>",
+    "[x](javascript:alert(1))",
+];
+
+/// A build of mutated definitions: never a panic; when it produces output, every path is a
+/// plain relative path and every generated ADMX/ADML is well-formed XML.
+fn check_definitions(files: Vec<(String, String)>) {
+    let c = gpforge::app::compile_files("fuzz", files);
+    for d in c.diags.iter() {
+        for l in &d.labels {
+            let len = c.sources.text(l.span.file).len() as u32;
+            assert!(l.span.range.end <= len, "{d:?}");
+        }
+    }
+    let _ = c.render(
+        gpforge::cli::DiagFormat::Human,
+        gpforge::diag::Severity::Note,
+    );
+    for a in &c.artifacts {
+        assert!(gpforge::emit::is_plain_relative(&a.path), "{:?}", a.path);
+        let name = a.path.to_string_lossy();
+        if name.ends_with(".admx") || name.ends_with(".adml") {
+            let text = gpforge::backend::text::decode_for_display(&a.bytes);
+            let (_, problem) = gpforge::validate::dom::Document::parse(text);
+            assert!(problem.is_none(), "{name}: {problem:?}");
+        }
+    }
+}
+
+/// An operation on an output folder before a build: links and files where outputs go, lines
+/// planted in the manifest, leftovers of an interrupted build.
+#[derive(Debug, Clone)]
+enum Plant {
+    /// A link at (a prefix of) the n-th output path, to the folder outside.
+    Link(usize, usize),
+    /// A regular file where a folder of the n-th output path goes.
+    FileForDir(usize),
+    /// A manifest line.
+    Manifest(String),
+    /// An empty staging folder, or one with a journal naming `..` paths.
+    Staging(bool),
+}
+
+fn plant() -> impl Strategy<Value = Plant> {
+    prop_oneof![
+        (any::<usize>(), 1usize..4).prop_map(|(a, b)| Plant::Link(a, b)),
+        any::<usize>().prop_map(Plant::FileForDir),
+        prop_oneof![
+            Just("../outside/victim".to_string()),
+            Just("/tmp/x".to_string()),
+            Just("link/victim".to_string()),
+            Just("a\nb".to_string()),
+            "[a-z./\\\\]{1,12}",
+        ]
+        .prop_map(Plant::Manifest),
+        any::<bool>().prop_map(Plant::Staging),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases() / 4 + 1, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_definitions_never_panic_nor_emit_bad_files(
+        at in proptest::collection::vec((any::<usize>(), 0..TOML_TOKENS.len()), 1..6),
+    ) {
+        let path = "tests/fixtures/kinds/every-kind/template.toml";
+        let mut text = std::fs::read_to_string(path).unwrap();
+        for (a, t) in &at {
+            let mut i = a % (text.len() + 1);
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            text.insert_str(i, TOML_TOKENS[*t]);
+        }
+        check_definitions(vec![(path.to_string(), text)]);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn planted_output_folders_never_lose_a_file_outside(
+        plants in proptest::collection::vec(plant(), 1..5),
+    ) {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("out");
+        let outside = tmp.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("victim"), "precious").unwrap();
+        let c = gpforge::app::compile_dir(std::path::Path::new("tests/fixtures/kinds")).unwrap();
+        let arts = c.artifacts;
+        gpforge::emit::write(&out, &arts).unwrap();
+        // The harness itself must not reach outside through a link it planted before.
+        let through_link = |rel: &std::path::Path| {
+            let mut cur = out.clone();
+            rel.components().any(|c| {
+                cur.push(c);
+                std::fs::symlink_metadata(&cur).is_ok_and(|m| m.file_type().is_symlink())
+            })
+        };
+        for p in &plants {
+            match p {
+                Plant::Link(n, depth) => {
+                    let a = &arts[n % arts.len()].path;
+                    let parts: Vec<_> = a.components().collect();
+                    let k = (*depth).min(parts.len());
+                    let prefix: std::path::PathBuf = parts[..k].iter().collect();
+                    if through_link(&prefix) {
+                        continue;
+                    }
+                    let full = out.join(&prefix);
+                    let _ = std::fs::remove_dir_all(&full);
+                    let _ = std::fs::remove_file(&full);
+                    let _ = std::os::unix::fs::symlink(&outside, &full);
+                }
+                Plant::FileForDir(n) => {
+                    if let Some(parent) = arts[n % arts.len()].path.parent().filter(|p| !p.as_os_str().is_empty() && !through_link(p)) {
+                        let full = out.join(parent);
+                        let _ = std::fs::remove_dir_all(&full);
+                        let _ = std::fs::write(&full, "in the way");
+                    }
+                }
+                Plant::Manifest(line) => {
+                    let m = out.join(gpforge::emit::MANIFEST);
+                    let mut s = std::fs::read_to_string(&m).unwrap_or_default();
+                    s.push_str(line);
+                    s.push('\n');
+                    let _ = std::fs::write(&m, s);
+                }
+                Plant::Staging(journal) => {
+                    let st = out.join(gpforge::emit::STAGING);
+                    let _ = std::fs::create_dir_all(&st);
+                    if *journal {
+                        let _ = std::fs::write(st.join("journal"), "del\t../outside/victim\nput\t0\t../outside/victim\n");
+                        let _ = std::fs::write(st.join("0"), "overwritten");
+                    }
+                }
+            }
+        }
+        let _ = gpforge::emit::write(&out, &arts);
+        let _ = gpforge::emit::check(&out, &arts);
+        prop_assert_eq!(std::fs::read_to_string(outside.join("victim")).unwrap(), "precious");
+        let entries = std::fs::read_dir(&outside).unwrap().count();
+        prop_assert_eq!(entries, 1, "nothing written outside");
+    }
+}
