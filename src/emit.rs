@@ -471,15 +471,8 @@ fn roll_forward(
 ) -> std::io::Result<()> {
     let staging = out.join(STAGING);
     for (n, line) in journal.lines().enumerate() {
-        match fault(&Step::Apply(n)) {
-            Fault::Crash => return Err(std::io::Error::other("simulated crash")),
-            Fault::Io => {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    "permission denied (simulated); the next build completes this one",
-                ));
-            }
-            Fault::None => {}
+        if let Some(e) = injected(fault(&Step::Apply(n)), "the next build completes this one") {
+            return Err(e);
         }
         let fields: Vec<&str> = line.split('\t').collect();
         match fields.as_slice() {
@@ -514,15 +507,11 @@ fn roll_forward(
             _ => {}
         }
     }
-    match fault(&Step::Cleanup) {
-        Fault::Crash => return Err(std::io::Error::other("simulated crash")),
-        Fault::Io => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                "permission denied (simulated); the next build removes the staging folder",
-            ));
-        }
-        Fault::None => {}
+    if let Some(e) = injected(
+        fault(&Step::Cleanup),
+        "the next build removes the staging folder",
+    ) {
+        return Err(e);
     }
     if let Some(parent) = out.join(MANIFEST).parent() {
         sync_dir(parent)?;
@@ -535,6 +524,18 @@ fn roll_forward(
 pub fn recover_dir(out: &Path) -> std::io::Result<Vec<String>> {
     let _lock = lock(out)?;
     recover(out)
+}
+
+/// The error a test's [`Fault`] stands for after the commit (where nothing is undone), or `None`.
+fn injected(f: Fault, then: &str) -> Option<std::io::Error> {
+    match f {
+        Fault::None => None,
+        Fault::Crash => Some(std::io::Error::other("simulated crash")),
+        Fault::Io => Some(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("permission denied (simulated); {then}"),
+        )),
+    }
 }
 
 /// Finishes or discards what an interrupted build left in `out`; returns what it did. Called

@@ -95,6 +95,29 @@ fn artifacts(defs: &Path) -> Vec<Artifact> {
     c.artifacts
 }
 
+fn import_into(admx: &Path, defs: &Path) -> Output {
+    run(&[
+        "import",
+        admx.to_str().unwrap(),
+        "--out",
+        defs.to_str().unwrap(),
+    ])
+}
+
+/// A folder holding the clean fixture's ADMX (edited by `admx`) and en-US ADML (by `adml`).
+fn clean_source(
+    dir: &Path,
+    admx: impl Fn(String) -> String,
+    adml: impl Fn(String) -> String,
+) -> PathBuf {
+    std::fs::create_dir_all(dir.join("en-US")).unwrap();
+    let a = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
+    let l = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
+    std::fs::write(dir.join("app.admx"), admx(a)).unwrap();
+    std::fs::write(dir.join("en-US/app.adml"), adml(l)).unwrap();
+    dir.join("app.admx")
+}
+
 // 1. Names derived from input are checked before they become paths.
 #[test]
 fn import_of_a_dot_named_admx_never_touches_the_parent_of_out() {
@@ -510,26 +533,24 @@ fn special_files_in_a_store_are_reported_not_read() {
 #[test]
 fn import_keeps_what_it_reads_and_errors_name_their_path() {
     let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(src.join("en-US")).unwrap();
-    let admx = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
-    let adml = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
-    std::fs::write(src.join("app.admx"), &admx).unwrap();
-    // A display text that reads `$(string.Other)` literally, and a DEL in a category name.
-    let adml = adml.replacen(
-        "<string id=\"Simple\">Simple setting</string>",
-        "<string id=\"Simple\">$(string.Other)</string>",
-        1,
+    // A display text that reads `$(string.Other)` literally.
+    let admx_path = clean_source(
+        &tmp.path().join("src"),
+        |a| a,
+        |l| {
+            assert!(
+                l.contains("<string id=\"Simple\">Simple setting</string>"),
+                "fixture text changed"
+            );
+            l.replacen(
+                "<string id=\"Simple\">Simple setting</string>",
+                "<string id=\"Simple\">$(string.Other)</string>",
+                1,
+            )
+        },
     );
-    assert!(adml.contains("$(string.Other)"), "fixture text changed");
-    std::fs::write(src.join("en-US/app.adml"), adml).unwrap();
     let defs = tmp.path().join("defs");
-    let o = run(&[
-        "import",
-        src.join("app.admx").to_str().unwrap(),
-        "--out",
-        defs.to_str().unwrap(),
-    ]);
+    let o = import_into(&admx_path, &defs);
     assert!(o.status.success(), "{}", text(&o));
     let c = compile_dir(&defs).unwrap();
     assert!(
@@ -565,31 +586,24 @@ fn import_keeps_what_it_reads_and_errors_name_their_path() {
 
 #[test]
 fn toml_comments_never_carry_control_characters() {
-    // The comment writer of import escapes what TOML comments cannot hold.
+    // The comment writer of import escapes what TOML comments cannot hold: a DEL in a category
+    // name (the category's comment heads its policies file).
     let tmp = tempfile::tempdir().unwrap();
-    let src = tmp.path().join("src");
-    std::fs::create_dir_all(src.join("en-US")).unwrap();
-    let admx = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
-    let adml = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
-    let first_category = admx
-        .split("<category name=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .expect("the clean fixture has a category")
-        .to_string();
-    let admx = admx.replace(
-        &format!("\"{first_category}\""),
-        &format!("\"{first_category}\u{7f}\""),
+    let admx_path = clean_source(
+        &tmp.path().join("src"),
+        |a| {
+            let first = a
+                .split("<category name=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .expect("the clean fixture has a category")
+                .to_string();
+            a.replace(&format!("\"{first}\""), &format!("\"{first}\u{7f}\""))
+        },
+        |l| l,
     );
-    std::fs::write(src.join("app.admx"), admx).unwrap();
-    std::fs::write(src.join("en-US/app.adml"), adml).unwrap();
     let defs = tmp.path().join("defs");
-    let _ = run(&[
-        "import",
-        src.join("app.admx").to_str().unwrap(),
-        "--out",
-        defs.to_str().unwrap(),
-    ]);
+    let _ = import_into(&admx_path, &defs);
     for (p, t) in tree(&defs) {
         let t = String::from_utf8(t).unwrap();
         assert!(

@@ -162,26 +162,31 @@ fn refused(id: usize, entry: &Entry, why: &crate::fsx::Refusal) -> Processed {
     Processed {
         text: String::new(),
         diags,
-        info: store::FileInfo {
-            id,
-            name: entry.name.clone(),
-            place: entry.place.clone(),
-            stem: entry
-                .path
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_lowercase())
-                .unwrap_or_default(),
-            file_name: entry
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            kind: entry.ext_kind,
-            admx: None,
-            adml: None,
-            bytes: 0,
-        },
+        info: file_info(id, entry, 0),
         policies: 0,
+    }
+}
+
+/// What the store rules know of a file before its contents are looked at.
+fn file_info(id: usize, entry: &Entry, bytes: usize) -> store::FileInfo {
+    store::FileInfo {
+        id,
+        name: entry.name.clone(),
+        place: entry.place.clone(),
+        stem: entry
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_lowercase())
+            .unwrap_or_default(),
+        file_name: entry
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        kind: entry.ext_kind,
+        admx: None,
+        adml: None,
+        bytes,
     }
 }
 
@@ -205,26 +210,7 @@ fn process(
         .iter()
         .any(|f| matches!(f, decode::Finding::Invalid { .. }));
     let (doc, problem) = dom::Document::parse_reusing(decoded.text, std::mem::take(spare));
-    let file_name = entry
-        .path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut info = store::FileInfo {
-        id,
-        name: entry.name.clone(),
-        place: entry.place.clone(),
-        stem: entry
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_lowercase())
-            .unwrap_or_default(),
-        file_name,
-        kind: entry.ext_kind,
-        admx: None,
-        adml: None,
-        bytes: size,
-    };
+    let mut info = file_info(id, entry, size);
     let mut policies = 0;
     if let Some(p) = &problem {
         checks::encoding::parsed(p, &mut sink);
