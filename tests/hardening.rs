@@ -496,6 +496,11 @@ fn special_files_in_a_store_are_reported_not_read() {
             .success()
     );
     symlink("/dev/zero", store.join("zero.admx")).unwrap();
+    // Larger than any template may be (a sparse file: no disk used).
+    std::fs::File::create(store.join("big.admx"))
+        .unwrap()
+        .set_len(65 << 20)
+        .unwrap();
     std::fs::write(tmp.path().join("secret"), "password=hunter2").unwrap();
     symlink("../secret", store.join("secret.admx")).unwrap();
     let mut child = Command::new(BIN)
@@ -514,7 +519,7 @@ fn special_files_in_a_store_are_reported_not_read() {
     }
     let o = child.wait_with_output().unwrap();
     let out = String::from_utf8_lossy(&o.stdout);
-    for f in ["fifo.admx", "zero.admx", "secret.admx"] {
+    for f in ["fifo.admx", "zero.admx", "secret.admx", "big.admx"] {
         assert!(
             out.lines().any(|l| l.contains(f) && l.contains("V005")),
             "{f}: {out}"
@@ -682,4 +687,39 @@ fn illegal_xml_characters_are_not_well_formed() {
             r.diags.iter().map(|d| &d.message).collect::<Vec<_>>()
         );
     }
+}
+
+// 4. Leftovers: older versions' `.tmpXXXXXX` files and an import's staging folder.
+#[test]
+fn leftovers_are_reported_and_removed_and_never_break_a_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let arts = artifacts(Path::new(KINDS));
+    emit::write(&out, &arts).unwrap();
+    let leftover = out.join("PolicyDefinitions/.tmpAb12Cd");
+    std::fs::write(&leftover, vec![0u8; 4 << 20]).unwrap();
+    let stale = emit::check(&out, &arts);
+    assert_eq!(
+        stale,
+        vec![emit::Stale::Leftover(PathBuf::from(
+            "PolicyDefinitions/.tmpAb12Cd"
+        ))]
+    );
+    let r = emit::write(&out, &arts).unwrap();
+    assert_eq!(
+        r.recovered,
+        vec!["removed leftover PolicyDefinitions/.tmpAb12Cd".to_string()]
+    );
+    assert!(!leftover.exists());
+    assert!(emit::check(&out, &arts).is_empty());
+
+    // A staging folder an interrupted import left in a definitions folder is not a template.
+    let defs = tmp.path().join("defs");
+    copy_dir(Path::new(KINDS), &defs);
+    copy_dir(
+        &defs.join("every-kind"),
+        &defs.join(".every-kind.import.1234"),
+    );
+    let c = compile_dir(&defs).unwrap();
+    assert!(!c.has_errors());
 }
