@@ -142,7 +142,7 @@ fn random_setting(rng: &mut Rng, t: &Template, target: Target) -> Setting {
         target,
         state,
         class,
-        stig: None,
+        stig: Vec::new(),
         note: None,
         span: t
             .policies

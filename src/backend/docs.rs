@@ -143,20 +143,8 @@ struct RegistryOnlyView {
     explain: String,
 }
 
-fn stig_text(s: &Option<Stig>) -> String {
-    s.as_ref()
-        .map(|s| {
-            let extra: Vec<&str> = [s.vuln.as_deref(), s.rule.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect();
-            if extra.is_empty() {
-                s.id.clone()
-            } else {
-                format!("{} ({})", s.id, extra.join(", "))
-            }
-        })
-        .unwrap_or_default()
+fn stig_text(s: &[Stig]) -> String {
+    s.iter().map(Stig::to_string).collect::<Vec<_>>().join("; ")
 }
 
 /// Markdown table cells cannot hold `|` or line breaks.
@@ -265,7 +253,7 @@ fn policy_view(t: &Template, index: usize, p: &Policy) -> PolicyView {
             target: Target::Policy(index),
             state: State::Disabled,
             class,
-            stig: None,
+            stig: Vec::new(),
             note: None,
             span: p.span.clone(),
         },

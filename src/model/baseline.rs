@@ -53,7 +53,7 @@ pub struct Setting {
     /// The hive a `Both` policy is written to; the policy's own class otherwise.
     pub class: Class,
     /// The compliance rule this choice satisfies (the baseline's, else the policy's).
-    pub stig: Option<Stig>,
+    pub stig: Vec<Stig>,
     /// Why this value was chosen (documentation only).
     pub note: Option<String>,
     pub span: Span,

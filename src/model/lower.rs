@@ -957,15 +957,17 @@ fn key_or_default(
     }
 }
 
-fn stig(s: &Option<S<ast::StigSrc>>) -> Option<Stig> {
-    s.as_ref().map(|s| {
-        let s = s.get_ref();
-        Stig {
+pub(crate) fn stig(s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
+    s.iter()
+        .flat_map(|v| v.get_ref())
+        .map(|s| Stig {
+            benchmark: s.benchmark.get_ref().clone(),
+            release: s.release.get_ref().clone(),
+            vuln: s.vuln.get_ref().clone(),
+            rule: s.rule.get_ref().clone(),
             id: s.id.get_ref().clone(),
-            vuln: s.vuln.as_ref().map(|v| v.get_ref().clone()),
-            rule: s.rule.as_ref().map(|v| v.get_ref().clone()),
-        }
-    })
+        })
+        .collect()
 }
 
 fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy> {

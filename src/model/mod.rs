@@ -155,7 +155,7 @@ pub struct RegistrySetting {
     pub reg_type: RegType,
     pub display: StringId,
     pub explain: StringId,
-    pub stig: Option<Stig>,
+    pub stig: Vec<Stig>,
     pub source: Option<String>,
     pub span: Span,
 }

@@ -69,12 +69,30 @@ impl ValueList {
     }
 }
 
-/// A DISA STIG reference.
+/// A DISA STIG reference: which benchmark and release, and the rule's ids there. Every field
+/// is checked against the benchmark's XCCDF file by the test suite (`tests/stig.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stig {
+    /// The XCCDF benchmark id (`MS_Office_365_ProPlus_STIG`).
+    pub benchmark: String,
+    /// `V3R5`.
+    pub release: String,
+    /// `V-223356`.
+    pub vuln: String,
+    /// `SV-223356r1117184_rule`.
+    pub rule: String,
+    /// The STIG id: `O365-OU-000011`, `DTOO316`.
     pub id: String,
-    pub vuln: Option<String>,
-    pub rule: Option<String>,
+}
+
+impl std::fmt::Display for Stig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}, {}; {} {})",
+            self.id, self.vuln, self.rule, self.benchmark, self.release
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -97,7 +115,7 @@ pub struct Policy {
     pub explain: StringId,
     /// Present when the policy has elements (or static text) to show.
     pub presentation: Option<Presentation>,
-    pub stig: Option<Stig>,
+    pub stig: Vec<Stig>,
     pub source: Option<String>,
     pub span: Span,
 }

@@ -122,12 +122,16 @@ pub struct CategorySrc {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StigSrc {
-    /// The STIG id, e.g. `O365-OU-000011`.
+    /// The XCCDF benchmark's `id`, e.g. `MS_Office_365_ProPlus_STIG` or `Microsoft_Outlook_2016`.
+    pub benchmark: S<String>,
+    /// The benchmark's version and release, e.g. `V3R5`.
+    pub release: S<String>,
+    /// The vulnerability id (the XCCDF Group), e.g. `V-223356`.
+    pub vuln: S<String>,
+    /// The rule id with its revision, e.g. `SV-223356r1117184_rule`.
+    pub rule: S<String>,
+    /// The STIG id (the rule's `version`), e.g. `O365-OU-000011` or `DTOO316`.
     pub id: S<String>,
-    /// The vulnerability id, e.g. `V-223356`.
-    pub vuln: Option<S<String>>,
-    /// The rule id, e.g. `SV-223356r850636_rule`.
-    pub rule: Option<S<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -153,7 +157,7 @@ pub struct PolicySrc {
     pub presentation: Option<S<String>>,
     /// ADMX `clientExtension`: the GUID of the client-side extension that applies the policy.
     pub client_extension: Option<S<String>>,
-    pub stig: Option<S<StigSrc>>,
+    pub stig: Option<S<Vec<StigSrc>>>,
     /// Free-form note on where the setting comes from (documentation only).
     pub source: Option<S<String>>,
     #[serde(default)]
@@ -238,7 +242,7 @@ pub struct RegistryOnlySrc {
     pub reg_type: S<String>,
     pub display_name: Option<S<String>>,
     pub explain: Option<S<String>>,
-    pub stig: Option<S<StigSrc>>,
+    pub stig: Option<S<Vec<StigSrc>>>,
     pub source: Option<S<String>>,
 }
 
@@ -274,7 +278,7 @@ pub struct SettingSrc {
     pub value: Option<S<toml::Value>>,
     /// The hive of a `Both` policy: `User` or `Machine`.
     pub class: Option<S<String>>,
-    pub stig: Option<S<StigSrc>>,
+    pub stig: Option<S<Vec<StigSrc>>>,
     /// Why this value was chosen.
     pub note: Option<S<String>>,
 }
