@@ -209,8 +209,8 @@ fn check_baselines(defs: &str) -> usize {
 
 #[test]
 fn outlook_baselines_are_valid_intune_profiles() {
-    // disa-stig 12, smime-strict 16 (ForceSecurityLabelX left out), smime-sign-only 7.
-    assert_eq!(check_baselines("definitions"), 12 + 16 + 7);
+    // disa-stig 15, smime-strict 16 (ForceSecurityLabelX left out), smime-sign-only 7.
+    assert_eq!(check_baselines("definitions"), 15 + 16 + 7);
 }
 
 #[test]

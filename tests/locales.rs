@@ -123,7 +123,29 @@ fn shared_policies_use_microsofts_german_and_french_names() {
         compared += 1;
     }
     assert!(
-        compared >= 25,
+        compared >= 32,
         "only {compared} shared policy names compared"
+    );
+    // Categories too (their display string ids are their names in both templates).
+    let mut categories = 0;
+    for name in o.categories.keys() {
+        if !t.categories.contains_key(name)
+            || text(o, "en-US", name).is_empty()
+            || text(o, "en-US", name) != text(t, "en-US", name)
+        {
+            continue;
+        }
+        for culture in ["de-DE", "fr-FR"] {
+            assert_eq!(
+                text(o, culture, name),
+                text(t, culture, name),
+                "category {name} in {culture}"
+            );
+        }
+        categories += 1;
+    }
+    assert!(
+        categories >= 6,
+        "only {categories} shared category names compared"
     );
 }

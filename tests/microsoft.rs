@@ -2,7 +2,9 @@
 //! from the shared corpus and compares, for every policy we also define, the registry facts:
 //! class, key, value name, enabled/disabled values, element kinds, ids, value names, enum item
 //! values (in order) and decimal ranges. Every Microsoft policy of the categories Cryptography
-//! and Signature Status dialog box (and Outlook Security Mode) must be in our definitions.
+//! and Signature Status dialog box (and Outlook Security Mode) must be in our definitions; for
+//! Microsoft's newest template also every S/MIME-related policy filed elsewhere, and the ones
+//! left out on purpose are listed by name.
 
 mod common;
 
@@ -39,6 +41,38 @@ fn ours() -> BTreeMap<String, Pol> {
     parse(&decode_for_display(&admx.bytes))
 }
 
+/// Every policy of `ms` that we also define has our registry facts; returns how many.
+fn compare(ms: &BTreeMap<String, Pol>, ours: &BTreeMap<String, Pol>) -> usize {
+    let mut compared = 0;
+    for (name, mine) in ours {
+        let Some(theirs) = ms.get(name) else { continue };
+        compared += 1;
+        assert_eq!(mine.class, theirs.class, "{name}: class");
+        assert_eq!(
+            mine.key.to_ascii_lowercase(),
+            theirs.key.to_ascii_lowercase(),
+            "{name}: key"
+        );
+        assert_eq!(mine.value_name, theirs.value_name, "{name}: valueName");
+        assert_eq!(mine.enabled, theirs.enabled, "{name}: enabledValue");
+        assert_eq!(mine.disabled, theirs.disabled, "{name}: disabledValue");
+        assert_eq!(
+            mine.elements.len(),
+            theirs.elements.len(),
+            "{name}: element count"
+        );
+        for (a, b) in mine.elements.iter().zip(&theirs.elements) {
+            assert_eq!(a.kind, b.kind, "{name}: element kind");
+            assert_eq!(a.id, b.id, "{name}: element id");
+            assert_eq!(a.value_name, b.value_name, "{name}/{}: valueName", a.id);
+            assert_eq!(a.key, b.key, "{name}/{}: key", a.id);
+            assert_eq!(a.items, b.items, "{name}/{}: enum item values", a.id);
+            assert_eq!(a.range, b.range, "{name}/{}: decimal range", a.id);
+        }
+    }
+    compared
+}
+
 #[test]
 fn microsoft_crypto_policies_match_ours() {
     let Some(bytes) = corpus_file("outlk16.admx") else {
@@ -69,30 +103,146 @@ fn microsoft_crypto_policies_match_ours() {
             "Microsoft crypto policy {name} is missing from definitions/"
         );
     }
-    let mut compared = 0;
-    for (name, mine) in &ours {
-        let Some(theirs) = ms.get(name) else { continue };
-        compared += 1;
-        assert_eq!(mine.class, theirs.class, "{name}: class");
-        assert_eq!(mine.key, theirs.key, "{name}: key");
-        assert_eq!(mine.value_name, theirs.value_name, "{name}: valueName");
-        assert_eq!(mine.enabled, theirs.enabled, "{name}: enabledValue");
-        assert_eq!(mine.disabled, theirs.disabled, "{name}: disabledValue");
-        assert_eq!(
-            mine.elements.len(),
-            theirs.elements.len(),
-            "{name}: element count"
-        );
-        for (a, b) in mine.elements.iter().zip(&theirs.elements) {
-            assert_eq!(a.kind, b.kind, "{name}: element kind");
-            assert_eq!(a.id, b.id, "{name}: element id");
-            assert_eq!(a.value_name, b.value_name, "{name}/{}: valueName", a.id);
-            assert_eq!(a.key, b.key, "{name}/{}: key", a.id);
-            assert_eq!(a.items, b.items, "{name}/{}: enum item values", a.id);
-            assert_eq!(a.range, b.range, "{name}/{}: decimal range", a.id);
+    let shared = compare(&ms, &ours);
+    assert!(shared >= crypto.len(), "every shared policy was compared");
+}
+
+/// Microsoft's newest outlk16.admx (Windows Server 2025-era templates, 397 policies): the
+/// crypto categories, Outlook Security Mode and the S/MIME-related policies Microsoft files
+/// elsewhere must all be ours, identical at registry level. Every other policy whose name or
+/// value names look crypto-related is listed here by name with why it is left out.
+const WS2025: &str = "../shared/corpus/ws2025-outlook/PolicyDefinitions/outlk16.admx";
+
+/// S/MIME-related policies outside Microsoft's crypto categories that definitions/ carries.
+const RELATED: &[&str] = &[
+    "L_Promptusertochoosesecuritysettingsifdefaultsettingsfail",
+    "L_Readsignedemailasplaintext",
+    "L_Donotautomaticallysignreplies",
+    "L_AllowCryptoAutosave",
+    "L_PreventClearSignedMessageAndAttachmentIndexing",
+    "L_EnableRPCEncryption",
+    "L_RPCProxyServerPrincipalName",
+    "L_SMimeDisableDataUpload",
+    "L_SpecifyMaxCertLengthAllowedtoStamp",
+];
+
+/// Policies whose names or value names match the crypto keywords but that are not about S/MIME
+/// or Outlook's cryptography, left out on purpose.
+const LEFT_OUT: &[(&str, &str)] = &[
+    (
+        "L_Options",
+        "tracking options: read and delivery receipts, not S/MIME receipts",
+    ),
+    (
+        "L_DisableSignatures",
+        "e-mail text signatures (signature blocks), not digital signatures",
+    ),
+    (
+        "L_DefinecustomlabelforSharePointstore",
+        "a display label for a SharePoint store",
+    ),
+    (
+        "L_ChangethelimitMIMEheaders",
+        "MIME-to-MAPI header limit, not S/MIME",
+    ),
+    (
+        "L_SpecifyListOfSocialNetworkProvidersToLoad",
+        "social connector providers",
+    ),
+    (
+        "L_OutlookForWindowsPrimaryAccountMustMatchDeviceSignInAccount",
+        "sign-in account of the new Outlook for Windows, not message signing",
+    ),
+];
+
+#[test]
+fn microsofts_newest_outlook_template_agrees_with_ours() {
+    let bytes = match std::fs::read(WS2025) {
+        Ok(b) => b,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI=true but {WS2025}: {e}"
+            );
+            eprintln!("skipped: {WS2025} missing");
+            return;
+        }
+    };
+    let ms = parse(&decode(&bytes));
+    assert_eq!(ms.len(), 397, "policies in the newest outlk16.admx");
+    let ours = ours();
+    let crypto = |name: &str, p: &Pol| {
+        let words = format!(
+            "{name} {} {}",
+            p.value_name.clone(),
+            p.elements
+                .iter()
+                .map(|e| e.value_name.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
+        .to_ascii_lowercase();
+        [
+            "crypt",
+            "smime",
+            "sign",
+            "cert",
+            "encrypt",
+            "crl",
+            "fips",
+            "suiteb",
+            "label",
+            "securitymode",
+            "receipt",
+        ]
+        .iter()
+        .any(|k| words.contains(k))
+            || matches!(
+                p.category.as_str(),
+                "L_Cryptography" | "L_SignatureStatusDialog"
+            )
+    };
+    let mut missing = Vec::new();
+    for (name, p) in &ms {
+        let required = crypto(name, p) || RELATED.contains(&name.as_str());
+        let excused = LEFT_OUT.iter().any(|(n, _)| n == name);
+        if required && !excused && !ours.contains_key(name) {
+            missing.push(name.clone());
         }
     }
-    assert_eq!(compared, crypto.len(), "every shared policy was compared");
+    assert!(
+        missing.is_empty(),
+        "crypto/S/MIME policies missing from definitions/: {missing:?}"
+    );
+    for name in RELATED {
+        assert!(
+            ms.contains_key(*name),
+            "{name} is not in Microsoft's newest template"
+        );
+        assert!(
+            ours.contains_key(*name),
+            "{name} is missing from definitions/"
+        );
+    }
+    for (name, _) in LEFT_OUT {
+        assert!(
+            ms.contains_key(*name),
+            "left-out {name} is not in Microsoft's template"
+        );
+        assert!(
+            !ours.contains_key(*name),
+            "{name} is listed as left out but defined"
+        );
+    }
+    // Every policy of ours that Microsoft has is identical at registry level.
+    let shared = compare(&ms, &ours);
+    let own: Vec<&String> = ours.keys().filter(|n| !ms.contains_key(*n)).collect();
+    assert_eq!(
+        own,
+        ["DefaultEncryptionAlgorithm", "DefaultHashAlgorithm"],
+        "our own policies (no Microsoft counterpart)"
+    );
+    assert_eq!(shared + own.len(), ours.len());
 }
 
 #[test]
