@@ -91,6 +91,20 @@ pub fn compile_dir(dir: &Path) -> Result<Compiled, source::LoadError> {
     compile_with_baselines(dir, &[])
 }
 
+/// [`compile_dir`] with baseline parameter values (errors also for values that name no
+/// baseline or parameter).
+pub fn compile_with_params(
+    dir: &Path,
+    params: source::Params,
+) -> Result<Compiled, source::LoadError> {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let mut defs = source::load_dir(dir, &mut sources, &mut diags)?;
+    defs.params = params;
+    source::check_params(&defs)?;
+    Ok(finish(defs, sources, diags))
+}
+
 /// Like [`compile_dir`], with extra baseline files read from `baselines` (paths as given), as if
 /// they were in `<dir>/baselines/`.
 pub fn compile_with_baselines(
@@ -126,7 +140,7 @@ pub fn compile_files(folder: &str, files: Vec<(String, String)>) -> Compiled {
     let t = source::parse_template(folder, files, &mut sources, &mut diags);
     let defs = source::Definitions {
         templates: vec![t],
-        baselines: Vec::new(),
+        ..Default::default()
     };
     finish(defs, sources, diags)
 }
@@ -261,7 +275,21 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             check,
             format,
             verbose,
-        } => build(&definitions, &out, check, format, verbose, color),
+            set,
+            params,
+        } => {
+            let params = match source::read_params(&params, &set) {
+                Ok(p) => p,
+                Err(e) => {
+                    return Outcome {
+                        code: EXIT_FAILURE,
+                        stderr: format!("error: {e}\n"),
+                        ..Outcome::default()
+                    };
+                }
+            };
+            build(&definitions, &out, check, format, verbose, color, params)
+        }
         Command::Validate {
             paths,
             profile,
@@ -292,6 +320,7 @@ fn build(
     format: DiagFormat,
     verbose: bool,
     color: bool,
+    params: source::Params,
 ) -> Outcome {
     let started = Instant::now();
     let mut o = Outcome::default();
@@ -303,7 +332,7 @@ fn build(
         );
         return o;
     }
-    let compiled = match compile_dir(defs) {
+    let compiled = match compile_with_params(defs, params) {
         Ok(c) => c,
         Err(e) => {
             o.code = EXIT_FAILURE;

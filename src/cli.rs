@@ -78,6 +78,15 @@ pub enum Command {
         /// Also print notes (settings a format cannot carry, and which formats deliver them).
         #[arg(short, long)]
         verbose: bool,
+        /// A baseline parameter's value: `smime-strict.required_ca="CN=Contoso Issuing CA 1"`.
+        /// The value is read as TOML (a number, a quoted string, an array) and else as text.
+        /// Settings whose parameters have no value are left out (warning B009).
+        #[arg(long = "set", value_name = "BASELINE.PARAM=VALUE")]
+        set: Vec<String>,
+        /// A TOML file of parameter values: one table per baseline, `[smime-strict]` with
+        /// `required_ca = "…"`. Keep site values out of the shared definitions.
+        #[arg(long, value_name = "FILE")]
+        params: Vec<PathBuf>,
     },
     /// Check ADMX/ADML files or whole PolicyDefinitions stores the way GPMC and Intune read them.
     ///

@@ -191,6 +191,8 @@ fn check(set: &PolicySet, seed: u64) {
                 description: String::new(),
                 template: ti,
                 settings: settings.clone(),
+                parameters: Vec::new(),
+                left_out: Vec::new(),
                 span,
             }],
         };

@@ -401,9 +401,19 @@ struct BaselineView {
     template: String,
     settings: Vec<SettingView>,
     left_out: Vec<LeftOutView>,
+    parameters: Vec<ParameterView>,
+    /// Settings this build left out for a missing parameter value (B009).
+    unparameterised: Vec<LeftOutView>,
     has_user: bool,
     has_machine: bool,
     intune_rows: usize,
+}
+
+#[derive(Serialize)]
+struct ParameterView {
+    name: String,
+    description: String,
+    supplied: String,
 }
 
 #[derive(Serialize)]
@@ -514,6 +524,26 @@ fn baseline_view(set: &PolicySet, b: &Baseline) -> BaselineView {
         template: t.file_name.clone(),
         settings,
         left_out,
+        parameters: b
+            .parameters
+            .iter()
+            .map(|p| ParameterView {
+                name: p.name.clone(),
+                description: cell(&p.description),
+                supplied: match &p.supplied {
+                    Some(origin) => format!("supplied ({})", cell(origin)),
+                    None => "not supplied".to_string(),
+                },
+            })
+            .collect(),
+        unparameterised: b
+            .left_out
+            .iter()
+            .map(|l| LeftOutView {
+                id: l.id.clone(),
+                why: format!("needs {}", l.missing.join(", ")),
+            })
+            .collect(),
         has_user,
         has_machine,
         intune_rows: intune::row_count(t, b),

@@ -410,6 +410,17 @@ codes! {
     /// **Example:** `explain = "Signs mail\u0000"`.
     D040 => Error, "character no output format can carry";
 
+    /// **What:** a baseline parameter problem: a setting refers to a parameter the baseline does
+    /// not declare (`{ param = "x" }` or `requires = ["x"]`), a parameter is declared twice or
+    /// without a description.
+    ///
+    /// **Why:** parameters carry the values only a deploying site knows (its issuing CA, its
+    /// enrolment page, its security label); a baseline never ships example values in their place.
+    ///
+    /// **Example:** `values = { L_EnterURL = { param = "enrolment_url" } }` without a
+    /// `[[parameter]] name = "enrolment_url"`.
+    D041 => Error, "baseline parameter problem";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -480,6 +491,17 @@ codes! {
     ///
     /// **Example:** a `[strings]` text that begins with an empty line.
     B008 => Warning, "generated template has a validator warning";
+
+    /// **What:** a baseline setting needs a parameter value that this build was not given
+    /// (`gpforge build --set <baseline>.<parameter>=<value>` or `--params FILE`), so it is left
+    /// out of every output of the baseline: `.reg`, `Registry.pol`, Intune, and the README lists
+    /// it under "Left out".
+    ///
+    /// **Why:** a required CA, an enrolment URL or a security label that is not the site's own
+    /// would lock users out of sending mail; an example value must never reach a deployable file.
+    ///
+    /// **Example:** `smime-strict` built without `--set smime-strict.required_ca=…`.
+    B009 => Warning, "baseline setting left out: parameter not supplied";
 
     /// **What:** `gpforge import` cannot read its input: the ADMX or an ADML is not well-formed,
     /// the file is no ADMX, or no en-US ADML lies beside it (`en-US/<name>.adml`).

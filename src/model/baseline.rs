@@ -24,7 +24,29 @@ pub struct Baseline {
     /// Index into `PolicySet::templates`.
     pub template: usize,
     pub settings: Vec<Setting>,
+    /// The parameters a site supplies, in declaration order.
+    pub parameters: Vec<Parameter>,
+    /// Settings left out because a parameter they need was not supplied (B009).
+    pub left_out: Vec<LeftOut>,
     pub span: Span,
+}
+
+/// A baseline parameter and whether this build had a value for it.
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub description: String,
+    /// Where the value came from, when one was supplied.
+    pub supplied: Option<String>,
+}
+
+/// A setting of the baseline file that this build leaves out.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    /// The policy or registry-only id.
+    pub id: String,
+    /// The parameters it needs that were not supplied.
+    pub missing: Vec<String>,
 }
 
 /// What a baseline setting configures.

@@ -50,7 +50,7 @@ pub fn lower(defs: &Definitions, sources: &SourceMap, diags: &mut Diagnostics) -
     }
     // Baselines refer to templates; with broken templates their references would mislead.
     if !diags.has_errors() {
-        set.baselines = baseline::lower_baselines(&defs.baselines, &set, diags);
+        set.baselines = baseline::lower_baselines(&defs.baselines, &defs.params, &set, diags);
     }
     set
 }

@@ -251,8 +251,20 @@ pub struct RegistryOnlySrc {
 #[serde(deny_unknown_fields)]
 pub struct BaselineFileSrc {
     pub baseline: S<BaselineHeadSrc>,
+    /// Values a site supplies (`--set`, `--params`): a required CA, an enrolment URL, a label.
+    #[serde(default)]
+    pub parameter: Vec<S<ParameterSrc>>,
     #[serde(default)]
     pub setting: Vec<S<SettingSrc>>,
+}
+
+/// A baseline parameter: a value only the deploying site knows, never an example value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParameterSrc {
+    pub name: S<String>,
+    /// What to supply, in the site's terms (the baseline's README shows it).
+    pub description: S<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -279,6 +291,9 @@ pub struct SettingSrc {
     /// The hive of a `Both` policy: `User` or `Machine`.
     pub class: Option<S<String>>,
     pub stig: Option<S<Vec<StigSrc>>>,
+    /// Parameters without which this setting is left out (besides those its values refer to
+    /// with `{ param = "…" }`).
+    pub requires: Option<S<Vec<S<String>>>>,
     /// Why this value was chosen.
     pub note: Option<S<String>>,
 }

@@ -204,25 +204,129 @@ pub struct BaselineSource {
     pub ast: ast::BaselineFileSrc,
 }
 
+/// A parameter value a site supplied, and where from (`--set`, a `--params` file).
+#[derive(Debug, Clone)]
+pub struct ParamValue {
+    pub value: toml::Value,
+    pub origin: String,
+}
+
+/// Baseline name → parameter name → supplied value.
+pub type Params =
+    std::collections::BTreeMap<String, std::collections::BTreeMap<String, ParamValue>>;
+
 /// Everything read from a definitions folder.
 #[derive(Default)]
 pub struct Definitions {
     pub templates: Vec<TemplateSource>,
     pub baselines: Vec<BaselineSource>,
+    /// Parameter values supplied for the baselines (empty: every parameterised setting is left
+    /// out, B009).
+    pub params: Params,
 }
 
 /// Failures of the tool itself (not of the user's definitions).
 #[derive(Debug)]
 pub enum LoadError {
     Io(PathBuf, std::io::Error),
+    /// A parameter value (`--set`, `--params`) that names no baseline or no parameter of it.
+    Params(String),
 }
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             LoadError::Io(p, e) => write!(f, "cannot read {}: {e}", p.display()),
+            LoadError::Params(m) => f.write_str(m),
         }
     }
+}
+
+/// Reads baseline parameter values: `--params` files (a table per baseline) and `--set
+/// BASELINE.PARAM=VALUE` (VALUE as TOML, else as text; later ones win).
+pub fn read_params(files: &[PathBuf], sets: &[String]) -> Result<Params, LoadError> {
+    let mut out = Params::new();
+    for f in files {
+        let text = crate::fsx::read_checked(f, None).map_err(|e| LoadError::Io(f.clone(), e))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| LoadError::Params(format!("{}: not UTF-8 text", f.display())))?;
+        let table: toml::Table = toml::from_str(&text)
+            .map_err(|e| LoadError::Params(format!("{}: {}", f.display(), e.message())))?;
+        for (baseline, values) in table {
+            let Some(values) = values.as_table() else {
+                return Err(LoadError::Params(format!(
+                    "{}: `{baseline}` must be a table of parameter values ([{baseline}])",
+                    f.display()
+                )));
+            };
+            for (name, value) in values {
+                out.entry(baseline.clone()).or_default().insert(
+                    name.clone(),
+                    ParamValue {
+                        value: value.clone(),
+                        origin: f.display().to_string(),
+                    },
+                );
+            }
+        }
+    }
+    for s in sets {
+        let (lhs, value) = s.split_once('=').ok_or_else(|| {
+            LoadError::Params(format!("--set {s}: expected BASELINE.PARAM=VALUE"))
+        })?;
+        let (baseline, name) = lhs.trim().split_once('.').ok_or_else(|| {
+            LoadError::Params(format!("--set {s}: expected BASELINE.PARAM=VALUE"))
+        })?;
+        let value = toml::from_str::<toml::Table>(&format!("v = {value}"))
+            .ok()
+            .and_then(|mut t| t.remove("v"))
+            .unwrap_or_else(|| toml::Value::String(value.to_string()));
+        out.entry(baseline.to_string()).or_default().insert(
+            name.to_string(),
+            ParamValue {
+                value,
+                origin: format!("--set {lhs}"),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Every supplied parameter names a baseline of `defs` and a parameter it declares.
+pub fn check_params(defs: &Definitions) -> Result<(), LoadError> {
+    for (baseline, values) in &defs.params {
+        let Some(b) = defs.baselines.iter().find(|b| &b.name == baseline) else {
+            let names: Vec<&str> = defs.baselines.iter().map(|b| b.name.as_str()).collect();
+            return Err(LoadError::Params(format!(
+                "parameter values for `{baseline}`, which is no baseline (baselines: {})",
+                names.join(", ")
+            )));
+        };
+        for name in values.keys() {
+            if !b
+                .ast
+                .parameter
+                .iter()
+                .any(|p| p.get_ref().name.get_ref() == name)
+            {
+                let declared: Vec<&str> = b
+                    .ast
+                    .parameter
+                    .iter()
+                    .map(|p| p.get_ref().name.get_ref().as_str())
+                    .collect();
+                return Err(LoadError::Params(format!(
+                    "baseline `{baseline}` has no parameter `{name}` (its parameters: {})",
+                    if declared.is_empty() {
+                        "none".to_string()
+                    } else {
+                        declared.join(", ")
+                    }
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl std::error::Error for LoadError {}
@@ -321,6 +425,7 @@ pub fn load_dir(
     Ok(Definitions {
         templates,
         baselines,
+        params: Params::new(),
     })
 }
 

@@ -2,18 +2,22 @@
 //! template and checks every element value against the element (D027–D033), so that backends
 //! only translate states into registry data.
 
-use super::super::baseline::{Baseline, ElementValue, RegData, Setting, State, Target, Value};
+use super::super::baseline::{
+    Baseline, ElementValue, LeftOut, Parameter, RegData, Setting, State, Target, Value,
+};
 use super::super::element::{Element, ElementKind, StringCheck};
 use super::super::id::is_oid;
 use super::super::{Class, PolicySet, RegType, Template, ValueName};
 use super::stig;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
-use crate::source::BaselineSource;
 use crate::source::ast::{S, SettingSrc};
+use crate::source::{BaselineSource, ParamValue, Params};
+use std::collections::BTreeMap;
 use std::collections::HashMap;
 
 pub fn lower_baselines(
     sources: &[BaselineSource],
+    params: &Params,
     set: &PolicySet,
     diags: &mut Diagnostics,
 ) -> Vec<Baseline> {
@@ -37,11 +41,15 @@ pub fn lower_baselines(
         })
         .collect();
     let mut out = Vec::new();
+    let none = BTreeMap::new();
     for b in sources {
         let mut cx = Bx {
             diags,
             file: b.file,
             index: &index,
+            supplied: params.get(&b.name).unwrap_or(&none),
+            declared: Vec::new(),
+            left_out: Vec::new(),
         };
         if let Some(bl) = cx.baseline(b, set) {
             out.push(bl);
@@ -55,6 +63,18 @@ struct Bx<'a> {
     file: FileId,
     /// Per template: policy and registry-only ids → target.
     index: &'a [HashMap<&'a str, Target>],
+    /// The parameter values supplied for this baseline.
+    supplied: &'a BTreeMap<String, ParamValue>,
+    /// The parameters this baseline declares.
+    declared: Vec<String>,
+    left_out: Vec<LeftOut>,
+}
+
+/// The parameter a value refers to: `{ param = "name" }`.
+fn param_ref(v: &toml::Value) -> Option<&str> {
+    let t = v.as_table()?;
+    (t.len() == 1).then_some(())?;
+    t.get("param")?.as_str()
 }
 
 impl Bx<'_> {
@@ -114,6 +134,46 @@ impl Bx<'_> {
             }
         };
         let t = &set.templates[template];
+        let mut parameters = Vec::new();
+        for p in &b.ast.parameter {
+            let src = p.get_ref();
+            let name = src.name.get_ref();
+            let span = self.sp(&src.name);
+            if !crate::model::id::is_item_name(name) {
+                self.err(
+                    Code::D020,
+                    format!("parameter name `{name}` is not a valid name"),
+                    span,
+                    "letters, digits and `_`",
+                );
+                return None;
+            }
+            if self.declared.contains(name) {
+                self.err(
+                    Code::D041,
+                    format!("parameter `{name}` is declared twice"),
+                    span,
+                    "declared again here",
+                );
+                return None;
+            }
+            if src.description.get_ref().trim().is_empty() {
+                let dspan = self.sp(&src.description);
+                self.err(
+                    Code::D041,
+                    format!("parameter `{name}` has no description"),
+                    dspan,
+                    "say what a site supplies here",
+                );
+                return None;
+            }
+            self.declared.push(name.clone());
+            parameters.push(Parameter {
+                name: name.clone(),
+                description: src.description.get_ref().trim().to_string(),
+                supplied: self.supplied.get(name).map(|v| v.origin.clone()),
+            });
+        }
         let mut seen: HashMap<String, Span> = HashMap::new();
         let mut settings = Vec::new();
         let mut ok = true;
@@ -131,7 +191,8 @@ impl Bx<'_> {
             }
             seen.insert(id.clone(), span);
             match self.setting(t, template, s) {
-                Some(x) => settings.push(x),
+                Some(Some(x)) => settings.push(x),
+                Some(None) => {}
                 None => ok = false,
             }
         }
@@ -141,11 +202,14 @@ impl Bx<'_> {
             description: head.description.get_ref().trim().to_string(),
             template,
             settings,
+            parameters,
+            left_out: std::mem::take(&mut self.left_out),
             span: head_span,
         })
     }
 
-    fn setting(&mut self, t: &Template, ti: usize, s: &S<SettingSrc>) -> Option<Setting> {
+    /// `None` on an error; `Some(None)` when the setting is left out for a missing parameter.
+    fn setting(&mut self, t: &Template, ti: usize, s: &S<SettingSrc>) -> Option<Option<Setting>> {
         let src = s.get_ref();
         let id = src.policy.get_ref();
         let span = self.sp(&src.policy);
@@ -169,6 +233,56 @@ impl Bx<'_> {
             self.diags.push(d);
             return None;
         };
+        // Parameters: every one named must be declared; a missing value leaves the setting out.
+        let mut needed: Vec<(String, Span)> = Vec::new();
+        if let Some(r) = &src.requires {
+            for n in r.get_ref() {
+                needed.push((n.get_ref().clone(), self.sp(n)));
+            }
+        }
+        let refs = src
+            .values
+            .iter()
+            .flat_map(|v| v.get_ref().values())
+            .chain(src.value.iter());
+        for v in refs {
+            if let Some(n) = param_ref(v.get_ref()) {
+                needed.push((n.to_string(), self.sp(v)));
+            }
+        }
+        let mut missing = Vec::new();
+        for (n, nspan) in &needed {
+            if !self.declared.contains(n) {
+                self.err(
+                    Code::D041,
+                    format!("unknown parameter `{n}`"),
+                    nspan.clone(),
+                    "declare it with [[parameter]] name = … description = …",
+                );
+                return None;
+            }
+            if !self.supplied.contains_key(n) && !missing.contains(n) {
+                missing.push(n.clone());
+            }
+        }
+        if !missing.is_empty() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::B009,
+                    format!(
+                        "`{id}` is left out of this baseline's outputs: parameter(s) {} not supplied",
+                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .at(span.clone(), "needs a site's value")
+                .note("supply it with `gpforge build --set <baseline>.<parameter>=<value>` or `--params FILE`"),
+            );
+            self.left_out.push(LeftOut {
+                id: id.clone(),
+                missing,
+            });
+            return Some(None);
+        }
         let state_span = self.sp(&src.state);
         let (own_class, policy_stig) = match target {
             Target::Policy(i) => (t.policies[i].class, &t.policies[i].stig),
@@ -226,7 +340,8 @@ impl Bx<'_> {
                         );
                         return None;
                     };
-                    State::Set(self.reg_data(r.reg_type, v)?)
+                    let v = self.substituted(v);
+                    State::Set(self.reg_data(r.reg_type, &v)?)
                 }
             },
             other => {
@@ -245,14 +360,14 @@ impl Bx<'_> {
             Some(_) => stig(&src.stig),
             None => policy_stig.clone(),
         };
-        Some(Setting {
+        Some(Some(Setting {
             target,
             state,
             class,
             stig,
             note: src.note.as_ref().map(|n| n.get_ref().trim().to_string()),
             span,
-        })
+        }))
     }
 
     /// The hive: a `Both` policy needs `class`; any other policy may only repeat its own.
@@ -308,10 +423,16 @@ impl Bx<'_> {
         span: &Span,
     ) -> Option<Vec<ElementValue>> {
         let p = &t.policies[i];
-        let given: Vec<(&S<String>, &S<toml::Value>)> = src
+        // A `{ param = "…" }` stands for the supplied value, at the reference's span.
+        let given: Vec<(&S<String>, S<toml::Value>)> = src
             .values
             .as_ref()
-            .map(|v| v.get_ref().iter().collect())
+            .map(|v| {
+                v.get_ref()
+                    .iter()
+                    .map(|(k, v)| (k, self.substituted(v)))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut ok = true;
         for (k, _) in &given {
@@ -360,6 +481,14 @@ impl Bx<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// `v`, or the value supplied for the parameter it names (checked to exist before).
+    fn substituted(&self, v: &S<toml::Value>) -> S<toml::Value> {
+        match param_ref(v.get_ref()).and_then(|n| self.supplied.get(n)) {
+            Some(p) => S::new(v.span(), p.value.clone()),
+            None => v.clone(),
+        }
     }
 
     fn wrong_kind(&mut self, span: Span, e: &Element, expected: &str) {
