@@ -310,6 +310,13 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             format,
         } => import(&admx, &out, force, format, color),
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Audit {
+            baseline,
+            sources,
+            definitions,
+            each,
+            format,
+        } => audit(&baseline, &sources, &definitions, each, format),
     }
 }
 
@@ -601,6 +608,87 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
             o.code = EXIT_FAILURE;
             o.stderr.push_str(&format!("error: {e}\n"));
         }
+    }
+    o
+}
+
+/// The audit reports of `sources` against baseline `name` of `defs` (one merged report, or one
+/// per source with `each`).
+pub fn audit_reports(
+    name: &str,
+    sources: &[std::path::PathBuf],
+    defs: &Path,
+    each: bool,
+) -> Result<Vec<crate::audit::Report>, String> {
+    let compiled = compile_dir(defs).map_err(|e| e.to_string())?;
+    if compiled.has_errors() {
+        return Err(format!(
+            "the definitions in {} have errors; run `gpforge build` for details",
+            defs.display()
+        ));
+    }
+    let set = &compiled.set;
+    let Some(b) = set.baselines.iter().find(|b| b.name == name) else {
+        let names: Vec<&str> = set.baselines.iter().map(|b| b.name.as_str()).collect();
+        return Err(format!(
+            "no baseline `{name}` in {} (baselines: {})",
+            defs.display(),
+            names.join(", ")
+        ));
+    };
+    let mut reports = Vec::new();
+    let groups: Vec<Vec<&std::path::PathBuf>> = if each {
+        sources.iter().map(|s| vec![s]).collect()
+    } else {
+        vec![sources.iter().collect()]
+    };
+    for g in groups {
+        let mut snap = crate::state::Snapshot::new();
+        for s in &g {
+            let ops = crate::state::read_path(s).map_err(|e| e.to_string())?;
+            snap.apply(&ops);
+        }
+        let names = g.iter().map(|p| p.display().to_string()).collect();
+        reports.push(crate::audit::audit(set, b, &snap, names));
+    }
+    Ok(reports)
+}
+
+fn audit(
+    name: &str,
+    sources: &[std::path::PathBuf],
+    defs: &Path,
+    each: bool,
+    format: crate::cli::AuditFormat,
+) -> Outcome {
+    use crate::cli::AuditFormat;
+    let mut o = Outcome::default();
+    let reports = match audit_reports(name, sources, defs, each) {
+        Ok(r) => r,
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+            return o;
+        }
+    };
+    for r in &reports {
+        match format {
+            AuditFormat::Human => o.stdout.push_str(&crate::audit::human(r)),
+            AuditFormat::Short => o.stdout.push_str(&crate::audit::short(r)),
+            AuditFormat::Csv => o.stdout.push_str(&crate::audit::csv(r)),
+            AuditFormat::Markdown => o.stdout.push_str(&crate::audit::markdown(r)),
+            AuditFormat::Json => {}
+        }
+        if format != AuditFormat::Human {
+            o.stderr.push_str(&crate::audit::summary(r));
+            o.stderr.push('\n');
+        }
+        if !r.compliant() {
+            o.code = EXIT_FINDINGS;
+        }
+    }
+    if format == AuditFormat::Json {
+        o.stdout = pretty(&serde_json::to_value(&reports).unwrap_or_default());
     }
     o
 }

@@ -45,6 +45,18 @@ pub enum DiffFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// A table, with expected and found values for what is not compliant.
+    Human,
+    /// One line per setting: `SOURCE: status[ID]: name (STIG ids)`.
+    Short,
+    Json,
+    Csv,
+    /// A report an auditor can file.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     /// Any semantic difference.
     Any,
@@ -150,6 +162,31 @@ pub enum Command {
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
         format: DiagFormat,
+    },
+    /// Check real policy state against a baseline: `.reg` exports (regedit, `reg export`),
+    /// `Registry.pol` files, GPO folders (SYSVOL layout) and GPMC backups (folders holding
+    /// `Machine|User/registry.pol`).
+    ///
+    /// Every setting of the baseline is compliant, differs (expected and found shown), or not
+    /// configured; values under the template's keys that no policy explains are listed as extra
+    /// registry settings. Several sources are merged in the order given (later ones win, as GPO
+    /// precedence does), or audited one by one with --each. Exit status: 0 all compliant, 1 any
+    /// setting not compliant, 2 unreadable input or unknown baseline.
+    Audit {
+        /// The baseline's name (`disa-stig`: definitions/baselines/disa-stig.toml).
+        #[arg(long, value_name = "NAME")]
+        baseline: String,
+        /// State files or folders.
+        #[arg(required = true, value_name = "SOURCE")]
+        sources: Vec<PathBuf>,
+        /// Folder of template folders and baselines.
+        #[arg(long, value_name = "DIR", default_value = "definitions")]
+        definitions: PathBuf,
+        /// Audit each source on its own instead of merging them.
+        #[arg(long)]
+        each: bool,
+        #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
+        format: AuditFormat,
     },
     /// Explain a diagnostic code (what it checks, why, an example); without CODE, list all codes.
     Explain {

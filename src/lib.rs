@@ -10,6 +10,7 @@
 //! ```
 
 pub mod app;
+pub mod audit;
 pub mod backend;
 pub mod cli;
 pub mod diag;
@@ -19,4 +20,5 @@ pub mod fsx;
 pub mod import;
 pub mod model;
 pub mod source;
+pub mod state;
 pub mod validate;

@@ -370,3 +370,27 @@ proptest! {
         prop_assert_eq!(entries, 1, "nothing written outside");
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// The state readers (`.reg`, `Registry.pol`) on mutated real outputs: an error or
+    /// operations, never a panic.
+    #[test]
+    fn mutated_state_files_never_panic(
+        pol in any::<bool>(),
+        muts in proptest::collection::vec(mutation(), 1..8),
+    ) {
+        let base = if pol {
+            std::fs::read("output/baselines/smime-strict/User/Registry.pol").unwrap()
+        } else {
+            std::fs::read("output/baselines/smime-strict/apply.reg").unwrap()
+        };
+        let mut bytes = base.clone();
+        for m in &muts {
+            apply(&mut bytes, m, &base);
+        }
+        let _ = gpforge::state::pol::parse("fuzz.pol", &bytes, gpforge::model::effect::Hive::User);
+        let _ = gpforge::state::reg::parse("fuzz.reg", &bytes);
+    }
+}

@@ -91,6 +91,31 @@ pub struct NumberSpec {
 }
 
 impl ElementKind {
+    /// The values a boolean's true/false lists and an enum's item lists write: (key when not
+    /// the element's, value name).
+    pub fn list_value_names(&self) -> Vec<(Option<&RegistryKey>, &str)> {
+        let lists: Vec<&ValueList> = match self {
+            ElementKind::Boolean {
+                true_list,
+                false_list,
+                ..
+            } => vec![true_list, false_list],
+            ElementKind::Enum { items, .. } => items.iter().map(|i| &i.value_list).collect(),
+            _ => Vec::new(),
+        };
+        lists
+            .into_iter()
+            .flat_map(|l| {
+                l.items.iter().map(move |i| {
+                    (
+                        i.key.as_ref().or(l.default_key.as_ref()),
+                        i.value_name.as_str(),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The number spec of a decimal or longDecimal; `None` for other kinds.
     pub fn number(&self) -> Option<NumberSpec> {
         match *self {

@@ -1,0 +1,441 @@
+//! `gpforge audit`: a registry state (read by `state`) checked against a baseline. For every
+//! setting of the baseline the registry operations it stands for (`model::effect`, the same ones
+//! `.reg` and `Registry.pol` are written from) are compared with the state: **compliant**, every
+//! value as the baseline writes it and every value it deletes absent; **not configured**, none of
+//! its values present; **differs**, anything else (expected and actual shown). Values under the
+//! template's keys that no policy of the template explains are **extra** (GPMC's "Extra Registry
+//! Settings"), never dropped. Keys and value names compare case-insensitively.
+
+use crate::model::baseline::{Baseline, Target};
+use crate::model::effect::{self, Hive};
+use crate::model::{PolicySet, Template};
+use crate::state::{Op, Snapshot, Stored};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Compliant,
+    Differs,
+    NotConfigured,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Compliant => "compliant",
+            Status::Differs => "differs",
+            Status::NotConfigured => "not configured",
+        }
+    }
+}
+
+/// One setting of the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    /// The policy or registry-only id.
+    pub id: String,
+    /// Its en-US display name.
+    pub name: String,
+    pub status: Status,
+    /// The STIG references, as `O365-OU-000014 (V-223359, …)`.
+    pub stig: Vec<String>,
+    /// What the baseline expects, one registry value each: `key: name = 3 (REG_DWORD)`.
+    pub expected: Vec<String>,
+    /// What the state holds for the same values (`absent` where nothing is).
+    pub actual: Vec<String>,
+}
+
+/// A value under one of the template's keys that no policy of the template explains.
+#[derive(Debug, Clone, Serialize)]
+pub struct Extra {
+    pub hive: &'static str,
+    pub key: String,
+    pub name: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub baseline: String,
+    pub sources: Vec<String>,
+    pub rows: Vec<Row>,
+    pub extras: Vec<Extra>,
+}
+
+impl Report {
+    pub fn count(&self, s: Status) -> usize {
+        self.rows.iter().filter(|r| r.status == s).count()
+    }
+    pub fn compliant(&self) -> bool {
+        self.rows.iter().all(|r| r.status == Status::Compliant)
+    }
+}
+
+fn hive_root(h: Hive) -> &'static str {
+    match h {
+        Hive::User => "HKCU",
+        Hive::Machine => "HKLM",
+    }
+}
+
+fn place(h: Hive, key: &str, name: &str) -> String {
+    format!(
+        "{}\\{key}: {}",
+        hive_root(h),
+        if name.is_empty() { "(default)" } else { name }
+    )
+}
+
+/// Checks `state` against every setting of `b`.
+pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<String>) -> Report {
+    let t = &set.templates[b.template];
+    let strings = t.source_strings();
+    let mut rows = Vec::new();
+    for s in &b.settings {
+        let ops: Vec<Op> = effect::apply(t, s).iter().map(Op::from_model).collect();
+        let mut expected = Vec::new();
+        let mut actual = Vec::new();
+        let (mut present, mut wrong, mut sets) = (0usize, 0usize, 0usize);
+        for op in &ops {
+            match op {
+                Op::Set {
+                    hive,
+                    key,
+                    name,
+                    ty,
+                    data,
+                    soft,
+                } => {
+                    sets += 1;
+                    let want = Stored {
+                        ty: *ty,
+                        data: data.clone(),
+                        key: key.clone(),
+                        name: name.clone(),
+                    };
+                    expected.push(format!("{} = {}", place(*hive, key, name), want.display()));
+                    match state.get(*hive, key, name) {
+                        Some(v) => {
+                            present += 1;
+                            if !(*soft || (v.ty == *ty && v.data == *data)) {
+                                wrong += 1;
+                            }
+                            actual.push(format!("{} = {}", place(*hive, key, name), v.display()));
+                        }
+                        None => {
+                            wrong += 1;
+                            actual.push(format!("{}: absent", place(*hive, key, name)));
+                        }
+                    }
+                }
+                Op::DeleteValue { hive, key, name } => {
+                    expected.push(format!("{}: absent", place(*hive, key, name)));
+                    match state.get(*hive, key, name) {
+                        Some(v) => {
+                            wrong += 1;
+                            present += 1;
+                            actual.push(format!("{} = {}", place(*hive, key, name), v.display()));
+                        }
+                        None => actual.push(format!("{}: absent", place(*hive, key, name))),
+                    }
+                }
+                Op::DeleteAllValues { hive, key } => {
+                    // A non-additive list: nothing under the key but what this setting writes.
+                    let own: BTreeSet<String> = ops
+                        .iter()
+                        .filter_map(|o| match o {
+                            Op::Set {
+                                hive: h,
+                                key: k,
+                                name,
+                                ..
+                            } if h == hive && k.eq_ignore_ascii_case(key) => {
+                                Some(name.to_lowercase())
+                            }
+                            _ => None,
+                        })
+                        .collect();
+                    expected.push(format!(
+                        "{}\\{key}: only the values above",
+                        hive_root(*hive)
+                    ));
+                    let others: Vec<&Stored> = state
+                        .values_of(*hive, key)
+                        .filter(|v| !own.contains(&v.name.to_lowercase()))
+                        .collect();
+                    if others.is_empty() {
+                        actual.push(format!("{}\\{key}: no other value", hive_root(*hive)));
+                    } else {
+                        wrong += 1;
+                        present += 1;
+                        for v in others {
+                            actual.push(format!(
+                                "{} = {}",
+                                place(*hive, key, &v.name),
+                                v.display()
+                            ));
+                        }
+                    }
+                }
+                Op::DeleteKey { .. } => {}
+            }
+        }
+        let status = if wrong == 0 {
+            Status::Compliant
+        } else if present == 0 && sets > 0 {
+            Status::NotConfigured
+        } else {
+            Status::Differs
+        };
+        let display = match s.target {
+            Target::Policy(i) => &t.policies[i].display,
+            Target::RegistryOnly(i) => &t.registry_only[i].display,
+        };
+        rows.push(Row {
+            id: s.id(t).to_string(),
+            name: strings.get(display).unwrap_or("").to_string(),
+            status,
+            stig: s.stig.iter().map(|x| x.to_string()).collect(),
+            expected,
+            actual,
+        });
+    }
+    Report {
+        baseline: b.name.clone(),
+        sources,
+        rows,
+        extras: extras(t, state),
+    }
+}
+
+/// Values under the template's keys that no policy or registry-only setting explains.
+fn extras(t: &Template, state: &Snapshot) -> Vec<Extra> {
+    let mut keys: BTreeSet<String> = BTreeSet::new();
+    let mut named: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut lists: BTreeSet<String> = BTreeSet::new();
+    let k = |s: &str| s.to_lowercase();
+    for p in &t.policies {
+        keys.insert(k(p.key.as_str()));
+        if let Some(v) = &p.value_name {
+            named.insert((k(p.key.as_str()), k(v.as_str())));
+        }
+        for l in [&p.enabled_list, &p.disabled_list] {
+            for item in &l.items {
+                let key = item.key.as_ref().unwrap_or(&p.key);
+                keys.insert(k(key.as_str()));
+                named.insert((k(key.as_str()), k(item.value_name.as_str())));
+            }
+        }
+        for e in &p.elements {
+            let key = e.key.as_ref().unwrap_or(&p.key);
+            keys.insert(k(key.as_str()));
+            match &e.value_name {
+                Some(v) => {
+                    named.insert((k(key.as_str()), k(v.as_str())));
+                }
+                // A list element owns every value of its key.
+                None => {
+                    lists.insert(k(key.as_str()));
+                }
+            }
+            for (lk, lv) in e.kind.list_value_names() {
+                let lk = lk.unwrap_or(key);
+                named.insert((k(lk.as_str()), k(lv)));
+            }
+        }
+    }
+    for r in &t.registry_only {
+        keys.insert(k(r.key.as_str()));
+        named.insert((k(r.key.as_str()), k(r.value_name.as_str())));
+    }
+    state
+        .iter()
+        .filter(|(_, v)| {
+            let key = k(&v.key);
+            keys.contains(&key)
+                && !lists.contains(&key)
+                && !named.contains(&(key.clone(), k(&v.name)))
+        })
+        .map(|(h, v)| Extra {
+            hive: hive_root(h),
+            key: v.key.clone(),
+            name: v.name.clone(),
+            value: v.display(),
+        })
+        .collect()
+}
+
+/// One line per setting: `SOURCE: status[ID]: name (STIG ids)`; then the extras.
+pub fn short(r: &Report) -> String {
+    let src = r.sources.join(" + ");
+    let mut s = String::new();
+    for row in &r.rows {
+        let ids: Vec<&str> = row
+            .stig
+            .iter()
+            .map(|x| x.split(' ').next().unwrap_or(""))
+            .collect();
+        s.push_str(&format!(
+            "{src}: {}[{}]: {}{}\n",
+            row.status.as_str().replace(' ', "_"),
+            row.id,
+            row.name,
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", ids.join(", "))
+            }
+        ));
+    }
+    for e in &r.extras {
+        s.push_str(&format!(
+            "{src}: extra: {}\\{}: {} = {}\n",
+            e.hive, e.key, e.name, e.value
+        ));
+    }
+    s
+}
+
+/// The summary line of a report.
+pub fn summary(r: &Report) -> String {
+    format!(
+        "baseline {}: {} setting(s): {} compliant, {} differ, {} not configured; {} extra value(s)",
+        r.baseline,
+        r.rows.len(),
+        r.count(Status::Compliant),
+        r.count(Status::Differs),
+        r.count(Status::NotConfigured),
+        r.extras.len()
+    )
+}
+
+/// A table for people: status, id, STIG ids; expected and actual for what is not compliant.
+pub fn human(r: &Report) -> String {
+    let mut s = format!(
+        "audit of {} against baseline {}\n\n",
+        r.sources.join(" + "),
+        r.baseline
+    );
+    for row in &r.rows {
+        let ids: Vec<&str> = row
+            .stig
+            .iter()
+            .map(|x| x.split(' ').next().unwrap_or(""))
+            .collect();
+        s.push_str(&format!(
+            "{:<15} {}{}\n",
+            row.status.as_str(),
+            row.id,
+            if ids.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", ids.join(", "))
+            }
+        ));
+        if row.status != Status::Compliant {
+            for (e, a) in row.expected.iter().zip(&row.actual) {
+                s.push_str(&format!(
+                    "                  expected {e}\n                  found    {a}\n"
+                ));
+            }
+        }
+    }
+    if !r.extras.is_empty() {
+        s.push_str("\nextra registry settings (no policy of the template explains them):\n");
+        for e in &r.extras {
+            s.push_str(&format!(
+                "  {}\\{}: {} = {}\n",
+                e.hive, e.key, e.name, e.value
+            ));
+        }
+    }
+    s.push('\n');
+    s.push_str(&summary(r));
+    s.push('\n');
+    s
+}
+
+/// CSV for spreadsheets: one row per setting, then one per extra value.
+pub fn csv(r: &Report) -> String {
+    let cell = crate::backend::text::csv_cell;
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let _ = w.write_record([
+        "source", "status", "id", "name", "stig", "expected", "actual",
+    ]);
+    let src = r.sources.join(" + ");
+    for row in &r.rows {
+        let rec = [
+            cell(&src).into_owned(),
+            row.status.as_str().to_string(),
+            cell(&row.id).into_owned(),
+            cell(&row.name).into_owned(),
+            cell(&row.stig.join("; ")).into_owned(),
+            cell(&row.expected.join("; ")).into_owned(),
+            cell(&row.actual.join("; ")).into_owned(),
+        ];
+        let _ = w.write_record(&rec);
+    }
+    for e in &r.extras {
+        let rec = [
+            cell(&src).into_owned(),
+            "extra".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            cell(&format!("{}\\{}: {} = {}", e.hive, e.key, e.name, e.value)).into_owned(),
+        ];
+        let _ = w.write_record(&rec);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// A Markdown report an auditor can file.
+pub fn markdown(r: &Report) -> String {
+    use crate::backend::text::{md_code, md_prose};
+    let mut s = format!(
+        "# Audit against baseline {}\n\nSources: {}\n\n{}\n\n| Status | Setting | Id | STIG | Expected | Found |\n|---|---|---|---|---|---|\n",
+        md_code(&r.baseline),
+        r.sources
+            .iter()
+            .map(|x| md_code(x))
+            .collect::<Vec<_>>()
+            .join(", "),
+        md_prose(&summary(r))
+    );
+    for row in &r.rows {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            row.status.as_str(),
+            md_prose(&row.name),
+            md_code(&row.id),
+            md_prose(&row.stig.join("; ")),
+            row.expected
+                .iter()
+                .map(|x| md_code(x))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+            row.actual
+                .iter()
+                .map(|x| md_code(x))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+        ));
+    }
+    if !r.extras.is_empty() {
+        s.push_str("\n## Extra registry settings\n\nValues under the template's keys that no policy explains.\n\n| Key | Value | Data |\n|---|---|---|\n");
+        for e in &r.extras {
+            s.push_str(&format!(
+                "| {} | {} | {} |\n",
+                md_code(&format!("{}\\{}", e.hive, e.key)),
+                md_code(&e.name),
+                md_code(&e.value)
+            ));
+        }
+    }
+    s
+}

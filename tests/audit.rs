@@ -1,0 +1,261 @@
+//! `gpforge audit`: every shipped baseline read back from its own `.reg` and `Registry.pol`
+//! is compliant; one changed value is reported as exactly that setting differing, with its STIG
+//! ids; real third-party state files (reg exports, GPMC backups) are read and mapped; the
+//! report formats are snapshots; the binary's exit codes.
+
+use gpforge::app::{audit_reports, compile_dir};
+use gpforge::audit::{self, Status};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_gpforge");
+
+/// The built baselines, written to a temporary folder.
+fn built() -> (tempfile::TempDir, PathBuf) {
+    let c = compile_dir(Path::new("definitions")).unwrap();
+    assert!(!c.has_errors());
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    gpforge::emit::write(&out, &c.artifacts).unwrap();
+    (tmp, out)
+}
+
+fn reports(baseline: &str, sources: &[PathBuf]) -> Vec<audit::Report> {
+    audit_reports(baseline, sources, Path::new("definitions"), false).unwrap()
+}
+
+const BASELINES: [&str; 3] = ["disa-stig", "smime-strict", "smime-sign-only"];
+
+#[test]
+fn every_baseline_read_back_from_its_own_files_is_compliant() {
+    let (_tmp, out) = built();
+    for b in BASELINES {
+        let dir = out.join("baselines").join(b);
+        for source in [
+            dir.join("apply.reg"),
+            dir.clone(),
+            dir.join("User/Registry.pol"),
+        ] {
+            let r = &reports(b, std::slice::from_ref(&source))[0];
+            assert!(
+                r.compliant(),
+                "{b} from {}: {}",
+                source.display(),
+                audit::human(r)
+            );
+            assert!(r.extras.is_empty(), "{b}: {:?}", r.extras);
+            assert!(r.rows.len() >= 9);
+        }
+        // apply then revert: nothing left (a setting the baseline leaves not configured stays
+        // compliant).
+        let r = &reports(b, &[dir.join("apply.reg"), dir.join("revert.reg")])[0];
+        let writing = r.rows.iter().filter(|x| !x.expected.is_empty()).count();
+        assert_eq!(r.count(Status::NotConfigured), writing, "{b} after revert");
+    }
+}
+
+/// `apply.reg` (UTF-16LE) with one line replaced.
+fn edited(src: &Path, dst: &Path, from: &str, to: &str) {
+    let text = gpforge::backend::text::decode_for_display(&std::fs::read(src).unwrap());
+    assert!(text.contains(from), "{from} not in {}", src.display());
+    let text = text.replace(from, to).replace('\n', "\r\n");
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    std::fs::write(dst, bytes).unwrap();
+}
+
+#[test]
+fn one_changed_value_is_exactly_one_setting_that_differs() {
+    let (tmp, out) = built();
+    for (b, from, to, id, stig) in [
+        (
+            "disa-stig",
+            "\"minenckey\"=dword:000000a8",
+            "\"minenckey\"=dword:00000080",
+            "L_Minimumencryptionsettings",
+            "O365-OU-000011",
+        ),
+        (
+            "smime-strict",
+            "\"alwaysencrypt\"=dword:00000001",
+            "\"alwaysencrypt\"=dword:00000000",
+            "L_Encryptallemailmessages",
+            "",
+        ),
+        (
+            "smime-sign-only",
+            "\"clearsign\"=dword:00000001",
+            "\"clearsign\"=dword:00000000",
+            "L_Sendallsignedmessagesasclearsignedmessages",
+            "DTOO264",
+        ),
+    ] {
+        let changed = tmp.path().join(format!("{b}.reg"));
+        edited(
+            &out.join("baselines").join(b).join("apply.reg"),
+            &changed,
+            from,
+            to,
+        );
+        let r = &reports(b, &[changed])[0];
+        let bad: Vec<&audit::Row> = r
+            .rows
+            .iter()
+            .filter(|x| x.status != Status::Compliant)
+            .collect();
+        assert_eq!(bad.len(), 1, "{b}: {}", audit::human(r));
+        assert_eq!(bad[0].id, id);
+        assert_eq!(bad[0].status, Status::Differs);
+        if stig.is_empty() {
+            assert!(bad[0].stig.is_empty());
+        } else {
+            assert!(
+                bad[0].stig.iter().any(|s| s.starts_with(stig)),
+                "{b}: {:?}",
+                bad[0].stig
+            );
+        }
+        // A value the state lacks altogether: not configured.
+        let missing = tmp.path().join(format!("{b}-missing.reg"));
+        let name = from.split('=').next().unwrap();
+        edited(
+            &out.join("baselines").join(b).join("apply.reg"),
+            &missing,
+            &format!("{from}\n"),
+            "",
+        );
+        let r = &reports(b, &[missing])[0];
+        let row = r.rows.iter().find(|x| x.id == id).unwrap();
+        assert_eq!(row.status, Status::NotConfigured, "{b}: {name}");
+    }
+}
+
+#[test]
+fn the_report_formats() {
+    let (tmp, out) = built();
+    let changed = tmp.path().join("changed.reg");
+    edited(
+        &out.join("baselines/disa-stig/apply.reg"),
+        &changed,
+        "\"minenckey\"=dword:000000a8",
+        "\"minenckey\"=dword:00000080\n\"unexplained\"=dword:00000001",
+    );
+    let mut r = reports("disa-stig", &[changed]).remove(0);
+    r.sources = vec!["changed.reg".into()];
+    assert_eq!(r.extras.len(), 1);
+    insta::assert_snapshot!("audit_human", audit::human(&r));
+    insta::assert_snapshot!("audit_short", audit::short(&r));
+    insta::assert_snapshot!("audit_csv", audit::csv(&r));
+    insta::assert_snapshot!("audit_markdown", audit::markdown(&r));
+    insta::assert_snapshot!("audit_json", serde_json::to_string_pretty(&r).unwrap());
+}
+
+#[test]
+fn real_state_files_are_read_and_mapped() {
+    let shared = Path::new("../shared/reference");
+    if !shared.is_dir() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but {} is missing",
+            shared.display()
+        );
+        eprintln!("skipped: {} missing", shared.display());
+        return;
+    }
+    let mut summary = String::new();
+    let mut sources: Vec<PathBuf> = std::fs::read_dir(shared.join("reg-exports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    sources.extend(
+        std::fs::read_dir(shared.join("gpo-backups"))
+            .unwrap()
+            .map(|e| e.unwrap().path()),
+    );
+    sources.sort();
+    for s in &sources {
+        let ops = gpforge::state::read_path(s).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!ops.is_empty(), "{}", s.display());
+        let r = &audit_reports(
+            "disa-stig",
+            std::slice::from_ref(s),
+            Path::new("definitions"),
+            false,
+        )
+        .unwrap()[0];
+        summary.push_str(&format!(
+            "{}: {} operations; {}\n",
+            s.file_name().unwrap().to_string_lossy(),
+            ops.len(),
+            audit::summary(r)
+        ));
+    }
+    insta::assert_snapshot!("real_state_files", summary);
+    // DISA's own Outlook 2016 GPO: every rule of disa-stig it implements is compliant.
+    let disa = &reports(
+        "disa-stig",
+        &[shared.join("gpo-backups/DISA-Office-System-2016-and-Components")],
+    )[0];
+    assert_eq!(disa.count(Status::Differs), 0);
+    let missing: Vec<&str> = disa
+        .rows
+        .iter()
+        .filter(|r| r.status == Status::NotConfigured)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        missing,
+        [
+            "L_SignatureWarning",
+            "L_DisablePublishtoGALbutton",
+            "L_Readsignedemailasplaintext"
+        ]
+    );
+}
+
+#[test]
+fn a_corrupt_registry_pol_is_an_error_with_its_offset() {
+    let (tmp, out) = built();
+    let pol = std::fs::read(out.join("baselines/disa-stig/User/Registry.pol")).unwrap();
+    let dir = tmp.path().join("User");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("Registry.pol");
+    std::fs::write(&p, &pol[..pol.len() / 2]).unwrap();
+    let e = gpforge::state::read_path(&p).unwrap_err();
+    assert!(
+        e.at.as_deref().is_some_and(|a| a.starts_with("byte ")),
+        "{e}"
+    );
+    let o = Command::new(BIN)
+        .args(["audit", "--baseline", "disa-stig"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("byte "));
+}
+
+#[test]
+fn exit_codes() {
+    let (tmp, out) = built();
+    let run = |args: &[&Path]| {
+        Command::new(BIN)
+            .args(["audit", "--baseline", "disa-stig"])
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    let apply = out.join("baselines/disa-stig/apply.reg");
+    assert_eq!(run(&[&apply]), Some(0));
+    let revert = out.join("baselines/disa-stig/revert.reg");
+    assert_eq!(run(&[&apply, &revert]), Some(1));
+    assert_eq!(run(&[&tmp.path().join("nope.reg")]), Some(2));
+    let o = Command::new(BIN)
+        .args(["audit", "--baseline", "nope"])
+        .arg(&apply)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}
