@@ -305,10 +305,20 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
         } => diff(&old, &new, format, fail_on),
         Command::Import {
             admx,
+            states,
+            name,
             out,
             force,
             format,
-        } => import(&admx, &out, force, format, color),
+        } => match (admx, name) {
+            (Some(admx), _) => import(&admx, &out, force, format, color),
+            (None, Some(name)) => import_states(&states, &name, &out, force),
+            (None, None) => Outcome {
+                code: EXIT_FAILURE,
+                stderr: "error: give an ADMX file, or --states SOURCE… --name NAME\n".into(),
+                ..Outcome::default()
+            },
+        },
         Command::Explain { code } => explain(code.as_deref()),
         Command::Audit {
             baseline,
@@ -691,6 +701,87 @@ fn audit(
         o.stdout = pretty(&serde_json::to_value(&reports).unwrap_or_default());
     }
     o
+}
+
+/// The baseline TOML of registry state read from `sources`, mapped onto the template of
+/// `defs` that explains most of it.
+pub fn states_baseline(
+    sources: &[std::path::PathBuf],
+    name: &str,
+    defs: &Path,
+) -> Result<String, String> {
+    let compiled = compile_dir(defs).map_err(|e| e.to_string())?;
+    if compiled.has_errors() {
+        return Err(format!(
+            "the definitions in {} have errors; run `gpforge build` for details",
+            defs.display()
+        ));
+    }
+    let mut snap = crate::state::Snapshot::new();
+    for s in sources {
+        snap.apply(&crate::state::read_path(s).map_err(|e| e.to_string())?);
+    }
+    let t = compiled
+        .set
+        .templates
+        .iter()
+        .max_by_key(|t| crate::audit::reverse::map(t, &snap).explained.len())
+        .ok_or_else(|| format!("no template in {}", defs.display()))?;
+    let names: Vec<String> = sources.iter().map(|p| p.display().to_string()).collect();
+    Ok(crate::import::states::baseline_toml(t, &snap, name, &names))
+}
+
+fn import_states(sources: &[std::path::PathBuf], name: &str, out: &Path, force: bool) -> Outcome {
+    let mut o = Outcome::default();
+    let fail = |m: String| Outcome {
+        code: EXIT_FAILURE,
+        stderr: format!("error: {m}\n"),
+        ..Outcome::default()
+    };
+    if let Some(why) = crate::model::id::file_name_problem(name) {
+        return fail(format!("baseline name {name:?} is not usable: it {why}"));
+    }
+    let text = match states_baseline(sources, name, out) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let dir = out.join("baselines");
+    let target = dir.join(format!("{name}.toml"));
+    if target.exists() && !force {
+        return fail(format!(
+            "{} already exists (use --force to replace it)",
+            target.display()
+        ));
+    }
+    let art = Artifact {
+        path: format!("{name}.toml").into(),
+        bytes: text.into_bytes(),
+    };
+    if let Err(e) = std::fs::create_dir_all(&dir)
+        .map_err(|e| crate::emit::io_at(&dir, e))
+        .and_then(|()| write_one(&dir, &art))
+    {
+        return fail(e.to_string());
+    }
+    o.stdout = format!("wrote {}\n", target.display());
+    o
+}
+
+/// Writes one file atomically (a temporary file beside it, then a rename), never through a link.
+fn write_one(dir: &Path, a: &Artifact) -> std::io::Result<()> {
+    let target = dir.join(&a.path);
+    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is a symbolic link", target.display()),
+        ));
+    }
+    let tmp = dir.join(format!(".{}.{}", a.path.display(), std::process::id()));
+    std::fs::write(&tmp, &a.bytes).map_err(|e| crate::emit::io_at(&tmp, e))?;
+    std::fs::rename(&tmp, &target).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        crate::emit::io_at(&target, e)
+    })
 }
 
 fn explain(code: Option<&str>) -> Outcome {

@@ -152,7 +152,15 @@ pub enum Command {
     /// Exit status: 0 imported, 1 imported but it does not build cleanly, 2 not imported.
     Import {
         /// The .admx file.
-        admx: PathBuf,
+        #[arg(required_unless_present = "states")]
+        admx: Option<PathBuf>,
+        /// Instead of an ADMX: registry state (what `gpforge audit` reads) imported as a baseline
+        /// of the policy states that explain it, written to OUT/baselines/NAME.toml.
+        #[arg(long, value_name = "SOURCE", num_args = 1.., requires = "name", conflicts_with = "admx")]
+        states: Vec<PathBuf>,
+        /// The baseline's name (with --states).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
         /// Folder that receives the template folder.
         #[arg(long, default_value = "definitions")]
         out: PathBuf,

@@ -259,3 +259,59 @@ fn exit_codes() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// `import --states` of every baseline's `Registry.pol`, built again, has the same registry
+/// effect as the original.
+#[test]
+fn imported_states_rebuild_the_same_registry_effect() {
+    let (tmp, out) = built();
+    for b in BASELINES {
+        let pol = out.join("baselines").join(b).join("User/Registry.pol");
+        let text = gpforge::app::states_baseline(
+            std::slice::from_ref(&pol),
+            "found",
+            Path::new("definitions"),
+        )
+        .unwrap();
+        assert!(!text.contains("not imported"), "{b}: {text}");
+        let f = tmp.path().join(format!("{b}-found.toml"));
+        std::fs::write(&f, &text).unwrap();
+        let c = gpforge::app::compile_with_baselines(Path::new("definitions"), &[&f]).unwrap();
+        assert!(
+            !c.has_errors(),
+            "{b}: {}",
+            c.render(
+                gpforge::cli::DiagFormat::Short,
+                gpforge::diag::Severity::Warning
+            )
+        );
+        let rebuilt = c
+            .artifacts
+            .iter()
+            .find(|a| a.path == Path::new(&format!("baselines/{b}-found/User/Registry.pol")))
+            .unwrap();
+        let snap = |bytes: &[u8]| {
+            let mut s = gpforge::state::Snapshot::new();
+            s.apply(
+                &gpforge::state::pol::parse("p", bytes, gpforge::model::effect::Hive::User)
+                    .unwrap(),
+            );
+            s.iter()
+                .map(|(h, v)| {
+                    (
+                        h,
+                        v.key.to_lowercase(),
+                        v.name.to_lowercase(),
+                        v.ty,
+                        v.data.clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            snap(&rebuilt.bytes),
+            snap(&std::fs::read(&pol).unwrap()),
+            "{b}"
+        );
+    }
+}

@@ -125,7 +125,9 @@ fn random_setting(rng: &mut Rng, t: &Template, target: Target) -> Setting {
                 RegType::Qword => RegData::Qword(rng.next()),
                 RegType::String => RegData::Sz(rng.text(20)),
                 RegType::ExpandString => RegData::ExpandSz(rng.text(20)),
-                RegType::MultiString => RegData::MultiSz(vec![rng.text(5), "x".into()]),
+                RegType::MultiString => {
+                    RegData::MultiSz(vec![format!("s{}", rng.text(5)), "x".into()])
+                }
                 RegType::Binary => {
                     RegData::Binary((0..rng.range(1, 40)).map(|_| rng.next() as u8).collect())
                 }
@@ -273,4 +275,58 @@ fn a_missing_operation_is_noticed() {
     apply_reg(&mut a, &text);
     apply_pol(&mut b, Hive::User.root(), &parse_pol(&pol));
     assert_ne!(a, b);
+}
+
+/// Reverse mapping inverts writing: a random state of one policy (or registry-only setting),
+/// written as `Registry.pol`, read back and mapped, is that state again; a state that writes
+/// nothing (a disabled policy that only deletes) reads back as not configured.
+fn reverse_round_trip(set: &PolicySet, seed: u64) {
+    let mut rng = Rng(seed);
+    for t in &set.templates {
+        let targets: Vec<Target> = (0..t.policies.len())
+            .map(Target::Policy)
+            .chain((0..t.registry_only.len()).map(Target::RegistryOnly))
+            .collect();
+        for target in targets {
+            let s = random_setting(&mut rng, t, target);
+            let ops = effect::apply(t, &s);
+            let mut snap = gpforge::state::Snapshot::new();
+            for hive in [Hive::User, Hive::Machine] {
+                let mine: Vec<_> = ops.iter().filter(|o| o.hive == hive).collect();
+                let pol = gpforge::backend::pol::encode(mine.into_iter());
+                snap.apply(&gpforge::state::pol::parse("r.pol", &pol, hive).unwrap());
+            }
+            let mapped = gpforge::audit::reverse::map(t, &snap);
+            let writes = ops
+                .iter()
+                .any(|o| matches!(o.action, gpforge::model::effect::Action::Set { .. }));
+            let found: Vec<&Setting> = mapped
+                .settings
+                .iter()
+                .filter(|m| m.target == s.target)
+                .collect();
+            if writes && !matches!(s.state, State::NotConfigured) {
+                assert_eq!(found.len(), 1, "{}: {:?} not found", s.id(t), s.state);
+                assert_eq!(found[0].state, s.state, "{}", s.id(t));
+                assert_eq!(found[0].class, s.class, "{}", s.id(t));
+            } else {
+                assert!(
+                    found.is_empty(),
+                    "{}: {:?} from nothing",
+                    s.id(t),
+                    found[0].state
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+    #[test]
+    fn reverse_mapping_inverts_writing(seed in any::<u64>()) {
+        for set in sets() {
+            reverse_round_trip(&set, seed);
+        }
+    }
 }

@@ -9,6 +9,8 @@
 use crate::model::baseline::{Baseline, Target};
 use crate::model::effect::{self, Hive};
 use crate::model::{PolicySet, Template};
+pub mod reverse;
+
 use crate::state::{Op, Snapshot, Stored};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -210,53 +212,37 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
     }
 }
 
-/// Values under the template's keys that no policy or registry-only setting explains.
+/// Values under the template's keys that no policy state of the template explains: values no
+/// policy names, and values that form no valid state of their policy (`reverse::map`).
 fn extras(t: &Template, state: &Snapshot) -> Vec<Extra> {
+    let explained = reverse::map(t, state).explained;
     let mut keys: BTreeSet<String> = BTreeSet::new();
-    let mut named: BTreeSet<(String, String)> = BTreeSet::new();
-    let mut lists: BTreeSet<String> = BTreeSet::new();
-    let k = |s: &str| s.to_lowercase();
     for p in &t.policies {
-        keys.insert(k(p.key.as_str()));
-        if let Some(v) = &p.value_name {
-            named.insert((k(p.key.as_str()), k(v.as_str())));
+        keys.insert(p.key.as_str().to_lowercase());
+        for e in &p.elements {
+            keys.insert(e.key.as_ref().unwrap_or(&p.key).as_str().to_lowercase());
+            for (lk, _) in e.kind.list_value_names() {
+                if let Some(k) = lk {
+                    keys.insert(k.as_str().to_lowercase());
+                }
+            }
         }
         for l in [&p.enabled_list, &p.disabled_list] {
             for item in &l.items {
-                let key = item.key.as_ref().unwrap_or(&p.key);
-                keys.insert(k(key.as_str()));
-                named.insert((k(key.as_str()), k(item.value_name.as_str())));
-            }
-        }
-        for e in &p.elements {
-            let key = e.key.as_ref().unwrap_or(&p.key);
-            keys.insert(k(key.as_str()));
-            match &e.value_name {
-                Some(v) => {
-                    named.insert((k(key.as_str()), k(v.as_str())));
+                if let Some(k) = item.key.as_ref().or(l.default_key.as_ref()) {
+                    keys.insert(k.as_str().to_lowercase());
                 }
-                // A list element owns every value of its key.
-                None => {
-                    lists.insert(k(key.as_str()));
-                }
-            }
-            for (lk, lv) in e.kind.list_value_names() {
-                let lk = lk.unwrap_or(key);
-                named.insert((k(lk.as_str()), k(lv)));
             }
         }
     }
     for r in &t.registry_only {
-        keys.insert(k(r.key.as_str()));
-        named.insert((k(r.key.as_str()), k(r.value_name.as_str())));
+        keys.insert(r.key.as_str().to_lowercase());
     }
     state
         .iter()
-        .filter(|(_, v)| {
-            let key = k(&v.key);
-            keys.contains(&key)
-                && !lists.contains(&key)
-                && !named.contains(&(key.clone(), k(&v.name)))
+        .filter(|(h, v)| {
+            let key = v.key.to_lowercase();
+            keys.contains(&key) && !explained.contains(&(*h, key, v.name.to_lowercase()))
         })
         .map(|(h, v)| Extra {
             hive: hive_root(h),

@@ -5,7 +5,8 @@
 //! Input: [`Input`] (texts) or a path. Output: [`Imported`] (relative file names and TOML).
 
 mod policy;
-mod toml;
+pub mod states;
+pub(crate) mod toml;
 
 use self::toml::{Doc, array, string};
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};

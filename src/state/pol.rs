@@ -3,8 +3,9 @@
 //! (case-insensitive, MS-GPREG §2.2.2): `**del.NAME` deletes a value, `**delvals.` every value of
 //! the key, `**deletevalues` the values its data lists (`a;b`), `**deletekeys` the subkeys its data
 //! lists, `**soft.NAME` sets a value only when it is absent, `**securekey` sets an ACL (nothing to
-//! audit). Tolerant where real files differ (a header-only or empty file, a missing NUL at the
-//! end of a name, trailing NUL padding); strict on anything else: the error gives the byte offset.
+//! audit). Tolerant where real files differ (a header-only or empty file, doubled NULs after a
+//! name, trailing NUL padding); strict on anything else: the error gives the byte offset. (A name
+//! may hold `;`: only its NUL ends it.)
 
 use super::{Op, ReadError};
 use crate::model::effect::Hive;
@@ -52,8 +53,6 @@ impl Cursor<'_> {
                     }
                     break;
                 }
-                // A name without its NUL (seen in hand-made files).
-                Some(0x3B) => break,
                 Some(c) => {
                     u.push(c);
                     self.i += 2;
