@@ -315,3 +315,137 @@ fn imported_states_rebuild_the_same_registry_effect() {
         );
     }
 }
+
+fn tool(cmd: &str) -> bool {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var("CI").is_err(), "CI=true but {cmd} is missing");
+        eprintln!("skipped: {cmd} missing (../shared/realclients/install.sh installs it)");
+    }
+    ok
+}
+
+/// The closed loop through real consumers: each baseline's `apply.reg` imported by Wine and
+/// exported again by Wine's `reg export`, and merged by hivex into a hive file; the export and
+/// the hive are audited: compliant. One changed value (a different one per baseline) is exactly
+/// one setting that differs, with its STIG ids.
+#[test]
+fn wine_exports_and_hivex_hives_of_every_baseline_audit_compliant() {
+    let (wine, hivex) = (tool("wine"), tool("hivexregedit"));
+    let (tmp, out) = built();
+    for (b, from, to, id) in [
+        (
+            "disa-stig",
+            "\"fipsmode\"=dword:00000001",
+            "\"fipsmode\"=dword:00000000",
+            "L_RuninFIPScompliantmode",
+        ),
+        (
+            "smime-strict",
+            "\"alwayssign\"=dword:00000001",
+            "\"alwayssign\"=dword:00000000",
+            "L_Signallemailmessages",
+        ),
+        (
+            "smime-sign-only",
+            "\"warnaboutinvalid\"=dword:00000001",
+            "\"warnaboutinvalid\"=dword:00000002",
+            "L_SignatureWarning",
+        ),
+    ] {
+        let apply = out.join("baselines").join(b).join("apply.reg");
+        let changed = tmp.path().join(format!("{b}-changed.reg"));
+        edited(&apply, &changed, from, to);
+        for (input, expect_ok) in [(&apply, true), (&changed, false)] {
+            let check = |r: &audit::Report, via: &str| {
+                if expect_ok {
+                    assert!(r.compliant(), "{b} via {via}: {}", audit::human(r));
+                } else {
+                    let bad: Vec<&audit::Row> = r
+                        .rows
+                        .iter()
+                        .filter(|x| x.status != Status::Compliant)
+                        .collect();
+                    assert_eq!(bad.len(), 1, "{b} via {via}: {}", audit::human(r));
+                    assert_eq!(bad[0].id, id);
+                    assert_eq!(bad[0].status, Status::Differs);
+                }
+            };
+            if wine {
+                let export = tmp.path().join(format!("{b}-{expect_ok}-wine.reg"));
+                let o = Command::new("bash")
+                    .arg("tests/tools/wine-export.sh")
+                    .arg(input)
+                    .arg(&export)
+                    .arg("HKEY_CURRENT_USER\\Software\\Policies")
+                    .output()
+                    .unwrap();
+                assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+                check(&reports(b, &[export])[0], "wine reg export");
+            }
+            if hivex {
+                let hive = tmp
+                    .path()
+                    .join(format!("{b}-{expect_ok}"))
+                    .join("NTUSER.DAT");
+                merge_with_hivex(input, &hive);
+                check(&reports(b, &[hive])[0], "hivexregedit --merge");
+            }
+        }
+    }
+}
+
+/// `hivexregedit --merge` of a `.reg` file into a copy of hivex's minimal hive. hivex reads
+/// only local-encoding text and cannot create a key whose parent is missing, so the file is
+/// given as UTF-8 with every parent key first (as ../shared/realclients/check-reg.sh does).
+fn merge_with_hivex(reg: &Path, hive: &Path) {
+    std::fs::create_dir_all(hive.parent().unwrap()).unwrap();
+    let minimal = Path::new("../shared/realclients/hivex/minimal");
+    std::fs::write(hive, std::fs::read(minimal).unwrap()).unwrap();
+    let text = gpforge::backend::text::decode_for_display(&std::fs::read(reg).unwrap());
+    let mut parents = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        if let Some(k) = line
+            .strip_prefix("[HKEY_CURRENT_USER\\")
+            .and_then(|l| l.strip_suffix(']'))
+        {
+            let parts: Vec<&str> = k.split('\\').collect();
+            for i in 1..parts.len() {
+                parents.insert(parts[..i].join("\\"));
+            }
+        }
+    }
+    let mut parents: Vec<String> = parents.into_iter().collect();
+    parents.sort_by_key(|p| p.len());
+    let mut utf8 = String::from("Windows Registry Editor Version 5.00\n\n");
+    for p in parents {
+        utf8.push_str(&format!("[HKEY_CURRENT_USER\\{p}]\n\n"));
+    }
+    utf8.push_str(text.split_once('\n').map(|(_, r)| r).unwrap_or(""));
+    let merged = hive.with_extension("reg");
+    std::fs::write(&merged, utf8).unwrap();
+    let o = Command::new("hivexregedit")
+        .args(["--merge", "--prefix", "HKEY_CURRENT_USER"])
+        .arg(hive)
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn a_truncated_hive_is_an_error() {
+    let (tmp, _) = built();
+    let dir = tmp.path().join("h");
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("NTUSER.DAT");
+    let mut bytes = b"regf".to_vec();
+    bytes.extend(vec![0u8; 3000]);
+    std::fs::write(&p, bytes).unwrap();
+    let e = gpforge::state::read_path(&p).unwrap_err();
+    assert!(e.message.contains("not a readable hive"), "{e}");
+}

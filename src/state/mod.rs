@@ -1,5 +1,5 @@
 //! Registry state read back from the files admins and auditors hold: `.reg` exports (`reg.rs`),
-//! `Registry.pol` (`pol.rs`), and folders holding them (a GPO in SYSVOL, a GPMC backup, a folder
+//! `Registry.pol` (`pol.rs`), offline hives (`hive.rs`), and folders holding them (a GPO in SYSVOL, a GPMC backup, a folder
 //! of backups: `Machine|User/registry.pol` found below it, `folder.rs`).
 //!
 //! Every reader returns [`Op`]s, the registry operations that `.reg` and `.pol` are rendered
@@ -9,6 +9,7 @@
 //! compares keys and value names case-insensitively, as Windows does.
 
 pub mod folder;
+pub mod hive;
 pub mod pol;
 pub mod reg;
 
@@ -249,6 +250,9 @@ pub fn read_path(path: &Path) -> Result<Vec<Op>, ReadError> {
     }
     let bytes = crate::fsx::read_checked(path, None).map_err(|e| err(e.to_string()))?;
     let name = path.display().to_string();
+    if bytes.starts_with(b"regf") {
+        return hive::read(path);
+    }
     if bytes.starts_with(b"PReg") {
         let hive = folder::hive_of(path).unwrap_or(Hive::User);
         return pol::parse(&name, &bytes, hive);
