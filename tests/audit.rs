@@ -167,11 +167,14 @@ fn real_state_files_are_read_and_mapped() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    sources.extend(
-        std::fs::read_dir(shared.join("gpo-backups"))
-            .unwrap()
-            .map(|e| e.unwrap().path()),
-    );
+    for dir in ["gpo-backups", "lgpo-text"] {
+        sources.extend(
+            std::fs::read_dir(shared.join(dir))
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_none_or(|e| e != "md")),
+        );
+    }
     sources.sort();
     for s in &sources {
         let ops = gpforge::state::read_path(s).unwrap_or_else(|e| panic!("{e}"));
@@ -448,4 +451,61 @@ fn a_truncated_hive_is_an_error() {
     std::fs::write(&p, bytes).unwrap();
     let e = gpforge::state::read_path(&p).unwrap_err();
     assert!(e.message.contains("not a readable hive"), "{e}");
+}
+
+/// LGPO text as `LGPO.exe /parse` prints it, made from a baseline's `Registry.pol`, audits
+/// compliant like the file itself.
+#[test]
+fn lgpo_text_of_a_baseline_audits_compliant() {
+    let (tmp, out) = built();
+    for b in BASELINES {
+        let pol = std::fs::read(out.join("baselines").join(b).join("User/Registry.pol")).unwrap();
+        let ops =
+            gpforge::state::pol::parse("p", &pol, gpforge::model::effect::Hive::User).unwrap();
+        let mut text = String::from(
+            "; ----------------------------------------------------------------------\r\n; PARSING User POLICY\r\n; Source file:  Registry.pol\r\n\r\n",
+        );
+        for op in &ops {
+            let (key, name, action) = match op {
+                gpforge::state::Op::Set {
+                    key,
+                    name,
+                    ty,
+                    data,
+                    ..
+                } => {
+                    let action = match gpforge::state::decode(*ty, data).unwrap() {
+                        gpforge::model::baseline::RegData::Dword(n) => format!("DWORD:{n}"),
+                        gpforge::model::baseline::RegData::Sz(s) => format!("SZ:{s}"),
+                        gpforge::model::baseline::RegData::ExpandSz(s) => format!("EXSZ:{s}"),
+                        gpforge::model::baseline::RegData::MultiSz(i) => {
+                            format!("MULTISZ:{}", i.join("\\0"))
+                        }
+                        gpforge::model::baseline::RegData::Qword(n) => format!("QWORD:{n}"),
+                        gpforge::model::baseline::RegData::Binary(b) => format!(
+                            "BINARY:{}",
+                            b.iter()
+                                .map(|x| format!("{x:02x}"))
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        ),
+                    };
+                    (key, name.clone(), action)
+                }
+                gpforge::state::Op::DeleteValue { key, name, .. } => {
+                    (key, name.clone(), "DELETE".into())
+                }
+                gpforge::state::Op::DeleteAllValues { key, .. } => {
+                    (key, "*".into(), "DELETEALLVALUES".into())
+                }
+                gpforge::state::Op::DeleteKey { .. } => continue,
+            };
+            text.push_str(&format!("User\r\n{key}\r\n{name}\r\n{action}\r\n\r\n"));
+        }
+        text.push_str("; PARSING COMPLETED.\r\n");
+        let f = tmp.path().join(format!("{b}-lgpo.txt"));
+        std::fs::write(&f, text).unwrap();
+        let r = &reports(b, &[f])[0];
+        assert!(r.compliant(), "{b}: {}", audit::human(r));
+    }
 }

@@ -1,5 +1,6 @@
 //! Registry state read back from the files admins and auditors hold: `.reg` exports (`reg.rs`),
-//! `Registry.pol` (`pol.rs`), offline hives (`hive.rs`), and folders holding them (a GPO in SYSVOL, a GPMC backup, a folder
+//! `Registry.pol` (`pol.rs`), offline hives (`hive.rs`), LGPO text (`lgpo.rs`), and folders
+//! holding them (a GPO in SYSVOL, a GPMC backup, a folder
 //! of backups: `Machine|User/registry.pol` found below it, `folder.rs`).
 //!
 //! Every reader returns [`Op`]s, the registry operations that `.reg` and `.pol` are rendered
@@ -10,6 +11,7 @@
 
 pub mod folder;
 pub mod hive;
+pub mod lgpo;
 pub mod pol;
 pub mod reg;
 
@@ -256,6 +258,12 @@ pub fn read_path(path: &Path) -> Result<Vec<Op>, ReadError> {
     if bytes.starts_with(b"PReg") {
         let hive = folder::hive_of(path).unwrap_or(Hive::User);
         return pol::parse(&name, &bytes, hive);
+    }
+    // LGPO text (`LGPO.exe /parse` output), else a `.reg` file.
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && lgpo::looks_like(text)
+    {
+        return lgpo::parse(&name, text);
     }
     reg::parse(&name, &bytes)
 }
