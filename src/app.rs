@@ -326,7 +326,15 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             definitions,
             each,
             format,
-        } => audit(&baseline, &sources, &definitions, each, format),
+            store,
+        } => audit(
+            &baseline,
+            &sources,
+            &definitions,
+            each,
+            format,
+            store.as_deref(),
+        ),
     }
 }
 
@@ -624,12 +632,59 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
 
 /// The audit reports of `sources` against baseline `name` of `defs` (one merged report, or one
 /// per source with `each`).
+/// The templates of an ADMX store (`PolicyDefinitions` with its ADMLs), each imported and built
+/// in memory; the names of those that do not build.
+pub fn store_templates(dir: &Path) -> Result<(Vec<crate::model::Template>, Vec<String>), String> {
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("admx"))
+        })
+        .collect();
+    files.sort();
+    let mut templates = Vec::new();
+    let mut skipped = Vec::new();
+    for f in files {
+        let Ok(input) = crate::import::read_input(&f) else {
+            skipped.push(f.display().to_string());
+            continue;
+        };
+        let (imported, compiled) = import_input(input);
+        if imported.is_none() || compiled.has_errors() {
+            skipped.push(f.display().to_string());
+            continue;
+        }
+        templates.extend(compiled.set.templates);
+    }
+    Ok((templates, skipped))
+}
+
 pub fn audit_reports(
     name: &str,
     sources: &[std::path::PathBuf],
     defs: &Path,
     each: bool,
 ) -> Result<Vec<crate::audit::Report>, String> {
+    audit_reports_with(name, sources, defs, each, None)
+}
+
+/// [`audit_reports`], also mapping the state onto the templates of an ADMX store.
+pub fn audit_reports_with(
+    name: &str,
+    sources: &[std::path::PathBuf],
+    defs: &Path,
+    each: bool,
+    store: Option<&Path>,
+) -> Result<Vec<crate::audit::Report>, String> {
+    let (store, skipped) = match store {
+        Some(d) => {
+            let (t, s) = store_templates(d)?;
+            (Some(t), s)
+        }
+        None => (None, Vec::new()),
+    };
     let compiled = compile_dir(defs).map_err(|e| e.to_string())?;
     if compiled.has_errors() {
         return Err(format!(
@@ -652,14 +707,39 @@ pub fn audit_reports(
     } else {
         vec![sources.iter().collect()]
     };
+    // Progress on stderr for long runs in a terminal (never in pipes, CI logs or tests).
+    let bar = (groups.len() > 50 && std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .then(|| indicatif::ProgressBar::new(groups.len() as u64));
     for g in groups {
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
         let mut snap = crate::state::Snapshot::new();
         for s in &g {
             let ops = crate::state::read_path(s).map_err(|e| e.to_string())?;
             snap.apply(&ops);
         }
         let names = g.iter().map(|p| p.display().to_string()).collect();
-        reports.push(crate::audit::audit(set, b, &snap, names));
+        let mut r = crate::audit::audit(set, b, &snap, names);
+        if let Some(store) = &store {
+            let (elsewhere, unexplained) =
+                crate::audit::map_elsewhere(store, &set.templates[b.template], &snap);
+            r.elsewhere = elsewhere;
+            r.unexplained = unexplained;
+            r.store_skipped = skipped
+                .iter()
+                .map(|p| {
+                    Path::new(p)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect();
+        }
+        reports.push(r);
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
     Ok(reports)
 }
@@ -670,10 +750,11 @@ fn audit(
     defs: &Path,
     each: bool,
     format: crate::cli::AuditFormat,
+    store: Option<&Path>,
 ) -> Outcome {
     use crate::cli::AuditFormat;
     let mut o = Outcome::default();
-    let reports = match audit_reports(name, sources, defs, each) {
+    let reports = match audit_reports_with(name, sources, defs, each, store) {
         Ok(r) => r,
         Err(e) => {
             o.code = EXIT_FAILURE;
@@ -687,7 +768,7 @@ fn audit(
             AuditFormat::Short => o.stdout.push_str(&crate::audit::short(r)),
             AuditFormat::Csv => o.stdout.push_str(&crate::audit::csv(r)),
             AuditFormat::Markdown => o.stdout.push_str(&crate::audit::markdown(r)),
-            AuditFormat::Json => {}
+            AuditFormat::Json | AuditFormat::Sarif => {}
         }
         if format != AuditFormat::Human {
             o.stderr.push_str(&crate::audit::summary(r));
@@ -699,6 +780,9 @@ fn audit(
     }
     if format == AuditFormat::Json {
         o.stdout = pretty(&serde_json::to_value(&reports).unwrap_or_default());
+    }
+    if format == AuditFormat::Sarif {
+        o.stdout = pretty(&crate::audit::sarif(&reports));
     }
     o
 }

@@ -54,6 +54,8 @@ pub enum AuditFormat {
     Csv,
     /// A report an auditor can file.
     Markdown,
+    /// SARIF 2.1.0 for CI annotations.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -193,6 +195,11 @@ pub enum Command {
         /// Audit each source on its own instead of merging them.
         #[arg(long)]
         each: bool,
+        /// Also map the state onto the policies of an ADMX store (a PolicyDefinitions folder,
+        /// e.g. Microsoft's): lists the policy states found there and the values no template
+        /// explains.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
         format: AuditFormat,
     },

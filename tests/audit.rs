@@ -3,6 +3,8 @@
 //! ids; real third-party state files (reg exports, GPMC backups) are read and mapped; the
 //! report formats are snapshots; the binary's exit codes.
 
+mod common;
+
 use gpforge::app::{audit_reports, compile_dir};
 use gpforge::audit::{self, Status};
 use std::path::{Path, PathBuf};
@@ -148,6 +150,13 @@ fn the_report_formats() {
     insta::assert_snapshot!("audit_csv", audit::csv(&r));
     insta::assert_snapshot!("audit_markdown", audit::markdown(&r));
     insta::assert_snapshot!("audit_json", serde_json::to_string_pretty(&r).unwrap());
+    let log = audit::sarif(std::slice::from_ref(&r));
+    insta::assert_snapshot!("audit_sarif", serde_json::to_string_pretty(&log).unwrap());
+    let mut schema = common::sarif_schema();
+    common::fix_language_patterns(&mut schema);
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
@@ -508,4 +517,59 @@ fn lgpo_text_of_a_baseline_audits_compliant() {
         let r = &reports(b, &[f])[0];
         assert!(r.compliant(), "{b}: {}", audit::human(r));
     }
+}
+
+/// Microsoft's 365 Apps security baseline GPO mapped onto Microsoft's own store (1903 Office
+/// templates, imported and built in memory): how many policy states are found, and every value
+/// no template explains.
+#[test]
+fn the_microsoft_365_apps_baseline_maps_onto_microsofts_store() {
+    let store = Path::new("../shared/corpus/windows-1903-office2016/PolicyDefinitions");
+    let gpo = Path::new("../shared/reference/gpo-backups/MSFT-M365Apps-2306");
+    if !store.is_dir() || !gpo.is_dir() {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI=true but the corpus is missing"
+        );
+        eprintln!("skipped: corpus missing");
+        return;
+    }
+    let r = gpforge::app::audit_reports_with(
+        "disa-stig",
+        &[gpo.to_path_buf()],
+        Path::new("definitions"),
+        false,
+        Some(store),
+    )
+    .unwrap()
+    .remove(0);
+    let values: usize = gpforge::state::read_path(gpo)
+        .map(|ops| {
+            let mut s = gpforge::state::Snapshot::new();
+            s.apply(&ops);
+            s.len()
+        })
+        .unwrap();
+    assert!(
+        r.elsewhere.len() > 80,
+        "{} policy states",
+        r.elsewhere.len()
+    );
+    let mut text = format!(
+        "{values} values; {} policy states of the store; {} values no template explains\nstore templates not imported: {}\n\n",
+        r.elsewhere.len(),
+        r.unexplained.len(),
+        r.store_skipped.join(", ")
+    );
+    for e in &r.elsewhere {
+        text.push_str(&format!("{e}\n"));
+    }
+    text.push('\n');
+    for e in &r.unexplained {
+        text.push_str(&format!(
+            "{}\\{}: {} = {}\n",
+            e.hive, e.key, e.name, e.value
+        ));
+    }
+    insta::assert_snapshot!("m365_apps_baseline_on_the_store", text);
 }

@@ -392,5 +392,7 @@ proptest! {
         }
         let _ = gpforge::state::pol::parse("fuzz.pol", &bytes, gpforge::model::effect::Hive::User);
         let _ = gpforge::state::reg::parse("fuzz.reg", &bytes);
+        let text = String::from_utf8_lossy(&bytes);
+        let _ = gpforge::state::lgpo::parse("fuzz.txt", &text);
     }
 }

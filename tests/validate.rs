@@ -3,6 +3,8 @@
 //! diagnostics are snapshots. Plus: entity declarations are never expanded, every output format
 //! carries the same findings.
 
+mod common;
+
 use gpforge::diag::{Code, Severity, render};
 use gpforge::validate::{Profile, validate_memory, validate_paths};
 use std::path::{Path, PathBuf};
@@ -157,39 +159,9 @@ fn json_and_sarif_carry_every_finding() {
 
 /// The official SARIF 2.1.0 schema, as shipped inside the serde-sarif crate (a dev-dependency,
 /// so cargo has its source), found through `cargo metadata`.
-fn sarif_schema() -> serde_json::Value {
-    let out = std::process::Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1"])
-        .output()
-        .expect("cargo metadata");
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
-    let manifest = meta["packages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "serde-sarif")
-        .and_then(|p| p["manifest_path"].as_str())
-        .expect("serde-sarif in the dependency graph");
-    let schema = Path::new(manifest).with_file_name("src/schema.json");
-    serde_json::from_slice(&std::fs::read(&schema).expect("schema.json")).expect("schema")
-}
-
-fn fix_language_patterns(v: &mut serde_json::Value) -> usize {
-    const BAD: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
-    match v {
-        serde_json::Value::String(s) if s == BAD => {
-            *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
-            1
-        }
-        serde_json::Value::Array(a) => a.iter_mut().map(fix_language_patterns).sum(),
-        serde_json::Value::Object(o) => o.values_mut().map(fix_language_patterns).sum(),
-        _ => 0,
-    }
-}
-
 #[test]
 fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
-    let schema = sarif_schema();
+    let schema = common::sarif_schema();
     assert_eq!(
         schema["title"],
         "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
@@ -197,7 +169,7 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     // The published schema's `language` patterns have a stray `]`, which the draft-07 meta-schema
     // rejects as a regex; they are replaced by the pattern they mean (our logs carry no language).
     let mut schema = schema;
-    let fixed = fix_language_patterns(&mut schema);
+    let fixed = common::fix_language_patterns(&mut schema);
     assert!(fixed >= 2, "{fixed} patterns fixed");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     // Every fixture (so every rule, related locations, notes) in one log, and an empty log.

@@ -64,6 +64,49 @@ pub struct Report {
     pub sources: Vec<String>,
     pub rows: Vec<Row>,
     pub extras: Vec<Extra>,
+    /// With `--store`: policy states of the store's templates found in the state (outside the
+    /// baseline), as `template: policy = state`.
+    pub elsewhere: Vec<String>,
+    /// With `--store`: values of the state that no template (definitions or store) explains.
+    pub unexplained: Vec<Extra>,
+    /// With `--store`: the store's ADMX files that could not be imported and built (their
+    /// policies explain nothing here).
+    pub store_skipped: Vec<String>,
+}
+
+/// Policy states of other templates (a store's) found in `state`, and the values of the state
+/// that none of `templates` nor `own` explains.
+pub fn map_elsewhere(
+    templates: &[Template],
+    own: &Template,
+    state: &Snapshot,
+) -> (Vec<String>, Vec<Extra>) {
+    let mut explained = reverse::map(own, state).explained;
+    let mut found = Vec::new();
+    for t in templates {
+        let m = reverse::map(t, state);
+        for s in &m.settings {
+            let st = match &s.state {
+                crate::model::baseline::State::Enabled(_) => "enabled",
+                crate::model::baseline::State::Disabled => "disabled",
+                crate::model::baseline::State::Set(_) => "set",
+                crate::model::baseline::State::NotConfigured => "not configured",
+            };
+            found.push(format!("{}: {} = {st}", t.file_name, s.id(t)));
+        }
+        explained.extend(m.explained);
+    }
+    let unexplained = state
+        .iter()
+        .filter(|(h, v)| !explained.contains(&(*h, v.key.to_lowercase(), v.name.to_lowercase())))
+        .map(|(h, v)| Extra {
+            hive: hive_root(h),
+            key: v.key.clone(),
+            name: v.name.clone(),
+            value: v.display(),
+        })
+        .collect();
+    (found, unexplained)
 }
 
 impl Report {
@@ -209,6 +252,9 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
         sources,
         rows,
         extras: extras(t, state),
+        elsewhere: Vec::new(),
+        unexplained: Vec::new(),
+        store_skipped: Vec::new(),
     }
 }
 
@@ -328,6 +374,28 @@ pub fn human(r: &Report) -> String {
             }
         }
     }
+    if !r.elsewhere.is_empty() {
+        s.push_str("\npolicies of the store found in the state (not part of the baseline):\n");
+        for e in &r.elsewhere {
+            s.push_str(&format!("  {e}\n"));
+        }
+        if !r.store_skipped.is_empty() {
+            s.push_str(&format!(
+                "store templates not imported (their policies are not mapped): {}\n",
+                r.store_skipped.join(", ")
+            ));
+        }
+        s.push_str(&format!(
+            "values no template explains: {}\n",
+            r.unexplained.len()
+        ));
+        for e in &r.unexplained {
+            s.push_str(&format!(
+                "  {}\\{}: {} = {}\n",
+                e.hive, e.key, e.name, e.value
+            ));
+        }
+    }
     if !r.extras.is_empty() {
         s.push_str("\nextra registry settings (no policy of the template explains them):\n");
         for e in &r.extras {
@@ -424,4 +492,62 @@ pub fn markdown(r: &Report) -> String {
         }
     }
     s
+}
+
+/// SARIF 2.1.0: one result per setting that is not compliant (error when it differs, warning
+/// when it is not configured) and one note per extra value, located at the source file; the
+/// rule is the setting's policy id, with its STIG ids in the message.
+pub fn sarif(reports: &[Report]) -> serde_json::Value {
+    let mut rules: Vec<String> = Vec::new();
+    let mut results = Vec::new();
+    for r in reports {
+        let uri = r.sources.first().cloned().unwrap_or_default();
+        for row in &r.rows {
+            if row.status == Status::Compliant {
+                continue;
+            }
+            if !rules.contains(&row.id) {
+                rules.push(row.id.clone());
+            }
+            let mut text = format!("{} {}: {}", row.id, row.status.as_str(), row.name);
+            if !row.stig.is_empty() {
+                text.push_str(&format!(" [{}]", row.stig.join("; ")));
+            }
+            for (e, a) in row.expected.iter().zip(&row.actual) {
+                text.push_str(&format!("\nexpected {e}\nfound    {a}"));
+            }
+            results.push(serde_json::json!({
+                "ruleId": row.id,
+                "level": if row.status == Status::Differs { "error" } else { "warning" },
+                "message": { "text": text },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+            }));
+        }
+        for e in &r.extras {
+            results.push(serde_json::json!({
+                "ruleId": "extra",
+                "level": "note",
+                "message": { "text": format!("extra registry setting {}\\{}: {} = {}", e.hive, e.key, e.name, e.value) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+            }));
+        }
+    }
+    let mut rule_list: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|id| serde_json::json!({ "id": id, "shortDescription": { "text": format!("baseline setting {id}") } }))
+        .collect();
+    rule_list.push(serde_json::json!({ "id": "extra", "shortDescription": { "text": "a value no policy of the template explains" } }));
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "gpforge",
+                "version": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/gpforge/gpforge",
+                "rules": rule_list,
+            } },
+            "results": results,
+        }]
+    })
 }

@@ -323,3 +323,36 @@ pub fn assert_shared_policies_agree(r: &gpforge::diff::Report) {
         .collect();
     assert!(registry.is_empty(), "{registry:#?}");
 }
+
+/// The SARIF 2.1.0 JSON schema that serde-sarif ships.
+pub fn sarif_schema() -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1"])
+        .output()
+        .expect("cargo metadata");
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+    let manifest = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif in the dependency graph");
+    let schema = std::path::Path::new(manifest).with_file_name("src/schema.json");
+    serde_json::from_slice(&std::fs::read(&schema).expect("schema.json")).expect("schema")
+}
+
+/// The published schema's `language` patterns have a stray `]`, which the draft-07 meta-schema
+/// rejects as a regex; they are replaced by the pattern they mean. Returns how many.
+pub fn fix_language_patterns(v: &mut serde_json::Value) -> usize {
+    const BAD: &str = "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$";
+    match v {
+        serde_json::Value::String(s) if s == BAD => {
+            *s = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
+            1
+        }
+        serde_json::Value::Array(a) => a.iter_mut().map(fix_language_patterns).sum(),
+        serde_json::Value::Object(o) => o.values_mut().map(fix_language_patterns).sum(),
+        _ => 0,
+    }
+}
