@@ -37,6 +37,7 @@ fn every_baseline_read_back_from_its_own_files_is_compliant() {
             dir.join("apply.reg"),
             dir.clone(),
             dir.join("User/Registry.pol"),
+            dir.join("lgpo.txt"),
         ] {
             let r = &reports(b, std::slice::from_ref(&source))[0];
             assert!(

@@ -6,6 +6,7 @@ pub mod adml;
 pub mod admx;
 pub mod docs;
 pub mod intune;
+pub mod lgpo;
 pub mod pol;
 pub mod reg;
 pub mod text;
@@ -51,6 +52,7 @@ pub enum Format {
     Adml,
     Reg,
     Pol,
+    Lgpo,
     Intune,
     Docs,
 }
@@ -61,6 +63,7 @@ impl Format {
         Format::Adml,
         Format::Reg,
         Format::Pol,
+        Format::Lgpo,
         Format::Intune,
         Format::Docs,
     ];
@@ -79,6 +82,7 @@ pub fn backend(format: Format) -> &'static dyn Backend {
         Format::Adml => &adml::Adml,
         Format::Reg => &reg::Reg,
         Format::Pol => &pol::Pol,
+        Format::Lgpo => &lgpo::Lgpo,
         Format::Intune => &intune::Intune,
         Format::Docs => &docs::Docs,
     }

@@ -7,6 +7,7 @@
 //! | `Registry.pol` | binary PReg v1 (`pol.rs`) | — |
 //! | `gpt.ini` | ASCII (an ANSI INI file; non-ASCII replaced by `?`) | CRLF |
 //! | `intune.csv` | UTF-8 without BOM (RFC 4180) | CRLF |
+//! | `lgpo.txt` | UTF-8 without BOM (ASCII for ASCII data, as `LGPO.exe /parse` writes) | CRLF |
 //! | `intune.json`, Markdown | UTF-8 without BOM | LF |
 
 /// UTF-8 with a byte-order mark and CRLF line ends (the text is rendered with `\n`).

@@ -503,6 +503,14 @@ codes! {
     /// **Example:** `smime-strict` built without `--set smime-strict.required_ca=…`.
     B009 => Warning, "baseline setting left out: parameter not supplied";
 
+    /// **What:** a baseline value holding a line break, left out of the baseline's `lgpo.txt`.
+    ///
+    /// **Why:** LGPO text has no escape: everything after `SZ:` up to the end of the line is the
+    /// data, so a line break would end the record.
+    ///
+    /// **Example:** a text element set to `"line one\nline two"`.
+    B010 => Warning, "value left out of LGPO text";
+
     /// **What:** `gpforge import` cannot read its input: the ADMX or an ADML is not well-formed,
     /// the file is no ADMX, or no en-US ADML lies beside it (`en-US/<name>.adml`).
     ///
