@@ -62,14 +62,20 @@ pub fn render_ops(title: &str, ops: &[RegOp]) -> String {
                         continue;
                     }
                     if *soft {
-                        s.push_str("; written only when absent by the GPO; LGPO text writes it always\n");
+                        s.push_str(
+                            "; written only when absent by the GPO; LGPO text writes it always\n",
+                        );
                     }
                     (name.clone(), data_line(data))
                 }
                 Action::DeleteValue(name) => (name.clone(), "DELETE".to_string()),
                 Action::DeleteAllValues => ("*".to_string(), "DELETEALLVALUES".to_string()),
             };
-            let name = if name.is_empty() { "(Default)".to_string() } else { name };
+            let name = if name.is_empty() {
+                "(Default)".to_string()
+            } else {
+                name
+            };
             s.push_str(&format!("{scope}\n{}\n{name}\n{action}\n\n", op.key));
         }
     }
