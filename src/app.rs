@@ -381,6 +381,11 @@ fn build(
         ));
         return o;
     }
+    let mut compiled = compiled;
+    // gpt.ini versions continue from the previous build in `out`.
+    crate::backend::pol::raise_versions(&mut compiled.artifacts, &|rel| {
+        crate::emit::previous(out, rel)
+    });
     let set = &compiled.set;
     let what = format!(
         "{} template(s), {} policies, {} registry-only setting(s), {} baseline(s)",

@@ -225,6 +225,15 @@ fn legacy_leftovers(out: &Path, paths: &[&Path]) -> Vec<PathBuf> {
     found
 }
 
+/// The bytes of a file of an earlier build in `out` (a regular file, reached without links), for
+/// backends that continue from it (`gpt.ini` versions).
+pub fn previous(out: &Path, rel: &Path) -> Option<Vec<u8>> {
+    if !is_plain_relative(rel) || inspect(out, rel).ok()? != Target::File {
+        return None;
+    }
+    crate::fsx::read_file(&out.join(rel), Some(out)).ok()?.ok()
+}
+
 /// Compares `out` with what a build would write, without writing anything.
 pub fn check(out: &Path, artifacts: &[Artifact]) -> Vec<Stale> {
     let all = with_manifest(artifacts);

@@ -74,11 +74,24 @@ fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
     assert!(text(&r.stdout).contains(&written), "{}", text(&r.stdout));
     assert_eq!(files_under(&out), files_under(Path::new("output")));
     for f in files_under(&out) {
-        assert_eq!(
+        let (fresh, committed) = (
             std::fs::read(out.join(&f)).unwrap(),
             std::fs::read(Path::new("output").join(&f)).unwrap(),
-            "{f}"
         );
+        if f.ends_with("gpt.ini") {
+            // A first build starts the GPO version afresh; the committed one continues from the
+            // builds before it. Everything else is equal.
+            let strip = |b: &[u8]| {
+                String::from_utf8_lossy(b)
+                    .lines()
+                    .filter(|l| !l.starts_with("Version="))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            assert_eq!(strip(&fresh), strip(&committed), "{f}");
+        } else {
+            assert_eq!(fresh, committed, "{f}");
+        }
     }
 
     let r = gpforge(&["build", "--definitions", d, "--out", o]);
@@ -308,4 +321,52 @@ fn validate_help_and_explain_v_codes() {
         "{out}"
     );
     assert!(out.contains("could not be found"), "{out}");
+}
+
+/// `gpt.ini`'s version rises when its `Registry.pol` changes, so clients that applied the GPO
+/// read it again; an unchanged baseline keeps its version.
+#[test]
+fn gpt_ini_version_rises_with_its_registry_pol() {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("definitions");
+    let out = tmp.path().join("output");
+    copy_dir(Path::new("definitions"), &defs);
+    let (d, o) = (defs.to_str().unwrap(), out.to_str().unwrap());
+    let version = |b: &str| {
+        std::fs::read_to_string(out.join(format!("baselines/{b}/gpt.ini")))
+            .unwrap()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("Version=")
+                    .map(|v| v.parse::<u32>().unwrap())
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        gpforge(&["build", "--definitions", d, "--out", o])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(version("disa-stig"), 1 << 16);
+    let f = defs.join("baselines/disa-stig.toml");
+    let s = std::fs::read_to_string(&f).unwrap();
+    std::fs::write(
+        &f,
+        s.replace(
+            "L_Minimumkeysizeinbits = 168",
+            "L_Minimumkeysizeinbits = 169",
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        gpforge(&["build", "--definitions", d, "--out", o])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(version("disa-stig"), 2 << 16, "the user half changed");
+    assert_eq!(version("smime-strict"), 1 << 16, "unchanged");
+    let r = gpforge(&["build", "--check", "--definitions", d, "--out", o]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
 }

@@ -165,3 +165,99 @@ mod tests {
         assert!(gpt_ini("x", &[Hive::Machine, Hive::User]).contains("Version=65537\n"));
     }
 }
+
+/// `Version=` of a `gpt.ini`.
+fn version_of(gpt: &[u8]) -> Option<u32> {
+    String::from_utf8_lossy(gpt)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Version="))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Raises each baseline's `gpt.ini` version over the previous build's (read with `previous`,
+/// by path relative to the output folder) for every half whose `Registry.pol` changed, as GPMC
+/// does when a GPO is edited (MS-GPOL §3.3.4.5: user changes count in the upper 16 bits, machine
+/// changes in the lower 16), so clients that applied the GPO read it again. Without a previous
+/// `gpt.ini` the version stays the first one; equal bytes keep the previous version, so a
+/// rebuild writes nothing. Deterministic: it depends only on the two builds.
+pub fn raise_versions(
+    artifacts: &mut [Artifact],
+    previous: &dyn Fn(&std::path::Path) -> Option<Vec<u8>>,
+) {
+    let pols: std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> = artifacts
+        .iter()
+        .filter(|a| a.path.ends_with("Registry.pol"))
+        .map(|a| (a.path.clone(), a.bytes.clone()))
+        .collect();
+    for a in artifacts.iter_mut() {
+        if a.path.file_name().is_none_or(|n| n != "gpt.ini") {
+            continue;
+        }
+        let Some(old) = previous(&a.path).as_deref().and_then(version_of) else {
+            continue;
+        };
+        let Some(dir) = a.path.parent() else {
+            continue;
+        };
+        let (mut user, mut machine) = (old >> 16, old & 0xFFFF);
+        for (half, counter) in [("User", &mut user), ("Machine", &mut machine)] {
+            let path = dir.join(half).join("Registry.pol");
+            let new = pols.get(&path);
+            let before = previous(&path);
+            if new.map(Vec::as_slice) != before.as_deref() {
+                *counter = (*counter + 1) & 0xFFFF;
+            }
+        }
+        let version = (user << 16) | machine;
+        let text = String::from_utf8_lossy(&a.bytes).into_owned();
+        let text: String = text
+            .split_inclusive('\n')
+            .map(|l| {
+                if l.starts_with("Version=") {
+                    format!("Version={version}\r\n")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        a.bytes = text.into_bytes();
+    }
+}
+
+#[cfg(test)]
+mod versions {
+    use super::*;
+
+    #[test]
+    fn a_changed_half_raises_its_counter() {
+        let gpt = |v: u32| format!("[General]\r\nVersion={v}\r\ndisplayName=x\r\n").into_bytes();
+        let art = |p: &str, b: &[u8]| Artifact {
+            path: p.into(),
+            bytes: b.to_vec(),
+        };
+        let mut arts = vec![
+            art("b/x/gpt.ini", &gpt(65536)),
+            art("b/x/User/Registry.pol", b"new"),
+        ];
+        let prev = |p: &std::path::Path| -> Option<Vec<u8>> {
+            match p.to_str()? {
+                "b/x/gpt.ini" => Some(gpt(3 << 16)),
+                "b/x/User/Registry.pol" => Some(b"old".to_vec()),
+                _ => None,
+            }
+        };
+        raise_versions(&mut arts, &prev);
+        assert_eq!(version_of(&arts[0].bytes), Some(4 << 16));
+        // Unchanged: the previous version stays.
+        let mut same = vec![
+            art("b/x/gpt.ini", &gpt(65536)),
+            art("b/x/User/Registry.pol", b"old"),
+        ];
+        raise_versions(&mut same, &prev);
+        assert_eq!(version_of(&same[0].bytes), Some(3 << 16));
+        // No previous build: the first version.
+        let mut first = vec![art("b/x/gpt.ini", &gpt(65536))];
+        raise_versions(&mut first, &|_| None);
+        assert_eq!(version_of(&first[0].bytes), Some(65536));
+    }
+}
