@@ -30,20 +30,22 @@ fn snapshot_set(dir: &str, prefix: &str) -> usize {
 #[test]
 fn outlook_smime() {
     // ADMX, the en-US ADML and one per translation, docs, and per baseline: apply.reg,
-    // revert.reg, User/Registry.pol, gpt.ini, lgpo.txt, intune.csv, intune.json, README.md.
+    // revert.reg, User/Registry.pol, gpt.ini, lgpo.txt, intune.csv, intune.json, README.md, and
+    // the GPMC backup (manifest.xml, Backup.xml, bkupInfo.xml, registry.pol).
     let translations = std::fs::read_dir("definitions/outlook-smime/locales")
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(
         snapshot_set("definitions", "outlook"),
-        3 + translations + 3 * 8
+        3 + translations + 3 * 12
     );
 }
 
 #[test]
 fn every_element_and_control_kind() {
     // ADMX, ADML, docs, and one baseline writing both halves (two Registry.pol files).
-    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 3 + 9);
+    // The backup of a baseline writing both halves has two registry.pol files.
+    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 3 + 9 + 5);
 }
 
 #[test]

@@ -188,6 +188,27 @@ fn pol_files(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     .collect()
 }
 
+/// The `registry.pol` files of a baseline's GPMC backup (`gpo-backup/{id}/DomainSysvol/GPO/…`).
+fn backup_pol_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(rd) = std::fs::read_dir(dir.join("gpo-backup")) else {
+        return out;
+    };
+    for e in rd.flatten() {
+        for half in ["User", "Machine"] {
+            let p = e
+                .path()
+                .join("DomainSysvol/GPO")
+                .join(half)
+                .join("registry.pol");
+            if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 fn reg_files_import_identically_and_revert_cleanly(defs: &str) {
     if !registry_clients() {
         return;
@@ -222,7 +243,14 @@ fn pol_files_parse_and_reencode(defs: &str) {
     for d in baseline_dirs(&files) {
         let pols = pol_files(&d);
         assert!(!pols.is_empty(), "{}: no Registry.pol", d.display());
-        for (_, pol) in pols {
+        let backup = backup_pol_files(&d);
+        assert_eq!(
+            backup.len(),
+            pols.len(),
+            "{}: the GPO backup's halves",
+            d.display()
+        );
+        for pol in pols.into_iter().map(|(_, p)| p).chain(backup) {
             let out = run(CHECK_POL, &["--engine", "both", "--xml-roundtrip"], &[&pol]);
             let entries = ok_stdout(&out, &format!("{} (Samba vs regpol)", pol.display()));
             assert!(entries.lines().count() > 0, "{}: no entries", pol.display());

@@ -5,6 +5,7 @@
 pub mod adml;
 pub mod admx;
 pub mod docs;
+pub mod gpobackup;
 pub mod intune;
 pub mod lgpo;
 pub mod pol;
@@ -52,6 +53,7 @@ pub enum Format {
     Adml,
     Reg,
     Pol,
+    GpoBackup,
     Lgpo,
     Intune,
     Docs,
@@ -63,6 +65,7 @@ impl Format {
         Format::Adml,
         Format::Reg,
         Format::Pol,
+        Format::GpoBackup,
         Format::Lgpo,
         Format::Intune,
         Format::Docs,
@@ -82,6 +85,7 @@ pub fn backend(format: Format) -> &'static dyn Backend {
         Format::Adml => &adml::Adml,
         Format::Reg => &reg::Reg,
         Format::Pol => &pol::Pol,
+        Format::GpoBackup => &gpobackup::GpoBackup,
         Format::Lgpo => &lgpo::Lgpo,
         Format::Intune => &intune::Intune,
         Format::Docs => &docs::Docs,
