@@ -31,13 +31,14 @@ fn snapshot_set(dir: &str, prefix: &str) -> usize {
 fn outlook_smime() {
     // ADMX, the en-US ADML and one per translation, docs, and per baseline: apply.reg,
     // revert.reg, User/Registry.pol, gpt.ini, lgpo.txt, intune.csv, intune.json, README.md, and
-    // the GPMC backup (manifest.xml, Backup.xml, bkupInfo.xml, registry.pol).
+    // the GPMC backup (manifest.xml, Backup.xml, bkupInfo.xml, registry.pol), and the
+    // Remediations scripts (detect.ps1, remediate.ps1, revert.ps1).
     let translations = std::fs::read_dir("definitions/outlook-smime/locales")
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(
         snapshot_set("definitions", "outlook"),
-        3 + translations + 3 * 12
+        3 + translations + 3 * 15
     );
 }
 
@@ -45,7 +46,7 @@ fn outlook_smime() {
 fn every_element_and_control_kind() {
     // ADMX, ADML, docs, and one baseline writing both halves (two Registry.pol files).
     // The backup of a baseline writing both halves has two registry.pol files.
-    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 3 + 9 + 5);
+    assert_eq!(snapshot_set("tests/fixtures/kinds", "kinds"), 3 + 9 + 5 + 3);
 }
 
 #[test]

@@ -10,6 +10,7 @@ pub mod intune;
 pub mod lgpo;
 pub mod pol;
 pub mod reg;
+pub mod remediation;
 pub mod text;
 pub mod xml;
 
@@ -55,6 +56,7 @@ pub enum Format {
     Pol,
     GpoBackup,
     Lgpo,
+    Remediation,
     Intune,
     Docs,
 }
@@ -67,6 +69,7 @@ impl Format {
         Format::Pol,
         Format::GpoBackup,
         Format::Lgpo,
+        Format::Remediation,
         Format::Intune,
         Format::Docs,
     ];
@@ -87,6 +90,7 @@ pub fn backend(format: Format) -> &'static dyn Backend {
         Format::Pol => &pol::Pol,
         Format::GpoBackup => &gpobackup::GpoBackup,
         Format::Lgpo => &lgpo::Lgpo,
+        Format::Remediation => &remediation::Remediation,
         Format::Intune => &intune::Intune,
         Format::Docs => &docs::Docs,
     }
