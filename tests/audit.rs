@@ -574,3 +574,26 @@ fn the_microsoft_365_apps_baseline_maps_onto_microsofts_store() {
     }
     insta::assert_snapshot!("m365_apps_baseline_on_the_store", text);
 }
+
+/// `messageformatssmime`, which circulates as O365-OU-000011 but exists nowhere, is named as a
+/// known bogus value when a state holds it.
+#[test]
+fn the_known_bogus_value_is_named() {
+    let (tmp, out) = built();
+    let changed = tmp.path().join("bogus.reg");
+    edited(
+        &out.join("baselines/disa-stig/apply.reg"),
+        &changed,
+        "\"minenckey\"=dword:000000a8",
+        "\"minenckey\"=dword:000000a8\n\"messageformatssmime\"=dword:00000001",
+    );
+    let r = &reports("disa-stig", &[changed])[0];
+    assert!(r.compliant());
+    let e = r
+        .extras
+        .iter()
+        .find(|e| e.name == "messageformatssmime")
+        .unwrap();
+    assert!(e.note.unwrap().contains("known bogus"));
+    assert!(audit::human(r).contains("known bogus value"));
+}

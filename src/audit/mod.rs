@@ -56,6 +56,23 @@ pub struct Extra {
     pub key: String,
     pub name: String,
     pub value: String,
+    /// What is known about the value, for values known to be wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<&'static str>,
+}
+
+/// Values that circulate in compliance material but that no Microsoft template, DISA STIG or
+/// DoD GPO has: (value name, what to say).
+const KNOWN_BOGUS: &[(&str, &str)] = &[(
+    "messageformatssmime",
+    "a known bogus value: a published compliance page maps O365-OU-000011 to it, but no Microsoft template, STIG or DoD GPO has it (O365-OU-000011 is minenckey >= 168; the S/MIME format rule is msgformats = 1, DTOO260)",
+)];
+
+fn known(name: &str) -> Option<&'static str> {
+    KNOWN_BOGUS
+        .iter()
+        .find(|(n, _)| name.eq_ignore_ascii_case(n))
+        .map(|(_, why)| *why)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +121,7 @@ pub fn map_elsewhere(
             key: v.key.clone(),
             name: v.name.clone(),
             value: v.display(),
+            note: known(&v.name),
         })
         .collect();
     (found, unexplained)
@@ -295,6 +313,7 @@ fn extras(t: &Template, state: &Snapshot) -> Vec<Extra> {
             key: v.key.clone(),
             name: v.name.clone(),
             value: v.display(),
+            note: known(&v.name),
         })
         .collect()
 }
@@ -403,6 +422,9 @@ pub fn human(r: &Report) -> String {
                 "  {}\\{}: {} = {}\n",
                 e.hive, e.key, e.name, e.value
             ));
+            if let Some(n) = e.note {
+                s.push_str(&format!("    {n}\n"));
+            }
         }
     }
     s.push('\n');
