@@ -323,7 +323,7 @@ fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<Document, ReadError> {
     let (doc, problem) = Document::parse(decode::decode(bytes).text);
     match problem {
         Some(p) => Err(ReadError(format!(
-            "{name} is not well-formed XML ({p:?}); run `gpforge validate` on it"
+            "{name} is not well-formed XML: {p}; run `gpforge validate` on it"
         ))),
         None => Ok(doc),
     }

@@ -59,6 +59,20 @@ pub enum Problem {
     },
 }
 
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Syntax { at, message } => write!(f, "{message} (at byte {at})"),
+            Problem::Doctype { span, html } => write!(
+                f,
+                "a document type declaration at byte {}{}",
+                span.start,
+                if *html { " (an HTML page)" } else { "" }
+            ),
+        }
+    }
+}
+
 /// Buffers of a finished document, kept for the next one.
 #[derive(Debug, Default)]
 pub struct Spare {
