@@ -206,20 +206,7 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
                 }
                 Op::DeleteAllValues { hive, key } => {
                     // A non-additive list: nothing under the key but what this setting writes.
-                    let own: BTreeSet<String> = ops
-                        .iter()
-                        .filter_map(|o| match o {
-                            Op::Set {
-                                hive: h,
-                                key: k,
-                                name,
-                                ..
-                            } if h == hive && k.eq_ignore_ascii_case(key) => {
-                                Some(name.to_lowercase())
-                            }
-                            _ => None,
-                        })
-                        .collect();
+                    let own = crate::state::own_names(&ops, *hive, key);
                     expected.push(format!(
                         "{}\\{key}: only the values above",
                         hive_root(*hive)

@@ -57,18 +57,7 @@ fn verify(t: &Template, s: &Setting, state: &Snapshot) -> Option<Vec<(Hive, Stri
                 }
             }
             Op::DeleteAllValues { hive, key } => {
-                let own: BTreeSet<String> = ops
-                    .iter()
-                    .filter_map(|o| match o {
-                        Op::Set {
-                            hive: h,
-                            key: k,
-                            name,
-                            ..
-                        } if h == hive && k.eq_ignore_ascii_case(key) => Some(name.to_lowercase()),
-                        _ => None,
-                    })
-                    .collect();
+                let own = crate::state::own_names(&ops, *hive, key);
                 if state
                     .values_of(*hive, key)
                     .any(|v| !own.contains(&v.name.to_lowercase()))

@@ -5,7 +5,7 @@
 //! comes from its file name: `NTUSER.DAT`/`USRCLASS.DAT` are the user hive (HKCU), `SOFTWARE`
 //! is HKLM\Software. A parser panic on a hostile file becomes an error, never a crash.
 
-use super::{Op, ReadError};
+use super::{Op, ReadError, utf16z};
 use crate::model::effect::Hive;
 use notatin::cell_value::CellValue;
 use notatin::parser::ParserIterator;
@@ -22,12 +22,6 @@ pub fn root_of(path: &Path) -> Option<(Hive, &'static str)> {
     } else {
         None
     }
-}
-
-fn utf16z(s: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    out.extend_from_slice(&[0, 0]);
-    out
 }
 
 /// The bytes of a value as the registry stores them, from notatin's typed content.

@@ -6,14 +6,8 @@
 //! subkeys), `CREATEKEY`, `CLEAR` (drops the commands before it for that key). `;` starts a
 //! comment line; blank lines separate records. Errors name the line.
 
-use super::{Op, ReadError};
+use super::{Op, ReadError, utf16z};
 use crate::model::effect::Hive;
-
-fn utf16z(s: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    out.extend_from_slice(&[0, 0]);
-    out
-}
 
 fn number(s: &str) -> Option<u64> {
     let s = s.trim();

@@ -131,6 +131,29 @@ pub fn decode(ty: u32, data: &[u8]) -> Option<RegData> {
     }
 }
 
+/// A string as the registry stores it: UTF-16LE with its NUL.
+pub(crate) fn utf16z(s: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    crate::model::baseline::utf16z(s, &mut out);
+    out
+}
+
+/// The value names the `Set` operations of `ops` write under `hive`\`key` (lower-cased): what a
+/// non-additive list key may hold after `**delvals.`.
+pub fn own_names(ops: &[Op], hive: Hive, key: &str) -> std::collections::BTreeSet<String> {
+    ops.iter()
+        .filter_map(|o| match o {
+            Op::Set {
+                hive: h,
+                key: k,
+                name,
+                ..
+            } if *h == hive && k.eq_ignore_ascii_case(key) => Some(name.to_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Values after a sequence of operations, keyed case-insensitively.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {

@@ -5,7 +5,7 @@
 //! 7 REG_MULTI_SZ, b REG_QWORD…), `-` (delete the value); a line ending in `\` continues on the
 //! next; `;` starts a comment line. Errors name the line.
 
-use super::{Op, ReadError};
+use super::{Op, ReadError, utf16z};
 use crate::model::effect::Hive;
 
 /// Parses a whole file.
@@ -155,12 +155,6 @@ fn value_name(t: &str) -> Option<(String, &str)> {
         }
     }
     None
-}
-
-fn utf16z(s: &str) -> Vec<u8> {
-    let mut out: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
-    out.extend_from_slice(&[0, 0]);
-    out
 }
 
 /// The data of a value line: (type, bytes).
