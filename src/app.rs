@@ -296,7 +296,24 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             format,
             deny_warnings,
             max_per_code,
-        } => validate(&paths, profile, format, deny_warnings, max_per_code, color),
+            select,
+            ignore,
+            quiet,
+            statistics,
+        } => validate(
+            &paths,
+            profile,
+            format,
+            ValidateOptions {
+                deny_warnings,
+                max_per_code,
+                select,
+                ignore,
+                quiet,
+                statistics,
+            },
+            color,
+        ),
         Command::Diff {
             old,
             new,
@@ -446,15 +463,84 @@ fn build(
     o
 }
 
+/// How `validate` selects and shows findings.
+pub struct ValidateOptions {
+    pub deny_warnings: bool,
+    pub max_per_code: usize,
+    /// Codes or families to report (empty: all).
+    pub select: Vec<String>,
+    /// Codes or families never to report.
+    pub ignore: Vec<String>,
+    pub quiet: bool,
+    pub statistics: bool,
+}
+
+/// Whether `code` is named by a list of codes and families (`V063`, `strings`).
+fn names_code(list: &[String], code: Code) -> bool {
+    list.iter().any(|x| {
+        let x = x.trim();
+        x.eq_ignore_ascii_case(code.as_str())
+            || code
+                .rule()
+                .is_some_and(|r| x.eq_ignore_ascii_case(r.family.as_str()))
+    })
+}
+
+/// Every entry names a V-code or a rule family.
+fn check_codes(list: &[String]) -> Result<(), String> {
+    for x in list {
+        let known = Code::ALL.iter().any(|c| {
+            c.as_str().eq_ignore_ascii_case(x.trim())
+                || c.rule()
+                    .is_some_and(|r| r.family.as_str().eq_ignore_ascii_case(x.trim()))
+        });
+        if !known {
+            return Err(format!(
+                "`{x}` is no validator code or family (`gpforge explain` lists the codes)"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `--statistics`: code, count, files, meaning.
+fn statistics(diags: &[Diagnostic]) -> String {
+    let mut by: std::collections::BTreeMap<Code, (usize, std::collections::BTreeSet<usize>)> =
+        Default::default();
+    for d in diags {
+        let e = by.entry(d.code).or_default();
+        e.0 += 1;
+        if let Some(s) = d.primary_span() {
+            e.1.insert(s.file);
+        }
+    }
+    let mut s = String::from("code   count  files  meaning\n");
+    let mut rows: Vec<_> = by.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
+    for (code, (n, files)) in rows {
+        s.push_str(&format!(
+            "{:<6} {n:>5}  {:>5}  {}\n",
+            code.as_str(),
+            files.len(),
+            code.title()
+        ));
+    }
+    s
+}
+
 fn validate(
     paths: &[std::path::PathBuf],
     profile: Profile,
     format: DiagFormat,
-    deny_warnings: bool,
-    max_per_code: usize,
+    opts: ValidateOptions,
     color: bool,
 ) -> Outcome {
     let mut o = Outcome::default();
+    if let Err(e) = check_codes(&opts.select).and_then(|()| check_codes(&opts.ignore)) {
+        o.code = EXIT_FAILURE;
+        o.stderr = format!("error: {e}\n");
+        return o;
+    }
     let mut report = match crate::validate::validate_paths(paths, profile) {
         Ok(r) => r,
         Err(e) => {
@@ -463,6 +549,23 @@ fn validate(
             return o;
         }
     };
+    if report.files == 0 {
+        o.code = EXIT_FAILURE;
+        o.stderr = format!(
+            "error: no ADMX or ADML file in {}\n",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return o;
+    }
+    report.diags.retain(|d| {
+        (opts.select.is_empty() || names_code(&opts.select, d.code))
+            && !names_code(&opts.ignore, d.code)
+    });
+    let (deny_warnings, max_per_code) = (opts.deny_warnings, opts.max_per_code);
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
     let summary = format!(
@@ -478,6 +581,15 @@ fn validate(
     );
     if errors > 0 || (deny_warnings && warnings > 0) {
         o.code = EXIT_FINDINGS;
+    }
+    if opts.statistics {
+        o.stdout = statistics(&report.diags);
+        o.stdout.push_str(&summary);
+        o.stdout.push('\n');
+        return o;
+    }
+    if opts.quiet {
+        report.diags.retain(|d| d.severity == Severity::Error);
     }
     report.diags = render::capped(&report.diags, max_per_code);
     match format {

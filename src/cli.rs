@@ -127,6 +127,18 @@ pub enum Command {
         /// summary and the exit status count them all); 0 shows every one.
         #[arg(long, value_name = "N", default_value_t = 100)]
         max_per_code: usize,
+        /// Report only these codes or families (`V063`, `strings`); repeatable, comma-separated.
+        #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never report these codes or families; repeatable, comma-separated.
+        #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Errors and the summary only.
+        #[arg(short, long)]
+        quiet: bool,
+        /// A table of the findings by code (count, files, meaning) instead of each finding.
+        #[arg(long)]
+        statistics: bool,
     },
     /// Semantic difference of two versions of a template (ADMX files, read with their ADMLs) or
     /// of two PolicyDefinitions stores: policies added, removed and changed (class, key, value

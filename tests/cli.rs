@@ -370,3 +370,39 @@ fn gpt_ini_version_rises_with_its_registry_pol() {
     let r = gpforge(&["build", "--check", "--definitions", d, "--out", o]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
 }
+
+/// validate's selection: --select/--ignore by code or family, -q, --statistics; an empty folder
+/// or an unknown code is a usage failure.
+#[test]
+fn validate_selection_quiet_statistics_and_empty_input() {
+    let store = "tests/fixtures/validate/V063_pretty_printed_string";
+    let r = gpforge(&["validate", "--format", "short", store]);
+    assert!(text(&r.stdout).contains("[V063]"));
+    let r = gpforge(&[
+        "validate", "--format", "short", "--ignore", "strings", store,
+    ]);
+    assert!(!text(&r.stdout).contains("[V063]"), "{}", text(&r.stdout));
+    assert!(text(&r.stdout).contains("0 warning(s)"));
+    let r = gpforge(&["validate", "--format", "short", "--select", "V001", store]);
+    assert!(!text(&r.stdout).contains("[V063]"));
+    let r = gpforge(&["validate", "--statistics", store]);
+    let out = text(&r.stdout);
+    assert!(out.starts_with("code   count  files  meaning"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("V063") && l.contains("line break")),
+        "{out}"
+    );
+    let r = gpforge(&["validate", "-q", "--format", "short", store]);
+    assert!(!text(&r.stdout).contains("[V063]"), "warnings hidden");
+    assert!(
+        text(&r.stdout).contains("1 warning(s)"),
+        "the summary counts them"
+    );
+    let r = gpforge(&["validate", "--select", "V999", store]);
+    assert_eq!(r.status.code(), Some(2));
+    let empty = tempfile::tempdir().unwrap();
+    let r = gpforge(&["validate", empty.path().to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2));
+    assert!(text(&r.stderr).contains("no ADMX or ADML file"));
+}
