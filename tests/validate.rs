@@ -194,3 +194,19 @@ fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
     bad["runs"][0]["results"][0]["level"] = "fatal".into();
     assert!(!validator.is_valid(&bad));
 }
+
+/// V072 (a `using` no ADMX of the store provides): GPMC loads such files (Microsoft's own 2025
+/// store has two), so it is a warning; Intune refuses them, so the intune profile makes it an
+/// error.
+#[test]
+fn an_unprovided_using_is_a_warning_for_gpmc_and_an_error_for_intune() {
+    let dir = PathBuf::from("tests/fixtures/validate/V072_using_not_in_store");
+    for (profile, severity) in [
+        (Profile::Gpmc, Severity::Warning),
+        (Profile::Intune, Severity::Error),
+    ] {
+        let r = validate_paths(std::slice::from_ref(&dir), profile).unwrap();
+        let d = r.diags.iter().find(|d| d.code == Code::V072).unwrap();
+        assert_eq!(d.severity, severity, "{profile:?}");
+    }
+}

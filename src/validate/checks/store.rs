@@ -4,7 +4,7 @@
 //! Input: the facts of every file of a store. Output: V070–V078.
 
 use super::{push_at, rule};
-use crate::diag::{Code, Diagnostic, Severity, Span};
+use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::namespace::Kind;
 use crate::validate::store::{Place, StoreView};
 use std::collections::HashMap;
@@ -32,16 +32,19 @@ rule! {
 
 rule! {
     /// **What:** a `<using>` names a namespace that no ADMX file of the store provides as its
-    /// target. Error for a whole store (and always for the Intune profile), Warning for loose files
-    /// (pass the whole `PolicyDefinitions` folder).
+    /// target. A warning for the Group Policy editor, an error for the Intune profile.
     ///
-    /// **Why:** every reference through that prefix fails to resolve; Intune refuses the file:
-    /// "ADMX file referenced not found NamespaceMissing:Microsoft.Policies.Windows. Please upload it
-    /// first."
+    /// **Why:** GPMC loads such files: Microsoft's own Windows Server 2025 store has two
+    /// (`SmartScreen.admx` uses `Microsoft.Policies.MicrosoftEdge`, `WindowsBackup.admx` uses
+    /// `Microsoft.Policies.Backup`, neither provided), and a maintainer of Winget-AutoUpdate
+    /// reports that such a `using` "in domain GPO hasn't been a problem" (Romanitho/
+    /// Winget-AutoUpdate#265); only the references through that prefix fail to resolve. Intune
+    /// refuses the file: "ADMX file referenced not found NamespaceMissing:Microsoft.Policies.
+    /// Windows. Please upload it first."
     ///
     /// **Example:** `<using prefix="windows" namespace="Microsoft.Policies.Windows"/>` in a store
     /// without `Windows.admx`.
-    V072: Error, Store, "using a namespace the store does not provide"
+    V072: Warning, Store, "using a namespace the store does not provide", intune_error = true
 }
 
 rule! {
@@ -234,9 +237,13 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                     "not in the store",
                 );
                 if !view.is_store && !intune {
-                    d.severity = Severity::Warning;
                     d.notes
                         .push("validate the whole PolicyDefinitions folder to resolve it".into());
+                }
+                if !intune {
+                    d.notes.push(
+                        "GPMC loads the file; references through this prefix do not resolve, and Intune refuses it".into(),
+                    );
                 }
                 if intune {
                     d.notes.push(format!(
