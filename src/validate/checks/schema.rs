@@ -794,6 +794,13 @@ fn unexpected(doc: &Document, c: u32, parent: &str, allowed: &[P], sink: &mut Si
         doc.name_span(c),
         "unknown here",
     );
+    // The editor refuses an unknown element among the strings of an ADML (a `<seeAlso>` left
+    // uncommented: nsacyber/Windows-Secure-Host-Baseline#54).
+    if parent == "stringTable" {
+        d.severity = Severity::Error;
+        d.notes
+            .push("the Group Policy editor refuses the ADML (an error, not a warning)".into());
+    }
     if let Some(p) = allowed.iter().find(|p| p.0.eq_ignore_ascii_case(cname)) {
         d.notes.push(format!(
             "element names are case-sensitive: did you mean `<{}>`?",

@@ -56,10 +56,11 @@ rule! {
 rule! {
     /// **What:** two `<string>` elements with the same `id` in one ADML.
     ///
-    /// **Why:** only one of them is shown, and which one depends on the reader.
+    /// **Why:** the Group Policy editor refuses the file: "Found duplicate definition of element
+    /// string with name …" (microsoft/vscode#248917).
     ///
     /// **Example:** `<string id="Help">…</string>` twice.
-    V064: Warning, Strings, "string defined twice"
+    V064: Error, Strings, "string defined twice"
 }
 
 rule! {
