@@ -298,6 +298,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             max_per_code,
             select,
             ignore,
+            as_error,
+            as_warning,
             quiet,
             statistics,
         } => validate(
@@ -309,6 +311,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 max_per_code,
                 select,
                 ignore,
+                as_error,
+                as_warning,
                 quiet,
                 statistics,
             },
@@ -471,6 +475,10 @@ pub struct ValidateOptions {
     pub select: Vec<String>,
     /// Codes or families never to report.
     pub ignore: Vec<String>,
+    /// Codes or families reported as errors.
+    pub as_error: Vec<String>,
+    /// Codes or families reported as warnings.
+    pub as_warning: Vec<String>,
     pub quiet: bool,
     pub statistics: bool,
 }
@@ -536,7 +544,11 @@ fn validate(
     color: bool,
 ) -> Outcome {
     let mut o = Outcome::default();
-    if let Err(e) = check_codes(&opts.select).and_then(|()| check_codes(&opts.ignore)) {
+    if let Err(e) = check_codes(&opts.select)
+        .and_then(|()| check_codes(&opts.ignore))
+        .and_then(|()| check_codes(&opts.as_error))
+        .and_then(|()| check_codes(&opts.as_warning))
+    {
         o.code = EXIT_FAILURE;
         o.stderr = format!("error: {e}\n");
         return o;
@@ -565,6 +577,13 @@ fn validate(
         (opts.select.is_empty() || names_code(&opts.select, d.code))
             && !names_code(&opts.ignore, d.code)
     });
+    for d in &mut report.diags {
+        if names_code(&opts.as_error, d.code) {
+            d.severity = Severity::Error;
+        } else if names_code(&opts.as_warning, d.code) && d.severity == Severity::Error {
+            d.severity = Severity::Warning;
+        }
+    }
     let (deny_warnings, max_per_code) = (opts.deny_warnings, opts.max_per_code);
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);

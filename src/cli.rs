@@ -133,6 +133,12 @@ pub enum Command {
         /// Never report these codes or families; repeatable, comma-separated.
         #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
         ignore: Vec<String>,
+        /// Report these codes or families as errors (promote), e.g. `--error V031`.
+        #[arg(long = "error", value_name = "CODE|FAMILY", value_delimiter = ',')]
+        as_error: Vec<String>,
+        /// Report these codes or families as warnings (demote).
+        #[arg(long = "warn", value_name = "CODE|FAMILY", value_delimiter = ',')]
+        as_warning: Vec<String>,
         /// Errors and the summary only.
         #[arg(short, long)]
         quiet: bool,

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod dom;
 pub mod facts;
 pub mod store;
+pub mod windows_namespaces;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;

@@ -25,9 +25,12 @@ rule! {
     /// **What:** a `parentCategory` that names a category that does not exist in the file, or in
     /// the file its prefix points to.
     ///
-    /// **Why:** the editor puts the policy at the root of its tree (Microsoft's inetres.admx has
-    /// such a reference); Intune rejects the import ("category not defined"): Warning, Error with
-    /// profile intune.
+    /// **Why:** the editor loads the file but does not show a policy whose category is unknown,
+    /// so the setting cannot be reached ("proxy policy not available" until its parentCategory
+    /// was fixed: drlellinger/thunderbird-policies#6). Microsoft ships four such policies itself
+    /// (TerminalServer's AutoSubscription, three in inetres.admx), so it is a warning for the
+    /// editor (`--error V031` promotes it); Intune's ingestion refuses it ("category not
+    /// defined"): an error with profile intune.
     ///
     /// **Example:** `<parentCategory ref="windows:NoSuchCategory"/>`.
     V031: Warning, References, "unknown category", intune_error = true
@@ -133,11 +136,11 @@ pub fn file(f: &AdmxFacts, file: crate::diag::FileId, out: &mut Vec<Diagnostic>)
 pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     for (file, f) in view.admx_files() {
         for (_, r) in &f.category_parents {
-            category(view, file, f, r, out);
+            category(view, file, f, r, false, out);
         }
         for p in &f.policies {
             if let Some(r) = &p.parent {
-                category(view, file, f, r, out);
+                category(view, file, f, r, true, out);
             }
             if let Some(r) = &p.supported
                 && view.resolve(f, r, NameKind::Definition) == Some(false)
@@ -174,16 +177,23 @@ fn category(
     file: &FileInfo,
     f: &AdmxFacts,
     r: &At,
+    policy: bool,
     out: &mut Vec<Diagnostic>,
 ) {
     if view.resolve(f, r, NameKind::Category) == Some(false) {
-        push_at(
+        let d = push_at(
             out,
             Code::V031,
             format!("category `{}` does not exist", r.text),
             Span::new(file.id, r.span.clone()),
             "unknown category",
         );
+        if policy {
+            d.notes.push(
+                "the editor does not show this policy: the setting cannot be reached (`--error V031` makes this an error)"
+                    .into(),
+            );
+        }
     }
 }
 

@@ -228,7 +228,10 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
         }
         // V072: usings.
         for u in &f.usings {
-            if !view.providers.contains_key(u.namespace.text.as_str()) {
+            // Every central store provides Windows' own namespaces; Intune must be given them.
+            let windows =
+                crate::validate::windows_namespaces::provided_by_windows(&u.namespace.text);
+            if !view.providers.contains_key(u.namespace.text.as_str()) && (intune || !windows) {
                 let d = push_at(
                     out,
                     Code::V072,
