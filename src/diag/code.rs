@@ -611,5 +611,6 @@ codes! {
         V084 => crate::validate::checks::intune::V084;
         V085 => crate::validate::checks::intune::V085;
         V086 => crate::validate::checks::intune::V086;
+        V087 => crate::validate::checks::intune::V087;
     }
 }

@@ -1,7 +1,8 @@
 //! Family `intune` (profile `intune` only): what Intune's "Import ADMX" and ADMX ingestion refuse
 //! (formats.md §2.3, §5.4): forbidden registry roots, comboBox, missing explainText, files over
 //! 1 MB, no en-US ADML, `using` dependencies that cannot be uploaded in order, policies without a
-//! category. Input: a parsed document (per file) and store facts. Output: V080–V086.
+//! category, a parentCategory through the file's own prefix. Input: a parsed document (per file)
+//! and store facts. Output: V080–V087.
 
 use super::{Sink, push_at, rule};
 use crate::backend::intune::{MAX_ADMX_BYTES, forbidden_key};
@@ -80,6 +81,7 @@ rule! {
 
 /// Per ADMX file.
 pub fn admx(doc: &Document, bytes: usize, sink: &mut Sink<'_>) {
+    own_prefix_parents(doc, sink);
     if bytes > MAX_ADMX_BYTES {
         sink.push(
             Code::V083,
@@ -120,6 +122,52 @@ pub fn admx(doc: &Document, bytes: usize, sink: &mut Sink<'_>) {
                     "Intune rejects it",
                 );
             }
+        }
+    }
+}
+
+rule! {
+    /// **What:** a `parentCategory` (of a policy or a category) that names a category through the
+    /// file's own target prefix (`makemeadmin:MakeMeAdmin` in makemeadmin.admx).
+    ///
+    /// **Why:** the Group Policy editor resolves it, but Intune's ADMX ingestion does not: it
+    /// reports "category was not defined" (pseymour/MakeMeAdmin#49). Refer to the file's own
+    /// categories without a prefix.
+    ///
+    /// **Example:** `<parentCategory ref="makemeadmin:MakeMeAdmin"/>` in a file whose target
+    /// prefix is `makemeadmin`.
+    V087: Error, Intune, "parentCategory through the file's own prefix"
+}
+
+/// `parentCategory` references through the file's own prefix (V087).
+fn own_prefix_parents(doc: &Document, sink: &mut Sink<'_>) {
+    let Some(root) = doc.root else { return };
+    let Some(own) = doc
+        .child(root, "policyNamespaces")
+        .and_then(|n| doc.child(n, "target"))
+        .and_then(|t| doc.attr(t, "prefix"))
+        .map(|(p, _)| p.into_owned())
+    else {
+        return;
+    };
+    for el in doc.all() {
+        if doc.name(el) != "parentCategory" {
+            continue;
+        }
+        if let Some((r, span)) = doc.attr(el, "ref")
+            && r.split_once(':').is_some_and(|(p, _)| p == own)
+        {
+            sink.push(
+                Code::V087,
+                format!("`{r}` refers to this file's own category through its prefix `{own}`"),
+                span,
+                "Intune: \"category was not defined\"",
+            )
+            .notes
+            .push(format!(
+                "write `{}` (without the prefix)",
+                r.split_once(':').map(|(_, n)| n).unwrap_or(&r)
+            ));
         }
     }
 }
