@@ -6,9 +6,10 @@ use std::path::PathBuf;
 /// gpforge: Group Policy as code.
 ///
 /// Compiles TOML definitions of policy settings (first of all Outlook's S/MIME and cryptography
-/// settings) into ADMX/ADML templates for a Group Policy central store, .reg files, Registry.pol
-/// GPO backups and Intune profiles; validates any ADMX/ADML file or store the way GPMC and Intune
-/// read them.
+/// settings) into ADMX/ADML templates for a Group Policy central store, GPMC backups, Registry.pol,
+/// LGPO text, Intune profiles and Remediations scripts; validates any ADMX/ADML file or store the
+/// way GPMC and Intune read them; audits real policy state (.reg exports, Registry.pol, GPO
+/// backups, LGPO text, offline hives) against a baseline.
 #[derive(Debug, Parser)]
 #[command(name = "gpforge", version, about, long_about)]
 pub struct Cli {
@@ -192,8 +193,8 @@ pub enum Command {
         format: DiagFormat,
     },
     /// Check real policy state against a baseline: `.reg` exports (regedit, `reg export`),
-    /// `Registry.pol` files, GPO folders (SYSVOL layout) and GPMC backups (folders holding
-    /// `Machine|User/registry.pol`).
+    /// `Registry.pol` files, LGPO text, offline hives (NTUSER.DAT, SOFTWARE), GPO folders (SYSVOL
+    /// layout) and GPMC backups (folders holding `Machine|User/registry.pol`).
     ///
     /// Every setting of the baseline is compliant, differs (expected and found shown), or not
     /// configured; values under the template's keys that no policy explains are listed as extra
