@@ -597,3 +597,52 @@ fn the_known_bogus_value_is_named() {
     assert!(e.note.unwrap().contains("known bogus"));
     assert!(audit::human(r).contains("known bogus value"));
 }
+
+/// `import --states` of a state whose unexplained names and data hold CR/LF, NUL and quotes
+/// (a Registry.pol can carry them) writes TOML that parses, with those values escaped in
+/// comments.
+#[test]
+fn hostile_state_values_stay_inside_their_comments() {
+    use gpforge::model::baseline::RegData;
+    use gpforge::model::effect::{Action, Hive, RegOp};
+    let tmp = tempfile::tempdir().unwrap();
+    let key = "software\\policies\\microsoft\\office\\16.0\\outlook\\security".to_string();
+    let ops = [
+        RegOp {
+            hive: Hive::User,
+            key: key.clone(),
+            action: Action::Set {
+                name: "x\"\r\n[evil]\u{0}".into(),
+                data: RegData::Sz("A\nB\u{1b}".into()),
+                soft: false,
+            },
+        },
+        RegOp {
+            hive: Hive::User,
+            key,
+            action: Action::Set {
+                name: "minenckey".into(),
+                data: RegData::Dword(168),
+                soft: false,
+            },
+        },
+    ];
+    let dir = tmp.path().join("User");
+    std::fs::create_dir_all(&dir).unwrap();
+    let f = dir.join("Registry.pol");
+    std::fs::write(&f, gpforge::backend::pol::encode(ops.iter())).unwrap();
+    let toml_text =
+        gpforge::app::states_baseline(std::slice::from_ref(&f), "found", Path::new("definitions"))
+            .unwrap();
+    let parsed: toml::Table = toml::from_str(&toml_text).unwrap();
+    assert_eq!(
+        parsed["setting"].as_array().unwrap().len(),
+        1,
+        "{toml_text}"
+    );
+    assert!(
+        !toml_text.lines().any(|l| l.starts_with("[evil]")),
+        "{toml_text}"
+    );
+    assert!(toml_text.contains("not imported"));
+}

@@ -136,4 +136,11 @@ fn parameters_are_read_from_files_and_the_command_line() {
     );
     assert_eq!(s["decode_message"].value.as_str(), Some("quoted"));
     assert!(read_params(&[], &["no-equals".to_string()]).is_err());
+    // The text policy of the definitions (D040) holds for supplied values: NUL, ESC, U+FFFF.
+    for bad in ["a\u{0}b", "x\u{1b}[2J", "\u{FFFF}"] {
+        let e = read_params(&[], &[format!("smime-strict.decode_message={bad}")]).unwrap_err();
+        assert!(e.to_string().contains("no output format can carry"), "{e}");
+    }
+    std::fs::write(&f, "[smime-strict]\nrequired_ca = \"CN=\\u0000\"\n").unwrap();
+    assert!(read_params(std::slice::from_ref(&f), &[]).is_err());
 }

@@ -160,3 +160,19 @@ impl Backend for GpoBackup {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdata_never_closes_early() {
+        let c = cdata("a]]>b");
+        assert_eq!(c, "<![CDATA[a]]]]><![CDATA[>b]]>");
+        // The XML reader gets the text back whole.
+        let xml = format!("<x>{c}</x>");
+        let (doc, problem) = crate::validate::dom::Document::parse(xml);
+        assert!(problem.is_none());
+        assert_eq!(doc.text(doc.root.unwrap()), "a]]>b");
+    }
+}

@@ -289,7 +289,28 @@ pub fn read_params(files: &[PathBuf], sets: &[String]) -> Result<Params, LoadErr
             },
         );
     }
+    // The definitions' text policy (D040) holds for supplied values too.
+    for (baseline, values) in &out {
+        for (name, v) in values {
+            if let Some(c) = forbidden_in(&v.value) {
+                return Err(LoadError::Params(format!(
+                    "{}: the value of {baseline}.{name} holds U+{:04X}, which no output format can carry",
+                    v.origin, c as u32
+                )));
+            }
+        }
+    }
     Ok(out)
+}
+
+/// The first string in `v` (at any depth) holding a character no output format can carry.
+fn forbidden_in(v: &toml::Value) -> Option<char> {
+    match v {
+        toml::Value::String(s) => text::forbidden_char(s).map(|(_, c)| c),
+        toml::Value::Array(a) => a.iter().find_map(forbidden_in),
+        toml::Value::Table(t) => t.values().find_map(forbidden_in),
+        _ => None,
+    }
 }
 
 /// Every supplied parameter names a baseline of `defs` and a parameter it declares.
