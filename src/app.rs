@@ -33,19 +33,6 @@ impl std::fmt::Debug for Outcome {
     }
 }
 
-impl Outcome {
-    /// Everything for stdout as one string (tests): the stream, then `stdout`.
-    pub fn stdout_all(mut self) -> (u8, String, String) {
-        let mut out = Vec::new();
-        if let Some(s) = self.stream.take() {
-            let _ = s(&mut out);
-        }
-        let mut text = String::from_utf8_lossy(&out).into_owned();
-        text.push_str(&self.stdout);
-        (self.code, text, self.stderr)
-    }
-}
-
 /// Exit codes (DESIGN.md §1).
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FINDINGS: u8 = 1;

@@ -1,6 +1,9 @@
 //! The real binary: exit codes, stdout and stderr of `build`, `build --check`, a bad definition,
 //! `explain` and `--help`.
 
+mod common;
+
+use common::copy_dir;
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -14,19 +17,6 @@ fn gpforge(args: &[&str]) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dst = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).unwrap();
-        }
-    }
 }
 
 fn files_under(dir: &Path) -> Vec<String> {

@@ -4,6 +4,9 @@
 
 #![cfg(unix)]
 
+mod common;
+
+use common::copy_dir;
 use gpforge::app::compile_dir;
 use gpforge::backend::Artifact;
 use gpforge::emit::{self, Fault, Step};
@@ -49,19 +52,6 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut m = BTreeMap::new();
     walk(dir, dir, &mut m);
     m
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        let dest = to.join(e.file_name());
-        if p.is_dir() {
-            copy_dir(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).unwrap();
-        }
-    }
 }
 
 /// Two definitions folders that build to different trees: the kinds fixture, and a copy whose

@@ -49,6 +49,16 @@ pub struct Row {
     pub actual: Vec<String>,
 }
 
+impl Row {
+    /// The STIG ids alone (`O365-OU-000014`), without the vulnerability numbers.
+    fn stig_ids(&self) -> Vec<&str> {
+        self.stig
+            .iter()
+            .map(|x| x.split(' ').next().unwrap_or(""))
+            .collect()
+    }
+}
+
 /// A value under one of the template's keys that no policy of the template explains.
 #[derive(Debug, Clone, Serialize)]
 pub struct Extra {
@@ -59,6 +69,18 @@ pub struct Extra {
     /// What is known about the value, for values known to be wrong.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'static str>,
+}
+
+impl Extra {
+    fn new(h: Hive, v: &Stored) -> Self {
+        Extra {
+            hive: hive_root(h),
+            key: v.key.clone(),
+            name: v.name.clone(),
+            value: v.display(),
+            note: known(&v.name),
+        }
+    }
 }
 
 /// Values that circulate in compliance material but that no Microsoft template, DISA STIG or
@@ -116,13 +138,7 @@ pub fn map_elsewhere(
     let unexplained = state
         .iter()
         .filter(|(h, v)| !explained.contains(&(*h, v.key.to_lowercase(), v.name.to_lowercase())))
-        .map(|(h, v)| Extra {
-            hive: hive_root(h),
-            key: v.key.clone(),
-            name: v.name.clone(),
-            value: v.display(),
-            note: known(&v.name),
-        })
+        .map(|(h, v)| Extra::new(h, v))
         .collect();
     (found, unexplained)
 }
@@ -295,13 +311,7 @@ fn extras(t: &Template, state: &Snapshot) -> Vec<Extra> {
             let key = v.key.to_lowercase();
             keys.contains(&key) && !explained.contains(&(*h, key, v.name.to_lowercase()))
         })
-        .map(|(h, v)| Extra {
-            hive: hive_root(h),
-            key: v.key.clone(),
-            name: v.name.clone(),
-            value: v.display(),
-            note: known(&v.name),
-        })
+        .map(|(h, v)| Extra::new(h, v))
         .collect()
 }
 
@@ -310,11 +320,7 @@ pub fn short(r: &Report) -> String {
     let src = r.sources.join(" + ");
     let mut s = String::new();
     for row in &r.rows {
-        let ids: Vec<&str> = row
-            .stig
-            .iter()
-            .map(|x| x.split(' ').next().unwrap_or(""))
-            .collect();
+        let ids = row.stig_ids();
         s.push_str(&format!(
             "{src}: {}[{}]: {}{}\n",
             row.status.as_str().replace(' ', "_"),
@@ -357,11 +363,7 @@ pub fn human(r: &Report) -> String {
         r.baseline
     );
     for row in &r.rows {
-        let ids: Vec<&str> = row
-            .stig
-            .iter()
-            .map(|x| x.split(' ').next().unwrap_or(""))
-            .collect();
+        let ids = row.stig_ids();
         s.push_str(&format!(
             "{:<15} {}{}\n",
             row.status.as_str(),

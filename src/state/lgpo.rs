@@ -100,13 +100,7 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
                 set(7, out)
             }
             "BINARY" => {
-                let mut out = Vec::new();
-                for b in data.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-                    out.push(
-                        u8::from_str_radix(b, 16)
-                            .map_err(|_| err(*n4, format!("`{b}` is not a hex byte")))?,
-                    );
-                }
+                let out = super::hex_bytes(data).map_err(|m| err(*n4, m))?;
                 set(3, out)
             }
             "DELETE" => Op::DeleteValue {

@@ -91,6 +91,15 @@ impl Stored {
     }
 }
 
+/// Comma-separated hex bytes (`01,ff, 0a`), as `.reg` `hex:` data and LGPO `BINARY` carry them.
+pub(crate) fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|b| u8::from_str_radix(b, 16).map_err(|_| format!("`{b}` is not a hex byte")))
+        .collect()
+}
+
 fn hex(b: &[u8]) -> String {
     b.iter()
         .map(|x| format!("{x:02x}"))

@@ -189,11 +189,7 @@ fn value_data(rest: &str) -> Result<(u32, Vec<u8>), String> {
             rest.chars().take(20).collect::<String>()
         ));
     };
-    let mut data = Vec::new();
-    for b in bytes.split(',').map(str::trim).filter(|b| !b.is_empty()) {
-        data.push(u8::from_str_radix(b, 16).map_err(|_| format!("`{b}` is not a hex byte"))?);
-    }
-    Ok((ty, data))
+    Ok((ty, super::hex_bytes(bytes)?))
 }
 
 #[cfg(test)]

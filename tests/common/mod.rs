@@ -356,3 +356,17 @@ pub fn fix_language_patterns(v: &mut serde_json::Value) -> usize {
         _ => 0,
     }
 }
+
+/// Copies a folder tree (fixtures into a temporary folder a test may change).
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dst = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).unwrap();
+        }
+    }
+}
