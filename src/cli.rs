@@ -102,6 +102,11 @@ pub enum Command {
         /// `required_ca = "…"`. Keep site values out of the shared definitions.
         #[arg(long, value_name = "FILE")]
         params: Vec<PathBuf>,
+        /// Refuse what the Group Policy editor loads but Microsoft's ADMX XSD does not (names
+        /// with `-` or `.`, and the other warnings `gpforge explain` marks as tolerated): they
+        /// become errors. `strict = true` in a template's `[template]` does the same for it.
+        #[arg(long)]
+        strict: bool,
     },
     /// Check ADMX/ADML files or whole PolicyDefinitions stores the way GPMC and Intune read them.
     ///

@@ -124,6 +124,45 @@ fn check_exits_1_when_output_is_stale_and_writes_nothing() {
     assert!(!empty.exists());
 }
 
+/// A name the editor loads but the XSD refuses (`-`): a warning and a full build by default,
+/// an error and nothing written under `--strict`.
+#[test]
+fn strict_refuses_what_the_default_build_tolerates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("definitions");
+    copy_dir(Path::new("definitions"), &defs);
+    let f = defs.join("outlook-smime/template.toml");
+    let src = std::fs::read_to_string(&f).unwrap();
+    let dashed = src.replacen("prefix = \"outlooksmime\"", "prefix = \"outlook-smime\"", 1);
+    assert_ne!(src, dashed);
+    std::fs::write(&f, dashed).unwrap();
+    let out = tmp.path().join("output");
+    let args = |strict: bool| {
+        let mut v = vec![
+            "build".to_string(),
+            "--definitions".into(),
+            defs.to_string_lossy().into_owned(),
+            "--out".into(),
+            out.to_string_lossy().into_owned(),
+        ];
+        if strict {
+            v.push("--strict".into());
+        }
+        v
+    };
+    let strict = args(true);
+    let r = gpforge(&strict.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("error[D042]: prefix `outlook-smime`"));
+    assert!(!out.exists(), "nothing written under --strict");
+    let lenient = args(false);
+    let r = gpforge(&lenient.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("warning[D042]: prefix `outlook-smime`"));
+    let admx = std::fs::read_to_string(out.join("PolicyDefinitions/outlook_smime.admx")).unwrap();
+    assert!(admx.contains("<target prefix=\"outlook-smime\""), "{admx}");
+}
+
 #[test]
 fn a_bad_definition_exits_1_with_diagnostics_and_writes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -138,7 +177,7 @@ fn a_bad_definition_exits_1_with_diagnostics_and_writes_nothing() {
             "value_name = \"alwayssign\"\nkey = 'HKCU\\Software'",
             1,
         )
-        .replacen("id = \"L_Signallemailmessages\"", "id = \"Sign-All\"", 1);
+        .replacen("id = \"L_Signallemailmessages\"", "id = \"Sign All\"", 1);
     std::fs::write(&f, bad).unwrap();
     let r = gpforge(&[
         "build",
@@ -153,7 +192,7 @@ fn a_bad_definition_exits_1_with_diagnostics_and_writes_nothing() {
         err.contains("error[D010]: registry key starts with a hive"),
         "{err}"
     );
-    assert!(err.contains("error[D020]: policy id `Sign-All`"), "{err}");
+    assert!(err.contains("error[D020]: policy id `Sign All`"), "{err}");
     assert!(err.contains("cryptography.toml:"), "{err}");
     assert!(err.contains("nothing was written"), "{err}");
     assert!(text(&r.stdout).is_empty());

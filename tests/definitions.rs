@@ -3,7 +3,7 @@
 //! checked against the `tests/fixtures/kinds` template). Each must fail with its code, write
 //! nothing, and its rendered diagnostics are snapshotted.
 
-use gpforge::app::{Compiled, compile_dir, compile_files, compile_with_baselines};
+use gpforge::app::{Compiled, compile_dir, compile_files, compile_strict, compile_with_baselines};
 use gpforge::cli::DiagFormat;
 use gpforge::diag::{Code, Severity};
 use std::path::{Path, PathBuf};
@@ -69,6 +69,49 @@ fn every_fixture_fails_with_its_code_and_writes_nothing() {
         }
         insta::assert_snapshot!(name, c.render(DiagFormat::Human, Severity::Note));
     }
+}
+
+/// `--strict` keeps the rules as they were before the tolerated constructs: every fixture of a
+/// tolerated code (a warning by default) fails under it, with the same code as an error, and
+/// writes nothing; `strict = true` in `[template]` does the same.
+#[test]
+fn strict_makes_every_tolerated_construct_an_error() {
+    let mut seen = 0;
+    for path in fixtures() {
+        let code = code_of(&path);
+        if !Code::TOLERATED.contains(&code) {
+            continue;
+        }
+        seen += 1;
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let work = tempfile::tempdir().unwrap();
+        let dir = work.path().join("defs").join("fixture");
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(dir.join("template.toml"), &text).unwrap();
+        let defs = work.path().join("defs");
+        let c = compile_strict(&defs, Default::default(), true).unwrap();
+        assert!(c.has_errors(), "{name}: no error under --strict");
+        assert!(c.artifacts.is_empty(), "{name}: artifacts under --strict");
+        assert!(
+            c.diags
+                .iter()
+                .any(|d| d.code == code && d.severity == Severity::Error),
+            "{name}: {code} is no error under --strict"
+        );
+        let lenient = compile_strict(&defs, Default::default(), false).unwrap();
+        assert!(!lenient.has_errors(), "{name}: errors without --strict");
+        let marked = text.replacen("[template]\n", "[template]\nstrict = true\n", 1);
+        assert_ne!(marked, text, "{name}: no [template] line");
+        std::fs::write(dir.join("template.toml"), marked).unwrap();
+        let c = compile_strict(&defs, Default::default(), false).unwrap();
+        assert!(c.has_errors(), "{name}: strict = true is not strict");
+    }
+    assert_eq!(
+        seen,
+        Code::TOLERATED.len(),
+        "a tolerated code without fixture"
+    );
 }
 
 #[test]

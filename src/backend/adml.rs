@@ -105,12 +105,7 @@ fn lookup<'a>(t: &'a Template, table: &'a StringTable, id: &StringId) -> &'a str
 pub fn render_culture(t: &Template, table: &StringTable) -> String {
     let mut x = Xml::new();
     // The ADML must satisfy the ADMX's minRequiredRevision: same major, minor at least as high.
-    let revision = if t.revision.major == t.min_required_revision.major {
-        t.revision
-    } else {
-        t.min_required_revision
-    }
-    .to_string();
+    let revision = t.adml_revision().to_string();
     x.open(
         "policyDefinitionResources",
         &[

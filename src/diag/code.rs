@@ -64,6 +64,13 @@ macro_rules! codes {
 }
 
 impl Code {
+    /// Codes for what the Group Policy editor loads but the ADMX XSD (or a stricter rule of
+    /// gpforge) refuses: warnings by default, errors under `--strict` or `strict = true` in a
+    /// template's `[template]` table.
+    pub const TOLERATED: &'static [Code] = &[Code::D042];
+}
+
+impl Code {
     /// Looks a code up by its printed form, case-insensitively.
     pub fn parse(s: &str) -> Option<Code> {
         Code::ALL
@@ -420,6 +427,21 @@ codes! {
     /// **Example:** `values = { L_EnterURL = { param = "enrolment_url" } }` without a
     /// `[[parameter]] name = "enrolment_url"`.
     D041 => Error, "baseline parameter problem";
+
+    /// **What:** a name the ADMX XSD's `itemName` pattern refuses but the Group Policy editor
+    /// loads: an id, prefix or reference with `-` or `.` (`p2p-pnrp`,
+    /// `org.freedesktop.accounts.change-own-password`), or a target namespace that is a valid
+    /// `xs:anyURI` but not a dotted name (`FullArmor.a6dbfaf9-98b7-463f-a7c7-ac0447f00743`).
+    ///
+    /// **Why:** Microsoft's own store ships such names (`P2P-pnrp.admx` has prefix `p2p-pnrp`,
+    /// `TerminalServer-Server.admx` has `terminalserver-Server`, `GroupPolicy.admx` a policy
+    /// `AllowX-ForestPolicy-and-RUP`) and GPMC shows them; Microsoft's XSD (and validate
+    /// `--profile schema`, V021) refuses them. A warning by default, an error under `--strict`
+    /// or `strict = true` in `[template]`. Names with white space, `:` or other characters stay
+    /// D020: the editor refuses them.
+    ///
+    /// **Example:** `id = "Sign-All"`.
+    D042 => Warning, "name outside the XSD's itemName";
 
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.

@@ -165,6 +165,14 @@ impl Diagnostics {
                 .unwrap_or((usize::MAX, 0))
         });
     }
+    /// Makes the diagnostics from index `start` on with a code of `codes` errors (`--strict`).
+    pub fn promote_from(&mut self, start: usize, codes: &[Code]) {
+        for d in self.items.iter_mut().skip(start) {
+            if codes.contains(&d.code) {
+                d.severity = Severity::Error;
+            }
+        }
+    }
     pub fn into_vec(self) -> Vec<Diagnostic> {
         self.items
     }

@@ -539,6 +539,27 @@ impl Cx<'_> {
         {
             head.str("min_required_revision", &r);
         }
+        // The ADMLs' revision, when it is not the one the build derives from the two above.
+        let min_required = doc
+            .child(root, "resources")
+            .and_then(|r| a.attr(r, "minRequiredRevision"))
+            .unwrap_or_else(|| revision.clone());
+        if let (Some(admx_rev), Some(min_rev)) = (
+            crate::model::Revision::parse(&revision),
+            crate::model::Revision::parse(&min_required),
+        ) && let Some(en_rev) = self
+            .en
+            .file
+            .doc
+            .root
+            .and_then(|r| self.en.file.doc.attr(r, "revision"))
+            .map(|(v, _)| v.to_string())
+        {
+            let derived = crate::model::derived_adml_revision(admx_rev, min_rev);
+            if crate::model::Revision::parse(&en_rev) != Some(derived) {
+                head.str("adml_revision", &en_rev);
+            }
+        }
         if let Some(res) = doc.child(root, "resources")
             && let Some((_, span)) = doc.attr(res, "fallbackCulture")
         {

@@ -9,9 +9,20 @@ pub fn is_item_name(s: &str) -> bool {
     !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
 }
 
+/// A name the Group Policy editor loads although the XSD's `itemName` refuses it: letters,
+/// digits, `_`, `-` and `.` (Microsoft's own `p2p-pnrp`, `terminalserver-Server`,
+/// `AllowX-ForestPolicy-and-RUP`; vendors' `org.freedesktop.accounts.change-own-password`).
+/// Such names are accepted with warning D042 (an error under `--strict`).
+pub fn is_loose_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Why `s` cannot name a file or folder gpforge writes (a template's ADMX, a baseline's folder,
 /// an imported template's folder), or `None` when it can. Names reach the file system only
-/// through this check: letters, digits, `_`, `-` and inner dots; no leading dot (`.`, `..`,
+/// through this check: letters, digits, `_`, `-`, inner spaces (VMware ships `VMware UEM.admx`)
+/// and inner dots; no leading dot (`.`, `..`,
 /// hidden files), no trailing dot (Windows drops it), at most 100 characters, and not a Windows
 /// device name (`CON`, `NUL`, `COM1`…, with or without an extension), which Windows cannot
 /// create or opens as a device.
@@ -24,9 +35,14 @@ pub fn file_name_problem(s: &str) -> Option<&'static str> {
     }
     if !s
         .chars()
-        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
     {
-        return Some("may hold only letters, digits, `_`, `-` and `.`");
+        return Some("may hold only letters, digits, `_`, `-`, `.` and spaces");
+    }
+    if s.starts_with(' ') || s.ends_with(' ') || s.contains("  ") {
+        return Some(
+            "starts or ends with a space, or has two in a row (Windows drops trailing spaces)",
+        );
     }
     if s.starts_with('.') {
         return Some(
@@ -55,6 +71,12 @@ pub fn file_name_problem(s: &str) -> Option<&'static str> {
     None
 }
 
+/// A name type with the XSD's rule ([`is_item_name`]) and the editor's ([`is_loose_name`]).
+pub trait AdmxName: Sized {
+    fn strict(s: &str) -> Option<Self>;
+    fn loose(s: &str) -> Option<Self>;
+}
+
 macro_rules! name_type {
     ($(#[$m:meta])* $t:ident) => {
         $(#[$m])*
@@ -65,8 +87,20 @@ macro_rules! name_type {
             pub fn parse(s: &str) -> Option<Self> {
                 is_item_name(s).then(|| $t(s.to_string()))
             }
+            /// Accepts the names the editor loads ([`is_loose_name`]) as well.
+            pub fn parse_loose(s: &str) -> Option<Self> {
+                is_loose_name(s).then(|| $t(s.to_string()))
+            }
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+        }
+        impl AdmxName for $t {
+            fn strict(s: &str) -> Option<Self> {
+                Self::parse(s)
+            }
+            fn loose(s: &str) -> Option<Self> {
+                Self::parse_loose(s)
             }
         }
         impl fmt::Display for $t {
@@ -102,7 +136,7 @@ name_type!(
 impl StringId {
     /// Builds a generated id from valid parts (`Policy_Explain`); parts are already item names.
     pub fn join(parts: &[&str]) -> Option<StringId> {
-        StringId::parse(&parts.join("_"))
+        StringId::parse_loose(&parts.join("_"))
     }
 }
 
@@ -115,14 +149,21 @@ pub struct ItemRef {
 
 impl ItemRef {
     pub fn parse(s: &str) -> Option<ItemRef> {
+        Self::parse_with(s, Name::parse)
+    }
+    /// Prefix and name as the editor loads them ([`is_loose_name`]).
+    pub fn parse_loose(s: &str) -> Option<ItemRef> {
+        Self::parse_with(s, Name::parse_loose)
+    }
+    fn parse_with(s: &str, name: fn(&str) -> Option<Name>) -> Option<ItemRef> {
         match s.split_once(':') {
             Some((p, n)) => Some(ItemRef {
-                prefix: Some(Name::parse(p)?),
-                name: Name::parse(n)?,
+                prefix: Some(name(p)?),
+                name: name(n)?,
             }),
             None => Some(ItemRef {
                 prefix: None,
-                name: Name::parse(s)?,
+                name: name(s)?,
             }),
         }
     }
@@ -150,6 +191,12 @@ pub struct NamespaceName(String);
 impl NamespaceName {
     pub fn parse(s: &str) -> Option<Self> {
         (!s.is_empty() && s.split('.').all(is_item_name)).then(|| NamespaceName(s.to_string()))
+    }
+    /// A namespace the editor loads: the XSD's `xs:anyURI` (no white space, no control
+    /// characters), such as VMware's `FullArmor.a6dbfaf9-98b7-463f-a7c7-ac0447f00743`.
+    pub fn parse_loose(s: &str) -> Option<Self> {
+        (!s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control()))
+            .then(|| NamespaceName(s.to_string()))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -348,12 +395,13 @@ mod tests {
             "Contoso.Outlook",
             "CONSOLE",
             "com10",
+            "VMware UEM FlexEngine",
         ] {
             assert_eq!(file_name_problem(ok), None, "{ok}");
         }
         for bad in [
             "", ".", "..", "...", ".hidden", "a.", "a\nb", "a/b", "a\\b", "CON", "nul", "Com1",
-            "lpt9.txt", "aux.admx", "COM¹", "a b",
+            "lpt9.txt", "aux.admx", "COM¹", " a", "a ", "a  b",
         ] {
             assert!(file_name_problem(bad).is_some(), "{bad:?}");
         }

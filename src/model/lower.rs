@@ -4,7 +4,7 @@
 //! Input: [`Definitions`] (AST + file ids). Output: [`PolicySet`] (meaningful only without errors).
 
 use super::element::{DEFAULT_DECIMAL_MAX, DEFAULT_MAX_LENGTH, StringCheck};
-use super::id::{KeyError, is_oid};
+use super::id::{AdmxName, KeyError, is_oid};
 use super::policy::MAX_VALUE_STRING;
 use super::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
@@ -21,7 +21,19 @@ pub fn lower(defs: &Definitions, sources: &SourceMap, diags: &mut Diagnostics) -
     let mut set = PolicySet::default();
     let mut seen: Vec<(String, String, String, Span)> = Vec::new();
     for t in &defs.templates {
-        if let Some(template) = lower_template(t, sources, diags) {
+        let start = diags.len();
+        let lowered = lower_template(t, sources, diags);
+        let strict = defs.strict
+            || t.files.iter().any(|(_, f)| {
+                f.template
+                    .as_ref()
+                    .and_then(|h| h.get_ref().strict.as_ref())
+                    .is_some_and(|s| *s.get_ref())
+            });
+        if strict {
+            diags.promote_from(start, Code::TOLERATED);
+        }
+        if let Some(template) = lowered {
             let (name, span) = template;
             let key = (
                 name.file_name.to_ascii_lowercase(),
@@ -100,21 +112,80 @@ impl Cx<'_> {
         self.diags.push(Diagnostic::new(code, msg).at(span, label));
     }
 
-    /// A name that must match the ADMX itemName pattern (D020).
-    fn name<T>(&mut self, s: &S<String>, what: &str, parse: fn(&str) -> Option<T>) -> Option<T> {
-        let v = parse(s.get_ref());
-        if v.is_none() {
-            let span = self.sp(s);
-            self.diags.push(
-                Diagnostic::new(
-                    Code::D020,
-                    format!("{what} `{}` is not a valid ADMX name", s.get_ref()),
-                )
-                .at(span, "only letters, digits and `_` are allowed")
-                .note("ADMX names must match (\\p{L}|\\p{N}|_)+ (BaseTypes.xsd itemName)"),
-            );
+    /// A name: the XSD's itemName, or a name the editor loads with `-` or `.` (D042), else
+    /// D020.
+    fn name<T: AdmxName>(&mut self, s: &S<String>, what: &str) -> Option<T> {
+        let raw = s.get_ref();
+        if let Some(v) = T::strict(raw) {
+            return Some(v);
         }
-        v
+        let span = self.sp(s);
+        if let Some(v) = T::loose(raw) {
+            self.loose_name(what, raw, span);
+            return Some(v);
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::D020,
+                format!("{what} `{raw}` is not a valid ADMX name"),
+            )
+            .at(
+                span,
+                "only letters, digits and `_` are allowed (`-` and `.` with a warning)",
+            )
+            .note("ADMX names must match (\\p{L}|\\p{N}|_)+ (BaseTypes.xsd itemName)"),
+        );
+        None
+    }
+
+    /// Reports D042 for a name outside the XSD's itemName that the editor loads.
+    fn loose_name(&mut self, what: &str, raw: &str, span: Span) {
+        self.diags.push(
+            Diagnostic::new(
+                Code::D042,
+                format!("{what} `{raw}` is outside the XSD's itemName; the editor loads it"),
+            )
+            .at(span, "`-` and `.` are not in (\\p{L}|\\p{N}|_)+")
+            .note("validate --profile schema reports it (V021); --strict makes it an error"),
+        );
+    }
+
+    /// A string id given as text (a `[strings]` key, `$(string.ID)`, `…_id = "ID"`).
+    fn string_id(&mut self, raw: &str, what: &str, span: Span) -> Option<StringId> {
+        if let Some(v) = StringId::parse(raw) {
+            return Some(v);
+        }
+        if let Some(v) = StringId::parse_loose(raw) {
+            self.loose_name(what, raw, span);
+            return Some(v);
+        }
+        self.err(
+            Code::D020,
+            format!("{what} `{raw}` is not a valid ADMX name"),
+            span,
+            "only letters, digits and `_` are allowed (`-` and `.` with a warning)",
+        );
+        None
+    }
+
+    /// A target or using namespace: a dotted name, or an `xs:anyURI` the editor loads (D042).
+    fn namespace(&mut self, s: &S<String>) -> Option<NamespaceName> {
+        let raw = s.get_ref();
+        if let Some(v) = NamespaceName::parse(raw) {
+            return Some(v);
+        }
+        let span = self.sp(s);
+        if let Some(v) = NamespaceName::parse_loose(raw) {
+            self.loose_name("namespace", raw, span);
+            return Some(v);
+        }
+        self.err(
+            Code::D020,
+            format!("namespace `{raw}` is not a dotted name"),
+            span,
+            "expected e.g. `Contoso.Policies.Outlook`, without white space",
+        );
+        None
     }
 
     fn key(&mut self, s: &S<String>) -> Option<RegistryKey> {
@@ -205,31 +276,14 @@ impl Cx<'_> {
         let span = self.sp(s);
         let raw = s.get_ref();
         if let Some(inner) = reference_id(raw, "string") {
-            let Some(id) = StringId::parse(inner) else {
-                self.err(
-                    Code::D020,
-                    format!("string reference `{raw}` has an invalid id"),
-                    span,
-                    "only letters, digits and `_` are allowed",
-                );
-                return None;
-            };
+            let id = self.string_id(inner, "string reference id", span.clone())?;
             self.string_refs.push((id.clone(), span));
             return Some(id);
         }
         let id = match id {
             Some(given) => {
-                let Some(sid) = StringId::parse(given.get_ref()) else {
-                    let gspan = self.sp(given);
-                    self.err(
-                        Code::D020,
-                        format!("string id `{}` is not a valid ADMX name", given.get_ref()),
-                        gspan,
-                        "only letters, digits and `_` are allowed",
-                    );
-                    return None;
-                };
-                sid
+                let gspan = self.sp(given);
+                self.string_id(given.get_ref(), "string id", gspan)?
             }
             // The parts were already reported as invalid names.
             None => StringId::join(generated)?,
@@ -407,7 +461,12 @@ impl Cx<'_> {
 
     fn reference(&mut self, s: &S<String>, code: Code, what: &str) -> Option<ItemRef> {
         let span = self.sp(s);
-        let Some(r) = ItemRef::parse(s.get_ref()) else {
+        let r = ItemRef::parse(s.get_ref()).or_else(|| {
+            let r = ItemRef::parse_loose(s.get_ref())?;
+            self.loose_name(&format!("{what} reference"), s.get_ref(), span.clone());
+            Some(r)
+        });
+        let Some(r) = r else {
             self.err(
                 Code::D020,
                 format!(
@@ -502,17 +561,8 @@ fn lower_template(
     cx.file = hfile;
     let h = header.get_ref();
     let header_span = cx.sp(&h.name);
-    let prefix = cx.name(&h.prefix, "prefix", Name::parse);
-    let namespace = NamespaceName::parse(h.namespace.get_ref());
-    if namespace.is_none() {
-        let span = cx.sp(&h.namespace);
-        cx.err(
-            Code::D020,
-            format!("namespace `{}` is not a dotted name", h.namespace.get_ref()),
-            span,
-            "expected e.g. `Contoso.Policies.Outlook`",
-        );
-    }
+    let prefix: Option<Name> = cx.name(&h.prefix, "prefix");
+    let namespace = cx.namespace(&h.namespace);
     let file_name = h.name.get_ref().clone();
     if let Some(why) = crate::model::id::file_name_problem(&file_name) {
         cx.err(
@@ -523,6 +573,7 @@ fn lower_template(
         );
     }
     let revision = revision_of(&mut cx, &h.revision);
+    let adml_revision = h.adml_revision.as_ref().map(|r| revision_of(&mut cx, r));
     let min_rev = match &h.min_required_revision {
         Some(r) => revision_of(&mut cx, r),
         None => revision,
@@ -543,17 +594,8 @@ fn lower_template(
         cx.file = *file;
         for u in &f.usings {
             let u = u.get_ref();
-            let p = cx.name(&u.prefix, "prefix", Name::parse);
-            let ns = NamespaceName::parse(u.namespace.get_ref());
-            if ns.is_none() {
-                let span = cx.sp(&u.namespace);
-                cx.err(
-                    Code::D020,
-                    format!("namespace `{}` is not a dotted name", u.namespace.get_ref()),
-                    span,
-                    "invalid namespace",
-                );
-            }
+            let p: Option<Name> = cx.name(&u.prefix, "prefix");
+            let ns = cx.namespace(&u.namespace);
             if let (Some(prefix), Some(namespace)) = (p, ns) {
                 cx.usings.insert(prefix.as_str().to_string());
                 usings.push(Namespace { prefix, namespace });
@@ -561,17 +603,9 @@ fn lower_template(
         }
         for (id, text) in &f.strings {
             let span = cx.sp(text);
-            match StringId::parse(id) {
-                Some(sid) => {
-                    cx.declared.push(sid.clone());
-                    cx.add_string(sid, written(text.get_ref()), span)
-                }
-                None => cx.err(
-                    Code::D020,
-                    format!("string id `{id}` is not a valid ADMX name"),
-                    span,
-                    "the key of this string",
-                ),
+            if let Some(sid) = cx.string_id(id, "string id", span.clone()) {
+                cx.declared.push(sid.clone());
+                cx.add_string(sid, written(text.get_ref()), span)
             }
         }
     }
@@ -585,7 +619,7 @@ fn lower_template(
         for p in &f.product {
             let p = p.get_ref();
             let span = cx.sp(&p.id);
-            let Some(name) = cx.name(&p.id, "product id", Name::parse) else {
+            let Some(name) = cx.name::<Name>(&p.id, "product id") else {
                 continue;
             };
             let display = cx.display(
@@ -599,7 +633,7 @@ fn lower_template(
             for v in &p.versions {
                 let v = v.get_ref();
                 let vspan = cx.sp(&v.id);
-                let Some(vname) = cx.name(&v.id, "version id", Name::parse) else {
+                let Some(vname) = cx.name::<Name>(&v.id, "version id") else {
                     continue;
                 };
                 let vdisplay = cx.display(
@@ -629,7 +663,7 @@ fn lower_template(
         for s in &f.supported_on {
             let s = s.get_ref();
             let span = cx.sp(&s.id);
-            let Some(name) = cx.name(&s.id, "supportedOn id", Name::parse) else {
+            let Some(name) = cx.name::<Name>(&s.id, "supportedOn id") else {
                 continue;
             };
             let msg = format!("supportedOn name `{name}` is used twice");
@@ -729,7 +763,7 @@ fn lower_template(
         for c in &f.category {
             let c = c.get_ref();
             let span = cx.sp(&c.id);
-            let Some(id) = cx.name(&c.id, "category id", CategoryId::parse) else {
+            let Some(id) = cx.name::<CategoryId>(&c.id, "category id") else {
                 continue;
             };
             let msg = format!("category `{id}` is defined twice");
@@ -886,6 +920,7 @@ fn lower_template(
             superseded_adm: h.superseded_adm.as_ref().map(|s| s.get_ref().clone()),
             revision,
             min_required_revision: min_rev,
+            adml_revision,
             display_name: h.display_name.get_ref().clone(),
             description: h.description.get_ref().clone(),
             products,
@@ -973,7 +1008,7 @@ pub(crate) fn stig(s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
 fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy> {
     let p = p.get_ref();
     let span = cx.sp(&p.id);
-    let id = cx.name(&p.id, "policy id", PolicyId::parse);
+    let id = cx.name::<PolicyId>(&p.id, "policy id");
     let idstr = p.id.get_ref().as_str();
     let class = class_or_default(cx, env, &p.class, &span);
     let key = key_or_default(cx, env, &p.key, &span);
@@ -1076,8 +1111,8 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
         }
     }
     let presentation_id = match &p.presentation {
-        Some(given) => cx.name(given, "presentation id", Name::parse),
-        None => Name::parse(idstr),
+        Some(given) => cx.name::<Name>(given, "presentation id"),
+        None => Name::parse_loose(idstr),
     };
     // A named presentation is kept even without controls (Windows has empty ones).
     let presentation = (!controls.is_empty() || p.presentation.is_some()).then(|| Presentation {
@@ -1275,7 +1310,7 @@ fn lower_element(
         );
         return None;
     };
-    let id = cx.name(id_src, "element id", ElementId::parse);
+    let id: Option<ElementId> = cx.name(id_src, "element id");
     let idstr = id_src.get_ref().as_str();
     let key = src.key.as_ref().and_then(|k| cx.key(k));
     let value_name = match (&src.value_name, kind) {
@@ -1759,7 +1794,7 @@ fn lower_items(
     for item in items.get_ref() {
         let item = item.get_ref();
         let nspan = cx.sp(&item.name);
-        let name = cx.name(&item.name, "enum item name", Name::parse);
+        let name = cx.name::<Name>(&item.name, "enum item name");
         let msg = format!("enum item name `{}` is used twice", item.name.get_ref());
         if !cx.first_use(
             &mut names,
@@ -1837,7 +1872,7 @@ fn lower_registry_only(
     let r = r.get_ref();
     let span = cx.sp(&r.id);
     let idstr = r.id.get_ref().as_str();
-    let id = cx.name(&r.id, "setting id", PolicyId::parse);
+    let id = cx.name::<PolicyId>(&r.id, "setting id");
     let class = class_or_default(cx, env, &r.class, &span);
     if class == Some(Class::Both) {
         let cspan = r.class.as_ref().map(|c| cx.sp(c)).unwrap_or(span.clone());
@@ -1963,7 +1998,7 @@ fn locale(
     let mut entries = indexmap::IndexMap::new();
     for (id, text) in &src.strings {
         let span = Span::new(file, text.span());
-        let Some(sid) = StringId::parse(id).filter(|s| source.get(s).is_some()) else {
+        let Some(sid) = StringId::parse_loose(id).filter(|s| source.get(s).is_some()) else {
             diags.push(
                 Diagnostic::new(
                     Code::D034,

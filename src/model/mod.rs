@@ -60,6 +60,9 @@ pub struct Template {
     pub superseded_adm: Option<String>,
     pub revision: Revision,
     pub min_required_revision: Revision,
+    /// The ADMLs' `revision` when it is not the one derived from the two above
+    /// ([`Template::adml_revision`]).
+    pub adml_revision: Option<Revision>,
     /// ADML `displayName` / `description`.
     pub display_name: String,
     pub description: String,
@@ -75,7 +78,27 @@ pub struct Template {
     pub declared_strings: Vec<StringId>,
 }
 
+/// The ADML revision that satisfies an ADMX of revision `r` requiring `m`: `r` itself when it
+/// has `m`'s major and at least its minor, else `m`.
+pub fn derived_adml_revision(r: Revision, m: Revision) -> Revision {
+    if r.major == m.major && r.minor >= m.minor {
+        r
+    } else {
+        m
+    }
+}
+
 impl Template {
+    /// The ADMLs' `revision`: as given, else the ADMX's revision when it satisfies the ADMX's
+    /// own `minRequiredRevision` (same major, minor at least as high), else
+    /// `minRequiredRevision` (an ADMX at 1.0 that requires 1.3 gets ADMLs at 1.3).
+    pub fn adml_revision(&self) -> Revision {
+        if let Some(r) = self.adml_revision {
+            return r;
+        }
+        derived_adml_revision(self.revision, self.min_required_revision)
+    }
+
     pub fn source_strings(&self) -> &StringTable {
         &self.strings[0]
     }

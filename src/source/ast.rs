@@ -42,10 +42,16 @@ pub struct TemplateSrc {
     pub namespace: S<String>,
     pub revision: S<String>,
     pub min_required_revision: Option<S<String>>,
+    /// The ADMLs' `revision` when it is not the derived one (see `Template::adml_revision`).
+    pub adml_revision: Option<S<String>>,
     pub superseded_adm: Option<S<String>>,
     /// ADML `displayName` / `description` (not shown by GPMC, kept for tools).
     pub display_name: S<String>,
     pub description: S<String>,
+    /// `strict = true`: what the editor loads but the ADMX XSD refuses (the codes of
+    /// `Code::TOLERATED`) is an error for this template, as under `build --strict`.
+    #[serde(default)]
+    pub strict: Option<S<bool>>,
     /// Defaults for every policy of the template; a policy may override each.
     #[serde(default)]
     pub defaults: DefaultsSrc,

@@ -223,6 +223,8 @@ pub struct Definitions {
     /// Parameter values supplied for the baselines (empty: every parameterised setting is left
     /// out, B009).
     pub params: Params,
+    /// `--strict`: the tolerated constructs (`Code::TOLERATED`) are errors in every template.
+    pub strict: bool,
 }
 
 /// Failures of the tool itself (not of the user's definitions).
@@ -447,6 +449,7 @@ pub fn load_dir(
         templates,
         baselines,
         params: Params::new(),
+        strict: false,
     })
 }
 

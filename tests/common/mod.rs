@@ -277,6 +277,35 @@ pub fn corpus() -> Option<std::path::PathBuf> {
     None
 }
 
+/// The vendors' templates (../shared/vendors), read in place.
+#[allow(dead_code)]
+pub fn vendors() -> Option<std::path::PathBuf> {
+    const VENDORS: &str = "../shared/vendors";
+    let p = std::path::PathBuf::from(VENDORS);
+    if p.is_dir() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var("CI").is_err(),
+        "{VENDORS} is missing under CI"
+    );
+    eprintln!("skipped: {VENDORS} not found");
+    None
+}
+
+/// Every file below `dir`, depth first, in no particular order.
+#[allow(dead_code)]
+pub fn walk(dir: &std::path::Path, f: &mut dyn FnMut(&std::path::Path)) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, f);
+        } else {
+            f(&p);
+        }
+    }
+}
+
 /// Changes that alter what lands in the registry (not strings, placement or presentation).
 pub const REGISTRY_LEVEL: &[&str] = &[
     "class",
