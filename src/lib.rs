@@ -9,6 +9,7 @@
 //! ```text
 //! ```
 
+pub mod admx;
 pub mod app;
 pub mod audit;
 pub mod backend;

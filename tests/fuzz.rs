@@ -248,7 +248,7 @@ fn check_definitions(files: Vec<(String, String)>) {
         let name = a.path.to_string_lossy();
         if name.ends_with(".admx") || name.ends_with(".adml") {
             let text = gpforge::backend::text::decode_for_display(&a.bytes);
-            let (_, problem) = gpforge::validate::dom::Document::parse(text);
+            let (_, problem) = gpforge::admx::dom::Document::parse(text);
             assert!(problem.is_none(), "{name}: {problem:?}");
         }
     }

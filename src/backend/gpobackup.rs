@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(c, "<![CDATA[a]]]]><![CDATA[>b]]>");
         // The XML reader gets the text back whole.
         let xml = format!("<x>{c}</x>");
-        let (doc, problem) = crate::validate::dom::Document::parse(xml);
+        let (doc, problem) = crate::admx::dom::Document::parse(xml);
         assert!(problem.is_none());
         assert_eq!(doc.text(doc.root.unwrap()), "a]]>b");
     }

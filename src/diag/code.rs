@@ -67,7 +67,7 @@ impl Code {
     /// Codes for what the Group Policy editor loads but the ADMX XSD (or a stricter rule of
     /// gpforge) refuses: warnings by default, errors under `--strict` or `strict = true` in a
     /// template's `[template]` table.
-    pub const TOLERATED: &'static [Code] = &[Code::D042];
+    pub const TOLERATED: &'static [Code] = &[Code::D024, Code::D042, Code::D043, Code::D044];
 }
 
 impl Code {
@@ -135,20 +135,26 @@ codes! {
     /// **Example:** two `[[policy.element]]` blocks with `id = "L_Minimumkeysizeinbits"`.
     D006 => Error, "duplicate element id";
 
-    /// **What:** a `category` or `parent` names a category that the template does not define, or a
-    /// `prefix:` that no `[[using]]` declares.
+    /// **What:** a `category` or `parent` uses a `prefix:` that no `[[using]]` declares, or a
+    /// category is its own ancestor. (A category name without prefix that the template does not
+    /// define is D044.)
     ///
-    /// **Why:** GPMC and Intune refuse a policy whose category cannot be resolved.
+    /// **Why:** Intune's ADMX ingestion refuses a file with an undeclared prefix ("No namespace
+    /// found with prefix adobe", validator rule V030), and a category that is its own ancestor
+    /// has no place in the editor's tree.
     ///
-    /// **Example:** `category = "L_Crypto"` when only `L_Cryptography` exists.
+    /// **Example:** `category = "office:L_Crypto"` without `[[using]] prefix = "office"`.
     D007 => Error, "unknown category";
 
-    /// **What:** `supported_on` names a definition that the template does not define, or uses a
-    /// `prefix:` that no `[[using]]` declares.
+    /// **What:** `supported_on` (or an entry of a supportedOn definition) uses a `prefix:` that
+    /// no `[[using]]` declares. (A name without prefix that the template does not define is
+    /// D044.)
     ///
-    /// **Why:** an unresolvable `supportedOn` reference is a load error in the editor.
+    /// **Why:** Intune's ADMX ingestion refuses a file with an undeclared prefix ("No namespace
+    /// found with prefix adobe", validator rule V030).
     ///
-    /// **Example:** `supported_on = "SUPPORTED_Outlook2061"`.
+    /// **Example:** `supported_on = "windows:SUPPORTED_Windows7"` without a `[[using]]` of
+    /// `windows`.
     D008 => Error, "unknown supportedOn definition";
 
     /// **What:** a text field written as `$(string.ID)` names a string that `[strings]` does not
@@ -278,9 +284,13 @@ codes! {
     /// key and value name, compared case-insensitively).
     ///
     /// **Why:** the settings would overwrite each other; which one wins depends on processing order.
+    /// The Group Policy editor loads such templates: Microsoft's `Power.admx`, Firefox's
+    /// `*OneLine` twins of multi-line policies and Adobe's x64/x86 policy pairs write one value
+    /// from two policies. A warning by default (tolerated), an error under `--strict` or
+    /// `strict = true` in `[template]`.
     ///
     /// **Example:** two policies with `value_name = "alwayssign"` under the same key.
-    D024 => Error, "registry value written twice";
+    D024 => Warning, "registry value written twice";
 
     /// **What:** the definitions folder has no template (`<folder>/template.toml` with a `[template]`
     /// table), a `[template]` table appears outside `template.toml`, or a template folder cannot be read.
@@ -443,6 +453,33 @@ codes! {
     /// **Example:** `id = "Sign-All"`.
     D042 => Warning, "name outside the XSD's itemName";
 
+    /// **What:** a display name that is given but blank (empty or only white space): an enum
+    /// item, a supportedOn definition, a policy or a category whose en-US text shows nothing.
+    ///
+    /// **Why:** users cannot tell the entry apart from its neighbours. The Group Policy editor
+    /// loads it (RealVNC's `vncserver.admx` has a blank enum item; VMware Horizon's
+    /// `vdm_blast.admx` and `vdm_client.admx` a blank supportedOn text), so it is a warning by
+    /// default, an error under `--strict` or `strict = true` in `[template]`. A display name that
+    /// is missing altogether stays D018.
+    ///
+    /// **Example:** `items = [{ name = "Off", display_name = "", value = 0 }]`.
+    D043 => Warning, "blank display name";
+
+    /// **What:** a reference without prefix (`category`, `parent`, `supported_on`, an entry of
+    /// a supportedOn definition) to something this template does not define, such as a
+    /// definition of another ADMX file named without that file's prefix.
+    ///
+    /// **Why:** the Group Policy editor resolves a reference without prefix in its own file
+    /// only. It loads the file, but a policy whose category is unresolved is not shown under any
+    /// category (Thunderbird's proxy policy with `parentCategory ref="firefox"` was unreachable
+    /// until the reference was fixed, drlellinger/thunderbird-policies#6) and an unresolved
+    /// supportedOn shows no "Supported on" text. Microsoft's `inetres.admx` and VMware Horizon's
+    /// templates ship such references, so it is a warning by default, an error under `--strict`
+    /// or `strict = true` in `[template]`. An undeclared prefix stays D007/D008.
+    ///
+    /// **Example:** `category = "firefox"` in a template that defines no category `firefox`.
+    D044 => Warning, "reference to nothing in this template";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -547,7 +584,9 @@ codes! {
     /// a control without an element), a control that cannot show its element.
     ///
     /// **Why:** nothing is dropped silently; the rebuilt template differs from the original
-    /// exactly there (`gpforge diff` shows it).
+    /// exactly there (`gpforge diff` shows it). An attribute that a presentation control does
+    /// not have in Microsoft's schema (`defaultItem` on a `checkBox`) is read by no consumer:
+    /// import leaves it out without a finding, and `gpforge diff` does not count it.
     ///
     /// **Example:** `<majorVersion><minorVersion …/></majorVersion>` in a products list.
     I002 => Warning, "not representable; left out";

@@ -3,11 +3,12 @@
 //! template: policies with their registry targets, values, elements and strings per culture.
 //! Input: paths. Output: [`Side`], or a failure when a file cannot be read or parsed.
 
+use crate::admx::decode;
+use crate::admx::dom::Document;
 use crate::validate::checks::namespace::Kind;
-use crate::validate::dom::Document;
 use crate::validate::facts::value;
+use crate::validate::groups;
 use crate::validate::store::{self, Place};
-use crate::validate::{decode, groups};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -273,9 +274,10 @@ fn adml(doc: &Document, t: &mut Tmpl, culture: &str) {
                 .children(p)
                 .map(|c| {
                     let mut attrs = BTreeMap::new();
+                    let own = crate::admx::control_attributes(doc.name(c));
                     for a in doc.attrs(c) {
                         let n = doc.attr_name(a);
-                        if n != "refId" {
+                        if n != "refId" && own.is_none_or(|own| own.contains(&n)) {
                             attrs.insert(n.to_string(), doc.value(a).into_owned());
                         }
                     }

@@ -9,12 +9,13 @@ pub mod states;
 pub(crate) mod toml;
 
 use self::toml::{Doc, array, string};
+use crate::admx::decode;
+use crate::admx::dom::Document;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::SourceMap;
 use crate::validate::checks::referenced_id;
 use crate::validate::checks::schema::parse_unsigned;
-use crate::validate::dom::Document;
-use crate::validate::{decode, store};
+use crate::validate::store;
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -230,8 +231,8 @@ fn parse(source: Source, sources: &mut SourceMap, diags: &mut Diagnostics) -> Op
     let id = sources.add(source.name.clone(), doc.text.clone());
     if let Some(p) = problem {
         let (range, message) = match p {
-            crate::validate::dom::Problem::Syntax { at, message } => (at..at, message),
-            crate::validate::dom::Problem::Doctype { span, .. } => {
+            crate::admx::dom::Problem::Syntax { at, message } => (at..at, message),
+            crate::admx::dom::Problem::Doctype { span, .. } => {
                 (span, "a DOCTYPE is not allowed in ADMX/ADML".to_string())
             }
         };

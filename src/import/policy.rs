@@ -3,10 +3,10 @@
 
 use super::toml::{Doc, array, inline, string, text};
 use super::{Cx, Defaults, known_attrs as known_attrs_of};
+use crate::admx::dom::Document;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::presentation::fits;
 use crate::validate::checks::referenced_id;
-use crate::validate::dom::Document;
 use crate::validate::facts::ElementKind;
 use crate::validate::facts::{Val, value};
 use std::collections::HashSet;
@@ -471,24 +471,22 @@ impl Cx<'_> {
     fn control_attrs(&mut self, c: u32, policy: &str) {
         let doc = &self.en.file.doc;
         let kind = doc.name(c).to_string();
-        let known: &[&str] = match kind.as_str() {
-            "checkBox" => &["refId", "defaultChecked"],
-            "decimalTextBox" | "longDecimalTextBox" => {
-                &["refId", "defaultValue", "spin", "spinStep"]
-            }
-            "textBox" | "listBox" => &["refId"],
-            "multiTextBox" => &["refId", "showAsDialog", "defaultHeight"],
-            "dropdownList" => &["refId", "noSort", "defaultItem"],
-            "comboBox" => &["refId", "noSort"],
-            _ => &[],
-        };
+        let known = crate::admx::control_attributes(&kind).unwrap_or_default();
         let numeric = ["defaultValue", "spinStep", "defaultHeight", "defaultItem"];
         let mut found = Vec::new();
         for at in doc.attrs(c) {
             let n = doc.attr_name(at).to_string();
             let v = doc.value(at).trim().to_string();
             let range = at.name.start as usize..at.value.end as usize;
+            if n == "refId" {
+                continue;
+            }
             if !known.contains(&n.as_str()) {
+                // An attribute the control does not have: read by no consumer, not reported
+                // (the diff does not count it either).
+                if crate::admx::control_attributes(&kind).is_some() {
+                    continue;
+                }
                 found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation has no place in the definitions; left out")));
             } else if numeric.contains(&n.as_str())
                 && crate::validate::checks::schema::parse_unsigned(&v).is_none()

@@ -150,6 +150,15 @@ impl Cx<'_> {
         );
     }
 
+    /// D044: a reference without prefix to something this template does not define.
+    fn unresolved(&mut self, msg: String, span: Span) {
+        self.diags.push(
+            Diagnostic::new(Code::D044, msg)
+                .at(span, "not defined in this template")
+                .note("the editor loads the file but cannot resolve the reference (a policy is then not shown under any category); --strict makes it an error"),
+        );
+    }
+
     /// A string id given as text (a `[strings]` key, `$(string.ID)`, `…_id = "ID"`).
     fn string_id(&mut self, raw: &str, what: &str, span: Span) -> Option<StringId> {
         if let Some(v) = StringId::parse(raw) {
@@ -325,13 +334,12 @@ impl Cx<'_> {
             Some(s) if !s.get_ref().trim().is_empty() => self.text(s, id, generated),
             Some(s) => {
                 let span = self.sp(s);
-                self.err(
-                    Code::D018,
-                    format!("{what} has an empty en-US display name"),
-                    span,
-                    "empty",
+                self.diags.push(
+                    Diagnostic::new(Code::D043, format!("{what} has a blank en-US display name"))
+                        .at(span, "blank")
+                        .note("the editor shows an empty entry; --strict makes it an error"),
                 );
-                None
+                self.text(s, id, generated)
             }
             None => {
                 self.err(
@@ -744,11 +752,9 @@ fn lower_template(
                 let r = e.get_ref().reference.get_ref();
                 if !r.contains(':') && !known_supported.contains(r.as_str()) {
                     let span = cx.sp(&e.get_ref().reference);
-                    cx.err(
-                        Code::D008,
+                    cx.unresolved(
                         format!("`{r}` is not a product, version or supportedOn definition of this template"),
                         span,
-                        "unknown reference",
                     );
                 }
             }
@@ -809,12 +815,9 @@ fn lower_template(
             && p.prefix.is_none()
             && !category_spans.contains_key(p.name.as_str())
         {
-            cx.diags.push(
-                Diagnostic::new(
-                    Code::D007,
-                    format!("parent category `{}` is not defined", p.name),
-                )
-                .at(Span::new(*file, range.clone()), "unknown category"),
+            cx.unresolved(
+                format!("parent category `{}` is not defined", p.name),
+                Span::new(*file, range.clone()),
             );
         }
     }
@@ -1021,12 +1024,7 @@ fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy>
         && !env.categories.contains_key(r.name.as_str())
     {
         let cspan = cx.sp(&p.category);
-        cx.err(
-            Code::D007,
-            format!("category `{}` is not defined", r.name),
-            cspan,
-            "unknown category",
-        );
+        cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
     }
     let category = category_ref;
 
@@ -1147,13 +1145,10 @@ fn resolve_supported(cx: &mut Cx, env: &Env, s: &S<String>, file: FileId) -> Opt
     let r = cx.reference(s, Code::D008, "supportedOn")?;
     if r.prefix.is_none() && !env.supported.contains(r.name.as_str()) {
         let span = cx.sp(s);
-        cx.err(
-            Code::D008,
+        cx.unresolved(
             format!("supportedOn definition `{}` is not defined", r.name),
             span,
-            "unknown supportedOn definition",
         );
-        return None;
     }
     Some(r)
 }

@@ -2,7 +2,7 @@
 //! be dropped right after the per-file checks (a whole store then costs little more than its
 //! text). Input: a parsed ADMX or ADML. Output: [`AdmxFacts`] / [`AdmlFacts`] with spans.
 
-use super::dom::Document;
+use crate::admx::dom::Document;
 use std::collections::HashMap;
 use std::ops::Range;
 

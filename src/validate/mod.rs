@@ -8,12 +8,11 @@
 //! store costs about its decoded text in memory. The library never prints.
 
 pub mod checks;
-pub mod decode;
-pub mod dom;
 pub mod facts;
 pub mod store;
 pub mod windows_namespaces;
 
+use crate::admx::{decode, dom};
 use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use checks::namespace::Kind;

@@ -2,9 +2,9 @@
 //! Input: the decoder's findings and the parser's first problem. Output: V001–V004.
 
 use super::{Sink, rule};
+use crate::admx::decode::{Decoded, Finding};
+use crate::admx::dom::Problem;
 use crate::diag::Code;
-use crate::validate::decode::{Decoded, Finding};
-use crate::validate::dom::Problem;
 
 rule! {
     /// **What:** the file is not well-formed XML: a syntax error, a tag that is not closed or

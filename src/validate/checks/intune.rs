@@ -5,9 +5,9 @@
 //! and store facts. Output: V080–V087.
 
 use super::{Sink, push_at, rule};
+use crate::admx::dom::Document;
 use crate::backend::intune::{MAX_ADMX_BYTES, forbidden_key};
 use crate::diag::{Code, Diagnostic, Span};
-use crate::validate::dom::Document;
 use crate::validate::store::StoreView;
 use std::collections::HashMap;
 

@@ -3,8 +3,8 @@
 //! Output: V010–V012 and the file's kind, or `None` when the file is no template at all.
 
 use super::{Sink, rule};
+use crate::admx::dom::Document;
 use crate::diag::Code;
-use crate::validate::dom::Document;
 
 rule! {
     /// **What:** the root element is not `policyDefinitions` (for an `.admx` file) or

@@ -3,8 +3,8 @@
 //! and then writes something other than intended. Input: a parsed ADMX. Output: V050–V058.
 
 use super::{Sink, rule};
+use crate::admx::dom::Document;
 use crate::diag::Code;
-use crate::validate::dom::Document;
 use crate::validate::facts::{Val, value};
 use std::collections::HashMap;
 use std::ops::Range;

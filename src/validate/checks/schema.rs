@@ -9,8 +9,8 @@
 //! Errors. Input: a parsed document. Output: V020–V029.
 
 use super::{Sink, is_item_name, is_item_reference, rule};
+use crate::admx::dom::Document;
 use crate::diag::{Code, Severity};
-use crate::validate::dom::Document;
 
 rule! {
     /// **What:** an element the schema does not allow at this place: an unknown name, one out of
@@ -656,7 +656,7 @@ fn element(doc: &Document, el: u32, t: T, sink: &mut Sink<'_>, stack: &mut Vec<(
                 );
             }
             let text_at = doc.element(el).text_at;
-            if matches!(spec.content, Content::Empty) && text_at != crate::validate::dom::NONE {
+            if matches!(spec.content, Content::Empty) && text_at != crate::admx::dom::NONE {
                 stray_text(doc, el, sink);
             }
             if t == T::StringValue {
@@ -685,13 +685,13 @@ fn element(doc: &Document, el: u32, t: T, sink: &mut Sink<'_>, stack: &mut Vec<(
             }
         }
         Content::Seq(particles) => {
-            if doc.element(el).text_at != crate::validate::dom::NONE {
+            if doc.element(el).text_at != crate::admx::dom::NONE {
                 stray_text(doc, el, sink);
             }
             sequence(doc, el, particles, sink, stack);
         }
         Content::Choice(min, max, options) => {
-            if doc.element(el).text_at != crate::validate::dom::NONE {
+            if doc.element(el).text_at != crate::admx::dom::NONE {
                 stray_text(doc, el, sink);
             }
             let mut count = 0u32;

@@ -4,8 +4,8 @@
 //! of a store. Output: V060–V066.
 
 use super::{Sink, push_at, rule};
+use crate::admx::dom::Document;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::validate::dom::Document;
 use crate::validate::store::StoreView;
 use std::collections::HashMap;
 use std::ops::Range;
