@@ -120,10 +120,19 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
     let mut used = admx_string_ids(t);
     used.extend(t.declared_strings.iter());
     x.open("stringTable", &[]);
-    for id in t.source_strings().entries.keys() {
+    let source = t.source_strings();
+    for id in source.entries.keys() {
         if used.contains(id) {
             x.text_element("string", &[("id", id.as_str())], lookup(t, table, id));
         }
+    }
+    // Strings only this culture has (D048), as its locale file gives them.
+    for (id, text) in table
+        .entries
+        .iter()
+        .filter(|(id, _)| source.get(id).is_none())
+    {
+        x.text_element("string", &[("id", id.as_str())], text);
     }
     x.close("stringTable");
     let presentations: Vec<&Presentation> = t

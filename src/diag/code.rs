@@ -67,7 +67,19 @@ impl Code {
     /// Codes for what the Group Policy editor loads but the ADMX XSD (or a stricter rule of
     /// gpforge) refuses: warnings by default, errors under `--strict` or `strict = true` in a
     /// template's `[template]` table.
-    pub const TOLERATED: &'static [Code] = &[Code::D024, Code::D042, Code::D043, Code::D044];
+    pub const TOLERATED: &'static [Code] = &[
+        Code::D024,
+        Code::D042,
+        Code::D043,
+        Code::D044,
+        Code::D045,
+        Code::D046,
+        Code::D047,
+        Code::D048,
+        Code::D013,
+        Code::D015,
+        Code::D017,
+    ];
 }
 
 impl Code {
@@ -174,30 +186,35 @@ codes! {
     /// **Example:** `key = 'HKCU\Software\Policies\Microsoft\Office\16.0\Outlook\Security'`.
     D010 => Error, "registry key with a hive prefix";
 
-    /// **What:** a registry key separated by forward slashes (`/` and no `\`), with an empty
-    /// segment (`a\\b`, a leading or trailing backslash), or empty. A `/` inside a name of a
-    /// backslash-separated key is allowed (`…\Calendar\Internet Free/Busy`).
+    /// **What:** a registry key with an empty segment (`a\\b`, a leading backslash), a control
+    /// character, a segment over 255 characters, or empty. (One trailing backslash, and `/` as
+    /// the only separator, are D046.) A `/` inside a name of a backslash-separated key is
+    /// allowed (`…\Calendar\Internet Free/Busy`).
     ///
-    /// **Why:** the registry separates keys with `\`; a `/` is part of a key name, so the policy
-    /// would write to a key nobody reads.
+    /// **Why:** the registry separates keys with `\` and limits a key name to 255 characters;
+    /// a line break would start a new key in a `.reg` file.
     ///
-    /// **Example:** `key = "Software/Policies/Microsoft"`.
+    /// **Example:** `key = 'Software\\Policies'`.
     D011 => Error, "malformed registry key";
 
-    /// **What:** a registry value name is empty or longer than 259 characters.
+    /// **What:** a registry value name is longer than 259 characters or holds a control
+    /// character. (An empty name, the key's default value, is D045.)
     ///
-    /// **Why:** Registry.pol (MS-GPREG 2.2.1) allows value names of 1 to 259 characters.
+    /// **Why:** Registry.pol (MS-GPREG 2.2.1) allows value names of 1 to 259 characters; a line
+    /// break would split a `.reg` line and NUL ends the name in `Registry.pol`.
     ///
-    /// **Example:** `value_name = ""`.
+    /// **Example:** a `value_name` of 260 characters.
     D012 => Error, "invalid registry value name";
 
     /// **What:** two items of one enum write the same registry value (and the same value list).
     ///
     /// **Why:** the editor could not show which item is configured, and Intune sends the value, so two
-    /// items would be indistinguishable.
+    /// items would be indistinguishable. Microsoft ships such enums (WindowsUpdate.admx,
+    /// word16.admx) and the editor loads them, so it is a warning by default (tolerated), an
+    /// error under `--strict` or `strict = true` in `[template]`.
     ///
     /// **Example:** items `warning` and `error` both with `value = 0`.
-    D013 => Error, "enum with duplicate values";
+    D013 => Warning, "enum with duplicate values";
 
     /// **What:** two items of one enum share a `name`.
     ///
@@ -208,10 +225,13 @@ codes! {
 
     /// **What:** a decimal's presentation default lies outside its `min`/`max`.
     ///
-    /// **Why:** the editor would show a default that it then refuses to save.
+    /// **Why:** the box opens with a number outside the range the element accepts. The editor
+    /// loads such templates (Lithnet's idlelogoff.admx has a default of 0 with a minimum of 10),
+    /// so it is a warning by default (tolerated), an error under `--strict` or `strict = true`
+    /// in `[template]`. A default that is no number is D022.
     ///
     /// **Example:** `min = 40`, `max = 256`, `default = 512`.
-    D015 => Error, "decimal default outside min/max";
+    D015 => Warning, "decimal default outside min/max";
 
     /// **What:** a decimal's `min` is greater than its `max`.
     ///
@@ -223,10 +243,14 @@ codes! {
     /// **What:** a text default (or a fixed string value) is longer than the element's `max_length`
     /// (or longer than the 255 characters that an ADMX `<string>` value allows).
     ///
-    /// **Why:** the editor truncates or refuses the value.
+    /// **Why:** Microsoft's ADMX XSD limits a `<string>` value to 255 characters (maxLength), and
+    /// a default longer than `max_length` does not fit its box. The editor loads such templates
+    /// (harvester57's AdditionalNetworkHardening.admx writes cipher-suite lists of up to 646
+    /// characters), so it is a warning by default (tolerated), an error under `--strict` or
+    /// `strict = true` in `[template]`.
     ///
     /// **Example:** `max_length = 10`, `default = "https://pki.example.com/enroll"`.
-    D017 => Error, "text longer than maxLength";
+    D017 => Warning, "text longer than maxLength";
 
     /// **What:** a policy, category, enum item or supportedOn definition has no en-US display name.
     ///
@@ -479,6 +503,53 @@ codes! {
     ///
     /// **Example:** `category = "firefox"` in a template that defines no category `firefox`.
     D044 => Warning, "reference to nothing in this template";
+
+    /// **What:** an empty registry value name (`value_name = ""`): the policy writes the key's
+    /// unnamed default value.
+    ///
+    /// **Why:** MS-GPREG gives value names of 1 to 259 characters for `Registry.pol`, and no
+    /// source checked says whether every consumer accepts an empty one. The Group Policy editor
+    /// loads such templates (Microsoft's `GroupPolicyPreferences.admx` has 21 policies with
+    /// `valueName=""`), so it is a warning by default, an error under `--strict` or
+    /// `strict = true` in `[template]`. `.reg` files write the default value as `@`.
+    ///
+    /// **Example:** `value_name = ""`.
+    D045 => Warning, "empty value name";
+
+    /// **What:** a registry key that ends with one `\`, or that uses `/` and no `\` (one key
+    /// whose name holds `/`).
+    ///
+    /// **Why:** the first is almost always a typo the registry ignores, the second almost always
+    /// the wrong separator. The Group Policy editor loads both (Microsoft's `TerminalServer.admx`
+    /// has `…\Terminal Services\`; BaseALT's templates write `Software/BaseALT/Policies/…`), so
+    /// they are warnings by default, errors under `--strict` or `strict = true` in
+    /// `[template]`. The ADMX keeps the key as written; `.reg`, `Registry.pol` and the other
+    /// registry outputs name the key without the trailing `\`.
+    ///
+    /// **Example:** `key = 'Software\Policies\Contoso\'`.
+    D046 => Warning, "unusual registry key";
+
+    /// **What:** a list element with both `value_prefix` and `explicit_value = true`.
+    ///
+    /// **Why:** with `explicitValue` the user types each value's name, so the prefix has no
+    /// effect (formats.md, after the ADMX syntax guide: the two "cannot be combined"). Firefox's
+    /// and Cliqz's templates write `valuePrefix=""` beside `explicitValue="true"` and the
+    /// Group Policy editor loads them, so it is a warning by default, an error under
+    /// `--strict` or `strict = true` in `[template]`. The ADMX keeps both attributes.
+    ///
+    /// **Example:** `kind = "list"`, `value_prefix = ""`, `explicit_value = true`.
+    D047 => Warning, "list prefix with explicit names";
+
+    /// **What:** a locale file gives a string whose id no en-US string has.
+    ///
+    /// **Why:** nothing refers to it through the en-US texts, so it is usually a leftover of an
+    /// older release or a typo of an id. The Group Policy editor loads such ADMLs (Mozilla's
+    /// ru-RU firefox.adml has `SUPPORTED_FF127`, which its en-US ADML lacks), so it is a
+    /// warning by default and the string is written to that culture's ADML only; an error
+    /// under `--strict` or `strict = true` in `[template]`.
+    ///
+    /// **Example:** `L_Signallemailmessage = "…"` (one letter short) in `locales/de-DE.toml`.
+    D048 => Warning, "string of one culture only";
 
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.

@@ -791,25 +791,14 @@ impl Cx<'_> {
             out.push((name, d.finish()));
         }
         for c in self.cultures {
-            let mut extra = Vec::new();
-            for (id, _) in c.strings.iter() {
+            // Strings only this culture has are kept (the build warns, D048).
+            for (id, t) in c.strings.iter() {
                 if !self.en.strings.contains_key(id) {
-                    extra.push(id.clone());
+                    self.locales
+                        .get_mut(&c.name)
+                        .expect("one table per culture")
+                        .insert(id.clone(), t.clone());
                 }
-            }
-            if !extra.is_empty() {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::I003,
-                        format!(
-                            "{} string(s) of {} have no en-US counterpart; left out: {}",
-                            extra.len(),
-                            c.name,
-                            extra.join(", ")
-                        ),
-                    )
-                    .at(Span::new(c.file.id, 0..0), "this ADML"),
-                );
             }
             let table = &self.locales[&c.name];
             let mut d = Doc::new(&format!(

@@ -154,7 +154,7 @@ impl Writer {
     fn push(&mut self, key: &RegistryKey, action: Action) {
         self.ops.push(RegOp {
             hive: self.hive,
-            key: key.as_str().to_string(),
+            key: key.path().to_string(),
             action,
         });
     }

@@ -192,10 +192,13 @@ impl NamespaceName {
     pub fn parse(s: &str) -> Option<Self> {
         (!s.is_empty() && s.split('.').all(is_item_name)).then(|| NamespaceName(s.to_string()))
     }
-    /// A namespace the editor loads: the XSD's `xs:anyURI` (no white space, no control
-    /// characters), such as VMware's `FullArmor.a6dbfaf9-98b7-463f-a7c7-ac0447f00743`.
+    /// A namespace the editor loads: the XSD's `xs:anyURI` (no white space inside, no control
+    /// characters), such as VMware's `FullArmor.a6dbfaf9-98b7-463f-a7c7-ac0447f00743`. White
+    /// space around it is collapsed by the schema (Microsoft's OOBE.admx has
+    /// `Microsoft.Policies.OOBE  `) and kept as written.
     pub fn parse_loose(s: &str) -> Option<Self> {
-        (!s.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control()))
+        let t = s.trim_matches(' ');
+        (!t.is_empty() && !t.chars().any(|c| c.is_whitespace() || c.is_control()))
             .then(|| NamespaceName(s.to_string()))
     }
     pub fn as_str(&self) -> &str {
@@ -263,8 +266,34 @@ impl RegistryKey {
         }
         Ok(RegistryKey(s.to_string()))
     }
+    /// A key the Group Policy editor loads though [`RegistryKey::parse`] refuses it, and why:
+    /// one trailing `\` (Microsoft's TerminalServer.admx), or `/` as the only separator (a key
+    /// whose name holds `/`, as BaseALT's templates write). Written back to the ADMX as given;
+    /// the registry outputs use [`RegistryKey::path`].
+    pub fn parse_loose(s: &str) -> Result<(Self, &'static str), KeyError> {
+        if let Some(inner) = s.strip_suffix('\\')
+            && let Ok(k) = Self::parse(inner)
+        {
+            return Ok((
+                RegistryKey(format!("{}\\", k.0)),
+                "ends with `\\`, which the registry ignores",
+            ));
+        }
+        match Self::parse(&s.replace('/', "\\")) {
+            Ok(_) if s.contains('/') && !s.contains('\\') => Ok((
+                RegistryKey(s.to_string()),
+                "has `/` and no `\\`: one key whose name holds `/`",
+            )),
+            Ok(_) => Self::parse(s).map(|k| (k, "")),
+            Err(e) => Err(e),
+        }
+    }
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+    /// The key as the registry names it: without a trailing `\`.
+    pub fn path(&self) -> &str {
+        self.0.strip_suffix('\\').unwrap_or(&self.0)
     }
 }
 
@@ -281,6 +310,10 @@ pub const MAX_VALUE_NAME: usize = 259;
 pub struct ValueName(String);
 
 impl ValueName {
+    /// The empty name: a key's unnamed default value (`@` in `.reg`).
+    pub fn default_value() -> Self {
+        ValueName(String::new())
+    }
     pub fn parse(s: &str) -> Option<Self> {
         let n = s.chars().count();
         // Control characters: CR/LF would split a `.reg` line, NUL ends the name in `.pol`.
@@ -365,6 +398,13 @@ mod tests {
             Err(KeyError::EmptySegment)
         );
         assert_eq!(RegistryKey::parse(""), Err(KeyError::Empty));
+        let (k, _) = RegistryKey::parse_loose(r"software\x\").unwrap();
+        assert_eq!((k.as_str(), k.path()), (r"software\x\", r"software\x"));
+        let (k, _) = RegistryKey::parse_loose("software/x").unwrap();
+        assert_eq!(k.path(), "software/x");
+        assert!(RegistryKey::parse_loose(r"software\\x").is_err());
+        assert!(RegistryKey::parse_loose(r"software\x\\").is_err());
+        assert!(RegistryKey::parse_loose(r"HKCU\x\").is_err());
     }
 
     #[test]
@@ -374,6 +414,10 @@ mod tests {
         assert!(PolicyId::parse("").is_none());
         assert!(NamespaceName::parse("Gpforge.Policies.Outlook").is_some());
         assert!(NamespaceName::parse("Gpforge..Outlook").is_none());
+        assert!(NamespaceName::parse_loose("Microsoft.Policies.OOBE  ").is_some());
+        assert!(NamespaceName::parse_loose("Contoso Policies").is_none());
+        assert!(PolicyId::parse_loose("AllowX-ForestPolicy-and-RUP").is_some());
+        assert!(PolicyId::parse_loose("Sign All").is_none());
         assert_eq!(
             Revision::parse("1.0"),
             Some(Revision { major: 1, minor: 0 })

@@ -200,6 +200,18 @@ impl Cx<'_> {
     fn key(&mut self, s: &S<String>) -> Option<RegistryKey> {
         match RegistryKey::parse(s.get_ref()) {
             Ok(k) => Some(k),
+            Err(KeyError::EmptySegment | KeyError::ForwardSlash)
+                if RegistryKey::parse_loose(s.get_ref()).is_ok() =>
+            {
+                let (k, why) = RegistryKey::parse_loose(s.get_ref()).ok()?;
+                let span = self.sp(s);
+                self.diags.push(
+                    Diagnostic::new(Code::D046, format!("registry key `{}` {why}", s.get_ref()))
+                        .at(span, "kept as written in the ADMX")
+                        .note("the editor loads it; --strict makes it an error"),
+                );
+                Some(k)
+            }
             Err(e) => {
                 let span = self.sp(s);
                 let (code, msg, label) = match e {
@@ -237,6 +249,20 @@ impl Cx<'_> {
     }
 
     fn value_name(&mut self, s: &S<String>) -> Option<ValueName> {
+        if s.get_ref().is_empty() {
+            let span = self.sp(s);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::D045,
+                    "registry value name is empty: the key's default value",
+                )
+                .at(span, "`valueName=\"\"`")
+                .note(
+                    "`.reg` writes it as `@`, LGPO text as `(Default)`; --strict makes it an error",
+                ),
+            );
+            return Some(ValueName::default_value());
+        }
         let v = ValueName::parse(s.get_ref());
         if v.is_none() {
             let n = s.get_ref().chars().count();
@@ -397,16 +423,14 @@ impl Cx<'_> {
                 cx.err(
                     Code::D017,
                     format!(
-                        "a fixed string value has {} characters; ADMX allows {MAX_VALUE_STRING}",
+                        "a fixed string value has {} characters; the ADMX XSD allows {MAX_VALUE_STRING}",
                         t.chars().count()
                     ),
                     span.clone(),
                     "too long",
                 );
-                None
-            } else {
-                Some(RegValue::String(t.to_string()))
             }
+            Some(RegValue::String(t.to_string()))
         };
         match s.get_ref() {
             toml::Value::Integer(i) => decimal(self, *i),
@@ -1457,7 +1481,7 @@ fn lower_element(
                             // The ADMX schema types longDecimalTextBox@defaultValue as unsignedInt.
                             let span = cx.sp(d);
                             cx.err(
-                                Code::D015,
+                                Code::D022,
                                 format!("default {v} does not fit the presentation's defaultValue"),
                                 span,
                                 "the ADMX schema allows at most 4294967295 here",
@@ -1468,7 +1492,7 @@ fn lower_element(
                     _ => {
                         let span = cx.sp(d);
                         cx.err(
-                            Code::D015,
+                            Code::D022,
                             "a decimal default must be a non-negative integer",
                             span,
                             "not a number",
@@ -1714,10 +1738,10 @@ fn lower_element(
             if explicit_value && let Some(p) = &src.value_prefix {
                 let span = cx.sp(p);
                 cx.err(
-                    Code::D022,
-                    "`value_prefix` cannot be combined with `explicit_value`",
+                    Code::D047,
+                    "`value_prefix` has no effect with `explicit_value`: the user names each value",
                     span,
-                    "remove one",
+                    "ignored by the editor",
                 );
             }
             let k = ElementKind::List {
@@ -1993,17 +2017,24 @@ fn locale(
     let mut entries = indexmap::IndexMap::new();
     for (id, text) in &src.strings {
         let span = Span::new(file, text.span());
-        let Some(sid) = StringId::parse_loose(id).filter(|s| source.get(s).is_some()) else {
+        let Some(sid) = StringId::parse_loose(id) else {
             diags.push(
-                Diagnostic::new(
-                    Code::D034,
-                    format!("`{id}` is not a string of the template"),
-                )
-                .at(span, "no en-US string has this id")
-                .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/)"),
+                Diagnostic::new(Code::D034, format!("`{id}` is not a string id"))
+                    .at(span, "letters, digits, `_`, `-` and `.`")
+                    .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/)"),
             );
             continue;
         };
+        if source.get(&sid).is_none() {
+            diags.push(
+                Diagnostic::new(
+                    Code::D048,
+                    format!("`{id}` is a string of {culture} only; no en-US string has this id"),
+                )
+                .at(span.clone(), "written to this culture's ADML only")
+                .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/); --strict makes it an error"),
+            );
+        }
         let same = src.same.iter().any(|s| s.get_ref() == id);
         if !same && source.get(&sid) == Some(written(text.get_ref()).as_str()) {
             diags.push(
