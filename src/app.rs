@@ -216,6 +216,7 @@ const RESTATED: &[(Code, &[Code])] = &[
     (Code::D013, &[Code::V052]),
     (Code::D015, &[Code::V046]),
     (Code::D047, &[Code::V056]),
+    (Code::D049, &[Code::V024]),
 ];
 
 fn self_check(artifacts: &[Artifact], sources: &mut SourceMap, diags: &mut Diagnostics) {

@@ -5,6 +5,51 @@
 pub mod decode;
 pub mod dom;
 
+/// The attributes an ADMX element has in Microsoft's schema (PolicyDefinitions.xsd; for
+/// `longDecimal`, the copy that defines it), besides namespace declarations. The editor reads
+/// no other attribute, so one outside this list (`required` on a `boolean`, `maxvalue` for
+/// `maxValue`, `noSort` on an `enum`, a vendor's `Area`) means nothing to any consumer: import
+/// leaves it out with a note and `gpforge diff` does not count it.
+pub fn attributes(element: &str) -> &'static [&'static str] {
+    const ELEMENT: [&str; 4] = ["id", "clientExtension", "key", "valueName"];
+    macro_rules! element {
+        ($($a:literal),*) => {
+            &[ELEMENT[0], ELEMENT[1], ELEMENT[2], ELEMENT[3], $($a),*]
+        };
+    }
+    match element {
+        "policyDefinitions" => &["revision", "schemaVersion"],
+        "policy" => &[
+            "name",
+            "class",
+            "displayName",
+            "explainText",
+            "presentation",
+            "key",
+            "valueName",
+            "clientExtension",
+        ],
+        "category" => &["name", "displayName", "explainText"],
+        "decimal" | "longDecimal" => {
+            element!("required", "minValue", "maxValue", "storeAsText", "soft")
+        }
+        "text" => element!("required", "maxLength", "expandable", "soft"),
+        "multiText" => element!("required", "maxLength", "maxStrings", "soft"),
+        "enum" => element!("required"),
+        "boolean" => element!(),
+        "list" => &[
+            "id",
+            "clientExtension",
+            "key",
+            "valuePrefix",
+            "additive",
+            "expandable",
+            "explicitValue",
+        ],
+        _ => &[],
+    }
+}
+
 /// The attributes a presentation control of `kind` has besides `refId`
 /// (PolicyDefinitionResources.xsd); `None` for a kind the schema does not define. The editor
 /// reads no other attribute of a control, so one it does not have (`defaultItem` and `noSort`

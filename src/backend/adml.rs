@@ -178,20 +178,26 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
             ref_id,
             label,
             default,
+            empty_default,
             spin,
             spin_step,
         } => {
-            let d = default.map(|d| d.to_string());
+            let d = default
+                .map(|d| d.to_string())
+                .or_else(|| empty_default.then(String::new));
             number_box(x, "decimalTextBox", ref_id, d, *spin, *spin_step, s(label));
         }
         Control::LongDecimalTextBox {
             ref_id,
             label,
             default,
+            empty_default,
             spin,
             spin_step,
         } => {
-            let d = default.map(|d| d.to_string());
+            let d = default
+                .map(|d| d.to_string())
+                .or_else(|| empty_default.then(String::new));
             number_box(
                 x,
                 "longDecimalTextBox",

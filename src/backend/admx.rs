@@ -365,6 +365,9 @@ fn element(x: &mut Xml, e: &Element) {
     if let Some(v) = &e.value_name {
         attrs.push(("valueName", v.as_str()));
     }
+    if let Some(c) = &e.client_extension {
+        attrs.push(("clientExtension", c));
+    }
     attrs.extend(owned.iter().map(|(k, v)| (*k, v.as_str())));
     let name = e.kind.admx_name();
     match &e.kind {

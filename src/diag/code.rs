@@ -76,6 +76,7 @@ impl Code {
         Code::D046,
         Code::D047,
         Code::D048,
+        Code::D049,
         Code::D013,
         Code::D015,
         Code::D017,
@@ -550,6 +551,18 @@ codes! {
     ///
     /// **Example:** `L_Signallemailmessage = "…"` (one letter short) in `locales/de-DE.toml`.
     D048 => Warning, "string of one culture only";
+
+    /// **What:** a decimal element's default given as an empty text (`default = ""`), written
+    /// to the ADML as `defaultValue=""`.
+    ///
+    /// **Why:** Microsoft's schema types `defaultValue` as an unsigned number, so the XSD refuses
+    /// the empty text, and no source checked says which number the editor shows for it. The
+    /// editor loads such ADMLs (Microsoft's Office templates have `defaultValue=""` on
+    /// `L_SetCNGCipherKeyLength`, VMware's and RealVNC's templates too), so gpforge keeps it as a
+    /// warning; an error under `--strict` or `strict = true` in `[template]`.
+    ///
+    /// **Example:** `kind = "decimal"`, `default = ""`.
+    D049 => Warning, "empty decimal default";
 
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.

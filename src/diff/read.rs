@@ -180,9 +180,11 @@ fn admx(doc: &Document, file: String) -> Tmpl {
         if let Some(els) = doc.child(p, "elements") {
             for e in doc.children(els) {
                 let mut attrs = BTreeMap::new();
+                let own = crate::admx::attributes(doc.name(e));
                 for a in doc.attrs(e) {
                     let n = doc.attr_name(a);
-                    if !matches!(n, "id" | "key" | "valueName") {
+                    // An attribute the element does not have is read by no consumer.
+                    if !matches!(n, "id" | "key" | "valueName") && own.contains(&n) {
                         attrs.insert(n.to_string(), doc.value(a).into_owned());
                     }
                 }

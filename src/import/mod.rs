@@ -347,69 +347,6 @@ struct Cx<'a> {
     en_labels: HashMap<String, String>,
 }
 
-/// Attributes each ADMX/ADML element may carry that gpforge represents.
-pub(crate) fn known_attrs(element: &str) -> &'static [&'static str] {
-    match element {
-        "policyDefinitions" => &[
-            "revision",
-            "schemaVersion",
-            "xmlns",
-            "xmlns:xsd",
-            "xmlns:xsi",
-        ],
-        "policy" => &[
-            "name",
-            "class",
-            "displayName",
-            "explainText",
-            "presentation",
-            "key",
-            "valueName",
-            "clientExtension",
-        ],
-        "category" => &["name", "displayName", "explainText"],
-        "decimal" | "longDecimal" => &[
-            "id",
-            "key",
-            "valueName",
-            "required",
-            "minValue",
-            "maxValue",
-            "storeAsText",
-            "soft",
-        ],
-        "text" => &[
-            "id",
-            "key",
-            "valueName",
-            "required",
-            "maxLength",
-            "expandable",
-            "soft",
-        ],
-        "multiText" => &[
-            "id",
-            "key",
-            "valueName",
-            "required",
-            "maxLength",
-            "maxStrings",
-            "soft",
-        ],
-        "enum" => &["id", "key", "valueName", "required"],
-        "boolean" => &["id", "key", "valueName"],
-        "list" => &[
-            "id",
-            "key",
-            "valuePrefix",
-            "additive",
-            "expandable",
-            "explicitValue",
-        ],
-        _ => &[],
-    }
-}
-
 impl Cx<'_> {
     fn left_out(&mut self, span: Span, message: String, label: &str) {
         self.diags
@@ -420,7 +357,7 @@ impl Cx<'_> {
     fn unknown_attrs(&mut self, el: u32, owner: &str) {
         let doc = &self.admx.doc;
         let kind = doc.name(el).to_string();
-        let known = known_attrs(&kind);
+        let known = crate::admx::attributes(&kind);
         let extra: Vec<(String, std::ops::Range<usize>)> = doc
             .attrs(el)
             .iter()
@@ -438,7 +375,7 @@ impl Cx<'_> {
         for (n, r) in extra {
             self.left_out(
                 Span::new(self.admx.id, r),
-                format!("attribute `{n}` of {owner} has no place in the definitions; left out"),
+                format!("attribute `{n}` of {owner} is not in Microsoft's ADMX schema, so no consumer reads it; left out (gpforge diff does not count it)"),
                 "not imported",
             );
         }

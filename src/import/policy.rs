@@ -2,7 +2,7 @@
 //! presentation merged into its elements (labels and control settings), per culture.
 
 use super::toml::{Doc, array, inline, string, text};
-use super::{Cx, Defaults, known_attrs as known_attrs_of};
+use super::{Cx, Defaults};
 use crate::admx::dom::Document;
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::presentation::fits;
@@ -481,15 +481,13 @@ impl Cx<'_> {
             if n == "refId" {
                 continue;
             }
-            if !known.contains(&n.as_str()) {
-                // An attribute the control does not have: read by no consumer, not reported
-                // (the diff does not count it either).
-                if crate::admx::control_attributes(&kind).is_some() {
-                    continue;
-                }
+            if !known.contains(&n.as_str()) && crate::admx::control_attributes(&kind).is_some() {
+                found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation is not in Microsoft's schema, so no consumer reads it; left out (gpforge diff does not count it)")));
+            } else if !known.contains(&n.as_str()) {
                 found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation has no place in the definitions; left out")));
             } else if numeric.contains(&n.as_str())
                 && crate::validate::checks::schema::parse_unsigned(&v).is_none()
+                && !(n == "defaultValue" && v.is_empty() && kind.ends_with("ecimalTextBox"))
             {
                 found.push((range, format!("`{n}=\"{v}\"` of a `{kind}` in policy `{policy}`'s presentation is not a number; left out")));
             }
@@ -563,6 +561,9 @@ impl Cx<'_> {
         if let Some(k) = &own_key {
             d.str("key", k);
         }
+        if let Some(c) = a.attr(e, "clientExtension") {
+            d.str("client_extension", &c);
+        }
         match a.attr(e, "valueName") {
             Some(_) if kind == "list" => {
                 let span = a.attr_span(e, "valueName");
@@ -581,7 +582,7 @@ impl Cx<'_> {
         );
         for (attr, field) in [("required", "required"), ("soft", "soft")] {
             // Only kinds whose schema has the attribute (unknown_attrs reported the others).
-            if known_attrs_of(&kind).contains(&attr) && a.flag(e, attr) == Some(true) {
+            if crate::admx::attributes(&kind).contains(&attr) && a.flag(e, attr) == Some(true) {
                 d.bool(field, true);
             }
         }
@@ -599,6 +600,9 @@ impl Cx<'_> {
                 }
                 if let Some(n) = cnum("defaultValue") {
                     d.num("default", n);
+                } else if cattr("defaultValue").is_some_and(|v| v.trim().is_empty()) {
+                    // `defaultValue=""` is kept as written (the build warns, D049).
+                    d.str("default", "");
                 }
                 if cflag("spin") == Some(false) {
                     d.bool("spin", false);

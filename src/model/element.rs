@@ -10,6 +10,8 @@ pub struct Element {
     pub key: Option<RegistryKey>,
     /// Absent only for `list` (which writes many values under its key).
     pub value_name: Option<ValueName>,
+    /// ADMX `clientExtension` of the element (the schema allows it on every element).
+    pub client_extension: Option<String>,
     pub kind: ElementKind,
 }
 

@@ -1209,6 +1209,7 @@ fn set_fields(e: &ast::ElementSrc) -> Vec<(&'static str, std::ops::Range<usize>)
         id,
         key,
         value_name,
+        client_extension,
         label,
         required,
         soft,
@@ -1257,7 +1258,14 @@ fn check_fields(cx: &mut Cx, e: &S<ast::ElementSrc>, allowed: &[&str]) {
 /// Builds an element's presentation control once its id and label are known.
 type MakeControl = Box<dyn FnOnce(ElementId, StringId) -> Control>;
 
-const COMMON: &[&str] = &["kind", "id", "key", "value_name", "label"];
+const COMMON: &[&str] = &[
+    "kind",
+    "id",
+    "key",
+    "value_name",
+    "client_extension",
+    "label",
+];
 
 fn lower_element(
     cx: &mut Cx,
@@ -1465,8 +1473,20 @@ fn lower_element(
                     "set `max` as well",
                 );
             }
+            let mut empty_default = false;
             let default = match &src.default {
                 Some(d) => match d.get_ref() {
+                    toml::Value::String(t) if t.is_empty() => {
+                        let span = cx.sp(d);
+                        cx.err(
+                            Code::D049,
+                            "an empty decimal default (`defaultValue=\"\"`)",
+                            span,
+                            "written as `defaultValue=\"\"`",
+                        );
+                        empty_default = true;
+                        None
+                    }
                     toml::Value::Integer(i) if *i >= 0 => {
                         let v = *i as u64;
                         if v < min || v > max {
@@ -1521,6 +1541,7 @@ fn lower_element(
                     ref_id,
                     label,
                     default,
+                    empty_default,
                     spin,
                     spin_step,
                 };
@@ -1538,6 +1559,7 @@ fn lower_element(
                     ref_id,
                     label,
                     default,
+                    empty_default,
                     spin,
                     spin_step,
                 };
@@ -1766,6 +1788,7 @@ fn lower_element(
             } else {
                 Some(value_name?)
             },
+            client_extension: src.client_extension.as_ref().map(|c| c.get_ref().clone()),
             kind: kind_model,
         },
         control,

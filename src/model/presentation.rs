@@ -24,6 +24,8 @@ pub enum Control {
         ref_id: ElementId,
         label: StringId,
         default: Option<u32>,
+        /// `defaultValue=""`: kept as written (D049).
+        empty_default: bool,
         spin: bool,
         spin_step: u32,
     },
@@ -31,6 +33,8 @@ pub enum Control {
         ref_id: ElementId,
         label: StringId,
         default: Option<u64>,
+        /// `defaultValue=""`: kept as written (D049).
+        empty_default: bool,
         spin: bool,
         spin_step: u32,
     },

@@ -188,6 +188,8 @@ pub struct ElementSrc {
     pub id: Option<S<String>>,
     pub key: Option<S<String>>,
     pub value_name: Option<S<String>>,
+    /// ADMX `clientExtension` of the element: a client-side extension's GUID.
+    pub client_extension: Option<S<String>>,
     /// The label of the presentation control (for `label`, the static text itself).
     pub label: Option<S<String>>,
     pub required: Option<S<bool>>,
