@@ -135,10 +135,12 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
         x.text_element("string", &[("id", id.as_str())], text);
     }
     x.close("stringTable");
+    // The policies' presentations, then those no policy uses.
     let presentations: Vec<&Presentation> = t
         .policies
         .iter()
         .filter_map(|p| p.presentation.as_ref())
+        .chain(&t.presentations)
         .collect();
     if !presentations.is_empty() {
         x.open("presentationTable", &[]);

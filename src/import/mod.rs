@@ -5,6 +5,7 @@
 //! Input: [`Input`] (texts) or a path. Output: [`Imported`] (relative file names and TOML).
 
 mod policy;
+mod presentation;
 pub mod states;
 pub(crate) mod toml;
 
@@ -685,7 +686,7 @@ impl Cx<'_> {
             self.policy(*p, &defaults, &own_prefix, d);
         }
 
-        // Presentations no policy refers to have no place in the definitions.
+        // Presentations no policy refers to: `[[presentation]]` tables.
         let referenced: HashSet<String> = policies
             .iter()
             .filter_map(|p| a.attr(*p, "presentation"))
@@ -699,13 +700,14 @@ impl Cx<'_> {
             .map(|(id, el)| (id, *el))
             .collect();
         orphans.sort();
-        for (id, el) in orphans {
-            let span = Span::new(self.en.file.id, self.en.file.doc.name_span(el));
-            self.left_out(
-                span,
-                format!("presentation `{id}` is used by no policy; left out"),
-                "unused",
+        if !orphans.is_empty() {
+            let mut d = Doc::new(
+                "Presentations no policy uses: the editor shows none of them; they are kept so the ADMLs rebuild whole.",
             );
+            for (id, el) in orphans {
+                self.orphan_presentation(id, el, &mut d);
+            }
+            files.insert("presentations.toml".to_string(), d);
         }
 
         // Strings no attribute refers to stay in [strings].

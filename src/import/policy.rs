@@ -23,7 +23,7 @@ fn value_toml(v: &Val) -> String {
 }
 
 /// A control's label: the `<label>` child of textBox/comboBox, else its own text.
-fn label_of(doc: &Document, c: u32) -> String {
+pub(super) fn label_of(doc: &Document, c: u32) -> String {
     match doc.name(c) {
         "textBox" | "comboBox" => doc
             .child(c, "label")
@@ -34,7 +34,7 @@ fn label_of(doc: &Document, c: u32) -> String {
 }
 
 /// The localisable texts of a control, by generated id: label, text default, suggestions.
-fn control_texts(
+pub(super) fn control_texts(
     doc: &Document,
     c: u32,
     policy: &str,

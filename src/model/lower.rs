@@ -15,6 +15,7 @@ use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 
 mod baseline;
+mod presentation;
 
 /// Lowers every template. Check `diags.has_errors()` before using the result.
 pub fn lower(defs: &Definitions, sources: &SourceMap, diags: &mut Diagnostics) -> PolicySet {
@@ -910,6 +911,7 @@ fn lower_template(
     }
 
     check_collisions(&mut cx, &policies, &registry_only);
+    let presentations = presentation::lower_presentations(&mut cx, &t.files, &policies);
 
     // Every `$(string.ID)` must resolve.
     for (id, span) in std::mem::take(&mut cx.string_refs) {
@@ -955,6 +957,7 @@ fn lower_template(
             categories,
             policies,
             registry_only,
+            presentations,
             strings: tables,
             declared_strings: declared,
         },

@@ -71,6 +71,8 @@ pub struct Template {
     pub categories: Vec<Category>,
     pub policies: Vec<Policy>,
     pub registry_only: Vec<RegistrySetting>,
+    /// Presentations no policy uses (`[[presentation]]`), written to every ADML.
+    pub presentations: Vec<Presentation>,
     /// en-US first; other cultures follow.
     pub strings: Vec<StringTable>,
     /// String ids declared in `[strings]`: every ADML carries them even when no ADMX attribute

@@ -29,6 +29,37 @@ pub struct FileSrc {
     pub policy: Vec<S<PolicySrc>>,
     #[serde(default)]
     pub registry_only: Vec<S<RegistryOnlySrc>>,
+    /// Presentations no policy uses, kept so an imported template's ADMLs rebuild whole.
+    #[serde(default)]
+    pub presentation: Vec<S<PresentationSrc>>,
+}
+
+/// `[[presentation]]`: an ADML presentation that no policy refers to.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresentationSrc {
+    pub id: S<String>,
+    #[serde(default)]
+    pub control: Vec<S<ControlSrc>>,
+}
+
+/// `[[presentation.control]]`: one control, named as in the ADML (`dropdownList`, `textBox`…).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlSrc {
+    pub control: S<String>,
+    pub ref_id: Option<S<String>>,
+    pub label: Option<S<String>>,
+    /// A number (decimal boxes, `""` for `defaultValue=""`), a text (textBox, comboBox) or a
+    /// boolean (checkBox).
+    pub default: Option<S<toml::Value>>,
+    pub default_item: Option<S<i64>>,
+    pub no_sort: Option<S<bool>>,
+    pub spin: Option<S<bool>>,
+    pub spin_step: Option<S<i64>>,
+    pub show_as_dialog: Option<S<bool>>,
+    pub height: Option<S<i64>>,
+    pub suggestions: Option<Vec<S<String>>>,
 }
 
 #[derive(Debug, Deserialize)]

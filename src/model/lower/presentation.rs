@@ -1,0 +1,262 @@
+//! `[[presentation]]`: presentations no policy uses. The editor never shows them, but they are
+//! part of what an ADML says, so an imported template keeps them and rebuilds whole. Control
+//! texts get generated string ids `<presentation>__<refId>` (static texts
+//! `<presentation>__Text<n>`), under which locale files translate them.
+
+use super::{Code, Cx, FileId, S, Span, ast};
+use crate::model::{Control, ElementId, Name, Policy, Presentation, StringId};
+use std::collections::HashMap;
+
+/// Which fields each control takes, besides `control` and `label`.
+fn fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "text" => &[],
+        "checkBox" => &["ref_id", "default"],
+        "decimalTextBox" | "longDecimalTextBox" => &["ref_id", "default", "spin", "spin_step"],
+        "textBox" => &["ref_id", "default"],
+        "multiTextBox" => &["ref_id", "show_as_dialog", "height"],
+        "dropdownList" => &["ref_id", "no_sort", "default_item"],
+        "listBox" => &["ref_id"],
+        "comboBox" => &["ref_id", "default", "suggestions", "no_sort"],
+        _ => return None,
+    })
+}
+
+fn set_fields(c: &ast::ControlSrc) -> Vec<(&'static str, std::ops::Range<usize>)> {
+    let mut v = Vec::new();
+    macro_rules! field {
+        ($($f:ident),*) => { $( if let Some(x) = &c.$f { v.push((stringify!($f), x.span())); } )* };
+    }
+    field!(
+        ref_id,
+        default,
+        default_item,
+        no_sort,
+        spin,
+        spin_step,
+        show_as_dialog,
+        height
+    );
+    if let Some(s) = c.suggestions.as_ref().and_then(|s| s.first()) {
+        v.push(("suggestions", s.span()));
+    }
+    v
+}
+
+pub(super) fn lower_presentations(
+    cx: &mut Cx,
+    files: &[(FileId, ast::FileSrc)],
+    policies: &[Policy],
+) -> Vec<Presentation> {
+    let mut seen: HashMap<String, Span> = policies
+        .iter()
+        .filter_map(|p| p.presentation.as_ref())
+        .map(|p| (p.id.as_str().to_string(), Span::new(cx.file, 0..0)))
+        .collect();
+    let mut out = Vec::new();
+    for (file, f) in files {
+        cx.file = *file;
+        for p in &f.presentation {
+            let p = p.get_ref();
+            let raw = p.id.get_ref();
+            let span = cx.sp(&p.id);
+            if seen.contains_key(raw) {
+                cx.err(
+                    Code::D022,
+                    format!("presentation `{raw}` is defined twice (or by a policy)"),
+                    span,
+                    "a presentation id is used once per template",
+                );
+                continue;
+            }
+            seen.insert(raw.clone(), span);
+            let Some(id) = cx.name::<Name>(&p.id, "presentation id") else {
+                continue;
+            };
+            let mut controls = Vec::new();
+            let mut texts = 0;
+            for c in &p.control {
+                if c.get_ref().control.get_ref() == "text" {
+                    texts += 1;
+                }
+                controls.extend(control(cx, raw, c, texts));
+            }
+            out.push(Presentation { id, controls });
+        }
+    }
+    out
+}
+
+fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> Option<Control> {
+    let src = c.get_ref();
+    let kind = src.control.get_ref().as_str();
+    let Some(allowed) = fields(kind) else {
+        let span = cx.sp(&src.control);
+        cx.err(
+            Code::D022,
+            format!("unknown control `{kind}`"),
+            span,
+            "text, checkBox, decimalTextBox, longDecimalTextBox, textBox, multiTextBox, dropdownList, listBox or comboBox",
+        );
+        return None;
+    };
+    for (name, range) in set_fields(src) {
+        if !allowed.contains(&name) {
+            cx.err(
+                Code::D002,
+                format!("`{name}` does not apply to a `{kind}`"),
+                Span::new(cx.file, range),
+                "remove this key",
+            );
+        }
+    }
+    let empty = S::new(0..0, String::new());
+    let label_src = src.label.as_ref().unwrap_or(&empty);
+    if kind == "text" {
+        let n = format!("Text{text_no}");
+        let label = cx.text(label_src, None, &[pres, "", &n])?;
+        return Some(Control::Text { label });
+    }
+    let Some(ref_src) = &src.ref_id else {
+        let span = cx.sp(&src.control);
+        cx.err(
+            Code::D003,
+            format!("a `{kind}` needs `ref_id`"),
+            span,
+            "the id of the element it shows",
+        );
+        return None;
+    };
+    let ref_id: ElementId = cx.name(ref_src, "refId")?;
+    let r = ref_src.get_ref().as_str();
+    let label = cx.text(label_src, None, &[pres, "", r])?;
+    let flag = |b: &Option<S<bool>>, d: bool| b.as_ref().map_or(d, |b| *b.get_ref());
+    let text_default = |cx: &mut Cx| -> Option<StringId> {
+        match src.default.as_ref() {
+            Some(d) => match d.get_ref() {
+                toml::Value::String(t) => {
+                    let t = S::new(d.span(), t.clone());
+                    cx.text(&t, None, &[pres, "", r, "Default"])
+                }
+                _ => {
+                    bad(cx, d.span(), "a text");
+                    None
+                }
+            },
+            None => None,
+        }
+    };
+    Some(match kind {
+        "checkBox" => Control::CheckBox {
+            ref_id,
+            label,
+            default_checked: match src.default.as_ref() {
+                Some(d) => match d.get_ref() {
+                    toml::Value::Boolean(b) => *b,
+                    _ => {
+                        bad(cx, d.span(), "true or false");
+                        false
+                    }
+                },
+                None => false,
+            },
+        },
+        "decimalTextBox" | "longDecimalTextBox" => {
+            let (default, empty_default) = match src.default.as_ref() {
+                Some(d) => match d.get_ref() {
+                    toml::Value::Integer(i) if *i >= 0 => (Some(*i as u64), false),
+                    toml::Value::String(t) if t.is_empty() => {
+                        let span = Span::new(cx.file, d.span());
+                        cx.err(
+                            Code::D049,
+                            "an empty decimal default (`defaultValue=\"\"`)",
+                            span,
+                            "written as `defaultValue=\"\"`",
+                        );
+                        (None, true)
+                    }
+                    _ => {
+                        bad(cx, d.span(), "a non-negative integer");
+                        (None, false)
+                    }
+                },
+                None => (None, false),
+            };
+            let spin = flag(&src.spin, true);
+            let spin_step = src
+                .spin_step
+                .as_ref()
+                .and_then(|s| u32::try_from(*s.get_ref()).ok())
+                .unwrap_or(1);
+            if kind == "decimalTextBox" {
+                Control::DecimalTextBox {
+                    ref_id,
+                    label,
+                    default: default.map(|d| d.min(u32::MAX as u64) as u32),
+                    empty_default,
+                    spin,
+                    spin_step,
+                }
+            } else {
+                Control::LongDecimalTextBox {
+                    ref_id,
+                    label,
+                    default,
+                    empty_default,
+                    spin,
+                    spin_step,
+                }
+            }
+        }
+        "textBox" => Control::TextBox {
+            ref_id,
+            label,
+            default: text_default(cx),
+        },
+        "multiTextBox" => Control::MultiTextBox {
+            ref_id,
+            label,
+            show_as_dialog: flag(&src.show_as_dialog, false),
+            default_height: src
+                .height
+                .as_ref()
+                .and_then(|h| u32::try_from(*h.get_ref()).ok())
+                .unwrap_or(3),
+        },
+        "dropdownList" => Control::DropdownList {
+            ref_id,
+            label,
+            no_sort: flag(&src.no_sort, false),
+            default_item: src
+                .default_item
+                .as_ref()
+                .and_then(|i| usize::try_from(*i.get_ref()).ok()),
+        },
+        "listBox" => Control::ListBox { ref_id, label },
+        _ => {
+            let default = text_default(cx);
+            let mut suggestions = Vec::new();
+            for (k, s) in src.suggestions.iter().flatten().enumerate() {
+                let n = format!("Suggestion{}", k + 1);
+                suggestions.extend(cx.text(s, None, &[pres, "", r, &n]));
+            }
+            Control::ComboBox {
+                ref_id,
+                label,
+                default,
+                suggestions,
+                no_sort: flag(&src.no_sort, false),
+            }
+        }
+    })
+}
+
+fn bad(cx: &mut Cx, range: std::ops::Range<usize>, want: &str) {
+    let span = Span::new(cx.file, range);
+    cx.err(
+        Code::D022,
+        format!("this control's default must be {want}"),
+        span,
+        "wrong kind of value",
+    );
+}
