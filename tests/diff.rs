@@ -110,3 +110,61 @@ fn microsoft_outlk16_and_our_template_agree_on_every_shared_policy() {
     let r = diff::diff_paths(ms, Path::new("output/PolicyDefinitions/outlook_smime.admx")).unwrap();
     common::assert_shared_policies_agree(&r);
 }
+
+/// What the ADMX says beyond policies counts: minor versions, a range without bounds, a
+/// `supersededAdm`, a policy's `clientExtension`; an attribute outside Microsoft's schema
+/// (`maxvalue` on a decimal, `required` on a boolean) does not.
+#[test]
+fn products_supported_on_and_header_facts_are_compared() {
+    let admx = |extra: &str, range: &str, attr: &str| -> Vec<(String, Vec<u8>)> {
+        let x = format!(
+            r#"<?xml version="1.0" encoding="utf-8"?>
+<policyDefinitions revision="1.0" schemaVersion="1.0" xmlns="http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions">
+  <policyNamespaces><target prefix="p" namespace="Gpforge.Diff.Facts"/></policyNamespaces>
+  {extra}
+  <resources minRequiredRevision="1.0"/>
+  <supportedOn>
+    <products><product name="P" displayName="$(string.P)"><majorVersion name="P1" displayName="$(string.P1)" versionIndex="1">{range}</majorVersion></product></products>
+  </supportedOn>
+  <policies>
+    <policy name="A" class="User" displayName="$(string.A)" explainText="$(string.A)" key="Software\X" presentation="$(presentation.A)">
+      <elements><decimal id="N" valueName="n"{attr}/><boolean id="B" valueName="b"/></elements>
+    </policy>
+  </policies>
+</policyDefinitions>"#
+        );
+        vec![("x.admx".to_string(), x.into_bytes())]
+    };
+    let report = |a: &[(String, Vec<u8>)], b: &[(String, Vec<u8>)]| {
+        gpforge::diff::diff_memory(a, "a", b, "b").unwrap()
+    };
+    let base = admx("", "", "");
+    // Outside the schema: no difference.
+    let r = report(&base, &admx("", "", r#" maxvalue="9""#));
+    assert!(r.equal, "{r:#?}");
+    // A minor version, a supersededAdm: differences, named by subject.
+    for (new, subject) in [
+        (
+            admx(
+                "",
+                r#"<minorVersion name="P1_1" displayName="$(string.P1)" versionIndex="0"/>"#,
+                "",
+            ),
+            "product P",
+        ),
+        (
+            admx(r#"<supersededAdm fileName="old.adm"/>"#, "", ""),
+            "supersededAdm",
+        ),
+    ] {
+        let r = report(&base, &new);
+        assert!(!r.equal, "{subject}");
+        assert!(
+            r.templates
+                .iter()
+                .flat_map(|t| &t.changes)
+                .any(|c| c.subject == subject),
+            "{subject}: {r:#?}"
+        );
+    }
+}

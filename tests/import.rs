@@ -85,11 +85,7 @@ fn round_trip_all(root: &Path, files: &[PathBuf]) -> String {
         let (o, r) = new_findings(admx, &rebuilt_admx, &name);
         findings.0 += o;
         findings.1 += r;
-        rebuilt.extend(
-            rt.files
-                .iter()
-                .map(|f| (out.join(f), original_of(admx, f))),
-        );
+        rebuilt.extend(rt.files.iter().map(|f| (out.join(f), original_of(admx, f))));
     }
     format!(
         "{}\n{} templates: every one imports, builds and round-trips with no semantic difference in any culture\nvalidate (gpmc): {} findings on the originals, {} on the rebuilt files, none new\n",

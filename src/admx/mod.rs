@@ -30,6 +30,14 @@ pub fn attributes(element: &str) -> &'static [&'static str] {
             "clientExtension",
         ],
         "category" => &["name", "displayName", "explainText"],
+        "parentCategory" | "supportedOn" => &["ref"],
+        "target" | "using" => &["prefix", "namespace"],
+        "supersededAdm" => &["fileName"],
+        "resources" => &["minRequiredRevision", "fallbackCulture"],
+        "product" | "definition" => &["name", "displayName"],
+        "majorVersion" | "minorVersion" => &["name", "displayName", "versionIndex"],
+        "reference" => &["ref"],
+        "range" => &["ref", "minVersionIndex", "maxVersionIndex"],
         "decimal" | "longDecimal" => {
             element!("required", "minValue", "maxValue", "storeAsText", "soft")
         }

@@ -75,6 +75,12 @@ pub fn admx_string_ids(t: &Template) -> HashSet<&StringId> {
     for p in &t.products {
         ids.insert(&p.display);
         ids.extend(p.versions.iter().map(|v| &v.display));
+        ids.extend(
+            p.versions
+                .iter()
+                .flat_map(|v| &v.minors)
+                .map(|m| &m.display),
+        );
     }
     ids.extend(t.supported_on.iter().map(|d| &d.display));
     for c in &t.categories {

@@ -73,7 +73,7 @@ pub fn render_template(t: &Template) -> String {
         );
     }
     x.close("policyNamespaces");
-    if let Some(s) = &t.superseded_adm {
+    for s in &t.superseded_adm {
         x.empty("supersededAdm", &[("fileName", s)]);
     }
     let min_rev = t.min_required_revision.to_string();
@@ -113,16 +113,27 @@ fn supported_on(x: &mut Xml, t: &Template) {
             }
             x.open("product", &attrs);
             for v in &p.versions {
-                let d = string_ref(v.display.as_str());
-                let idx = v.index.to_string();
-                x.empty(
-                    "majorVersion",
-                    &[
-                        ("name", v.name.as_str()),
-                        ("displayName", &d),
-                        ("versionIndex", &idx),
-                    ],
-                );
+                let version = |v: &crate::model::MajorVersion| {
+                    [
+                        ("name", v.name.as_str().to_string()),
+                        ("displayName", string_ref(v.display.as_str())),
+                        ("versionIndex", v.index.to_string()),
+                    ]
+                };
+                let own = version(v);
+                let attrs: Vec<(&str, &str)> = own.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                if v.minors.is_empty() {
+                    x.empty("majorVersion", &attrs);
+                    continue;
+                }
+                x.open("majorVersion", &attrs);
+                for m in &v.minors {
+                    let own = version(m);
+                    let attrs: Vec<(&str, &str)> =
+                        own.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    x.empty("minorVersion", &attrs);
+                }
+                x.close("majorVersion");
             }
             x.close("product");
         }

@@ -77,6 +77,7 @@ impl Code {
         Code::D047,
         Code::D048,
         Code::D049,
+        Code::D050,
         Code::D013,
         Code::D015,
         Code::D017,
@@ -564,6 +565,19 @@ codes! {
     /// **Example:** `kind = "decimal"`, `default = ""`.
     D049 => Warning, "empty decimal default";
 
+    /// **What:** a `[[using]]` with `implicit = true`: the ADMX refers to the prefix without
+    /// declaring it in a `<using>`; gpforge resolves it and writes no `<using>`.
+    ///
+    /// **Why:** the Group Policy editor resolves such references (Microsoft's Printing.admx,
+    /// WindowsUpdate.admx and others use `products:` undeclared), but Intune's ADMX ingestion
+    /// refuses the file ("No namespace found with prefix …", validator rule V030). Import
+    /// writes it so the rebuilt file says what the original said; a warning by default, an
+    /// error under `--strict` or `strict = true` in `[template]`.
+    ///
+    /// **Example:** `[[using]] prefix = "products"`, `namespace = "Microsoft.Policies.Products"`,
+    /// `implicit = true`.
+    D050 => Warning, "prefix used without a using";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///
@@ -663,16 +677,16 @@ codes! {
     I001 => Error, "cannot import";
 
     /// **What:** something in the imported template that the definitions cannot hold, reported
-    /// with what import did instead: an unknown attribute (`Area`), `fallbackCulture`, a minor
-    /// version, `annotation`, `seeAlso`/`keywords`, an element without a presentation control (or
-    /// a control without an element), a control that cannot show its element.
+    /// with what import did instead: an attribute outside Microsoft's schema (`Area`),
+    /// `fallbackCulture`, `annotation`, `seeAlso`/`keywords`, an element without a presentation
+    /// control (or a control without an element), a control that cannot show its element.
     ///
     /// **Why:** nothing is dropped silently; the rebuilt template differs from the original
     /// exactly there (`gpforge diff` shows it). An attribute that a presentation control does
     /// not have in Microsoft's schema (`defaultItem` on a `checkBox`) is read by no consumer:
     /// import leaves it out without a finding, and `gpforge diff` does not count it.
     ///
-    /// **Example:** `<majorVersion><minorVersion …/></majorVersion>` in a products list.
+    /// **Example:** `<policy … Area="Security">`.
     I002 => Warning, "not representable; left out";
 
     /// **What:** a culture's ADML does not match the en-US one: strings with no en-US

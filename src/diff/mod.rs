@@ -228,6 +228,31 @@ fn template(a: &Tmpl, b: &Tmpl, out: &mut Vec<Change>) {
             false,
         ));
     }
+    // A fact of a category or policy that one side lacks is told by its `added`/`removed`.
+    let on_both = |subject: &str| {
+        let mut w = subject.split(' ');
+        match (w.next(), w.next()) {
+            (Some("category"), Some(n)) => {
+                a.categories.contains_key(n) && b.categories.contains_key(n)
+            }
+            (Some("policy"), Some(n)) => a.policies.contains_key(n) && b.policies.contains_key(n),
+            _ => true,
+        }
+    };
+    for (subject, va) in a.other.iter().filter(|(s, _)| on_both(s)) {
+        match b.other.get(subject) {
+            None => out.push(change(subject, "removed", Some(va), None, false)),
+            Some(vb) if vb != va => out.push(change(subject, "changed", Some(va), Some(vb), false)),
+            Some(_) => {}
+        }
+    }
+    for (subject, vb) in b
+        .other
+        .iter()
+        .filter(|(s, _)| !a.other.contains_key(*s) && on_both(s))
+    {
+        out.push(change(subject, "added", None, Some(vb), false));
+    }
     for (name, pa) in &a.policies {
         let subject = format!("policy {name}");
         match b.policies.get(name) {

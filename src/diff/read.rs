@@ -71,6 +71,89 @@ pub struct Tmpl {
     pub strings: BTreeMap<String, BTreeMap<String, String>>,
     /// culture → presentation id → controls.
     pub presentations: BTreeMap<String, BTreeMap<String, Vec<Control>>>,
+    /// Everything else the ADMX says that a consumer reads, by subject (`product X`,
+    /// `supportedOn X`, `using x`, `category X texts`, `policy X clientExtension`…), in a
+    /// canonical text: compared as a whole.
+    pub other: BTreeMap<String, String>,
+}
+
+/// `el` and its subtree as one canonical line: name, the schema's attributes sorted (string
+/// references by id), children in order. White space in texts is trimmed.
+fn canonical(doc: &Document, el: u32) -> String {
+    let name = doc.name(el);
+    let own = crate::admx::attributes(name);
+    let mut attrs: Vec<String> = doc
+        .attrs(el)
+        .iter()
+        .filter(|a| {
+            let n = doc.attr_name(a);
+            !n.starts_with("xmlns") && own.contains(&n)
+        })
+        .map(|a| {
+            let v = doc.value(a);
+            let v = string_id(Some(v.trim().to_string()), "string").unwrap_or_default();
+            format!("{}={v}", doc.attr_name(a))
+        })
+        .collect();
+    attrs.sort();
+    let children: Vec<String> = doc.children(el).map(|c| canonical(doc, c)).collect();
+    format!("{name}[{}]({})", attrs.join(","), children.join(";"))
+}
+
+/// The [`Tmpl::other`] facts of an ADMX.
+fn other(doc: &Document, root: u32, t: &mut Tmpl) {
+    let mut put = |k: String, v: String| {
+        t.other.insert(k, v);
+    };
+    if let Some(ns) = doc.child(root, "policyNamespaces") {
+        for u in doc.children_named(ns, "using") {
+            let p = attr(doc, u, "prefix").unwrap_or_default();
+            put(
+                format!("using {p}"),
+                attr(doc, u, "namespace").unwrap_or_default(),
+            );
+        }
+    }
+    let superseded: Vec<String> = doc
+        .children_named(root, "supersededAdm")
+        .filter_map(|s| attr(doc, s, "fileName"))
+        .collect();
+    if !superseded.is_empty() {
+        put("supersededAdm".into(), superseded.join(", "));
+    }
+    if let Some(r) = doc
+        .child(root, "resources")
+        .and_then(|r| attr(doc, r, "minRequiredRevision"))
+    {
+        put("minRequiredRevision".into(), r.trim().to_string());
+    }
+    if let Some(s) = doc.child(root, "supportedOn") {
+        if let Some(products) = doc.child(s, "products") {
+            for p in doc.children_named(products, "product") {
+                let name = attr(doc, p, "name").unwrap_or_default();
+                put(format!("product {name}"), canonical(doc, p));
+            }
+        }
+        if let Some(defs) = doc.child(s, "definitions") {
+            for d in doc.children_named(defs, "definition") {
+                let name = attr(doc, d, "name").unwrap_or_default();
+                put(format!("supportedOn {name}"), canonical(doc, d));
+            }
+        }
+    }
+    if let Some(cats) = doc.child(root, "categories") {
+        for c in doc.children_named(cats, "category") {
+            let name = attr(doc, c, "name").unwrap_or_default();
+            put(format!("category {name} texts"), canonical(doc, c));
+        }
+    }
+    if let Some(pols) = doc.child(root, "policies") {
+        for p in doc.children_named(pols, "policy") {
+            if let (Some(name), Some(c)) = (attr(doc, p, "name"), attr(doc, p, "clientExtension")) {
+                put(format!("policy {name} clientExtension"), c);
+            }
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -150,6 +233,7 @@ fn admx(doc: &Document, file: String) -> Tmpl {
     };
     let Some(root) = doc.root else { return t };
     t.revision = attr(doc, root, "revision").unwrap_or_default();
+    other(doc, root, &mut t);
     if let Some(target) = doc
         .child(root, "policyNamespaces")
         .and_then(|n| doc.child(n, "target"))

@@ -508,17 +508,17 @@ impl Cx<'_> {
                 "not imported",
             );
         }
-        let superseded: Vec<u32> = doc.children_named(root, "supersededAdm").collect();
-        if let Some(s) = superseded.first().and_then(|s| a.attr(*s, "fileName")) {
-            head.str("superseded_adm", &s);
-        }
-        for s in superseded.iter().skip(1) {
-            let span = a.span(*s);
-            self.left_out(
-                span,
-                "only the first `supersededAdm` is kept".into(),
-                "not imported",
-            );
+        let superseded: Vec<String> = doc
+            .children_named(root, "supersededAdm")
+            .filter_map(|s| a.attr(s, "fileName"))
+            .collect();
+        match superseded.as_slice() {
+            [] => {}
+            [one] => head.str("superseded_adm", one),
+            many => head.raw(
+                "superseded_adm",
+                &array(&many.iter().map(|s| string(s)).collect::<Vec<_>>()),
+            ),
         }
         let en_doc = &self.en.file.doc;
         let en_root = en_doc.root;
@@ -606,13 +606,7 @@ impl Cx<'_> {
                     head.table("[[using]]");
                     head.str("prefix", &prefix);
                     head.str("namespace", namespace);
-                    self.diags.push(
-                        Diagnostic::new(
-                            Code::I002,
-                            format!("prefix `{prefix}` is used without a `using`; the definitions declare it as {namespace}"),
-                        )
-                        .at(span, "first use"),
-                    );
+                    head.bool("implicit", true);
                 }
                 None => self.left_out(
                     span,

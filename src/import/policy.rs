@@ -89,17 +89,25 @@ impl Cx<'_> {
                         "index".into(),
                         a.number(v, "versionIndex").unwrap_or(0).to_string(),
                     ));
+                    let mut minors = Vec::new();
+                    for m in doc.children_named(v, "minorVersion") {
+                        let mname = a.attr(m, "name").unwrap_or_default();
+                        let mut mp = vec![("id".to_string(), string(&mname))];
+                        mp.extend(self.text_pairs("display_name", m, "displayName", &mname));
+                        mp.push((
+                            "index".into(),
+                            a.number(m, "versionIndex").unwrap_or(0).to_string(),
+                        ));
+                        let mp: Vec<(&str, String)> =
+                            mp.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                        minors.push(inline(&mp));
+                    }
+                    if !minors.is_empty() {
+                        pairs.push(("minor".into(), array(&minors)));
+                    }
                     let pairs: Vec<(&str, String)> =
                         pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
                     versions.push(inline(&pairs));
-                    for m in doc.children_named(v, "minorVersion") {
-                        let span = a.span(m);
-                        self.left_out(
-                            span,
-                            format!("minor version `{}` of `{vname}` is not imported (gpforge knows major versions only)", a.attr(m, "name").unwrap_or_default()),
-                            "left out",
-                        );
-                    }
                 }
                 if !versions.is_empty() {
                     head.raw("versions", &array(&versions));
@@ -127,6 +135,9 @@ impl Cx<'_> {
                                 }
                                 if let Some(n) = a.number(e, "maxVersionIndex") {
                                     pairs.push(("max", n.to_string()));
+                                }
+                                if pairs.len() == 1 {
+                                    pairs.push(("range", "true".to_string()));
                                 }
                             }
                             inline(&pairs)

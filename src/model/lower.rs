@@ -623,15 +623,34 @@ fn lower_template(
 
     // Usings, then explicit strings, before anything refers to them.
     let mut usings = Vec::new();
+    let mut implicit_usings = Vec::new();
     for (file, f) in &t.files {
         cx.file = *file;
         for u in &f.usings {
             let u = u.get_ref();
             let p: Option<Name> = cx.name(&u.prefix, "prefix");
             let ns = cx.namespace(&u.namespace);
+            let implicit = u.implicit.as_ref().filter(|i| *i.get_ref());
+            if let Some(i) = implicit {
+                let span = cx.sp(i);
+                cx.err(
+                    Code::D050,
+                    format!(
+                        "prefix `{}` is used without a `<using>` in the ADMX",
+                        u.prefix.get_ref()
+                    ),
+                    span,
+                    "resolved by gpforge, not declared in the ADMX",
+                );
+            }
             if let (Some(prefix), Some(namespace)) = (p, ns) {
                 cx.usings.insert(prefix.as_str().to_string());
-                usings.push(Namespace { prefix, namespace });
+                let list = if implicit.is_some() {
+                    &mut implicit_usings
+                } else {
+                    &mut usings
+                };
+                list.push(Namespace { prefix, namespace });
             }
         }
         for (id, text) in &f.strings {
@@ -662,28 +681,7 @@ fn lower_template(
                 "product",
                 &[name.as_str()],
             );
-            let mut versions = Vec::new();
-            for v in &p.versions {
-                let v = v.get_ref();
-                let vspan = cx.sp(&v.id);
-                let Some(vname) = cx.name::<Name>(&v.id, "version id") else {
-                    continue;
-                };
-                let vdisplay = cx.display(
-                    &v.display_name,
-                    v.display_name_id.as_ref(),
-                    vspan,
-                    "product version",
-                    &[vname.as_str()],
-                );
-                if let Some(display) = vdisplay {
-                    versions.push(MajorVersion {
-                        name: vname,
-                        display,
-                        index: *v.index.get_ref(),
-                    });
-                }
-            }
+            let versions = lower_versions(&mut cx, &p.versions, true);
             supported_names.insert(name.as_str().to_string(), span);
             if let Some(display) = display {
                 products.push(Product {
@@ -738,8 +736,9 @@ fn lower_template(
                 let Some(target) = cx.reference(&e.reference, Code::D008, "supportedOn") else {
                     continue;
                 };
+                let range = e.range.as_ref().is_some_and(|r| *r.get_ref());
                 out.push(match (&e.min, &e.max) {
-                    (None, None) => SupportedEntry::Reference(target),
+                    (None, None) if !range => SupportedEntry::Reference(target),
                     (min, max) => SupportedEntry::Range {
                         target,
                         min: min.as_ref().map(|m| *m.get_ref()),
@@ -762,6 +761,9 @@ fn lower_template(
     for p in &products {
         for v in &p.versions {
             known_supported.insert(v.name.as_str().to_string());
+            for m in &v.minors {
+                known_supported.insert(m.name.as_str().to_string());
+            }
         }
     }
     for (file, f) in &t.files {
@@ -946,7 +948,12 @@ fn lower_template(
                 namespace: namespace?,
             },
             usings,
-            superseded_adm: h.superseded_adm.as_ref().map(|s| s.get_ref().clone()),
+            implicit_usings,
+            superseded_adm: h
+                .superseded_adm
+                .as_ref()
+                .map(|s| s.get_ref().to_vec())
+                .unwrap_or_default(),
             revision,
             min_required_revision: min_rev,
             adml_revision,
@@ -963,6 +970,47 @@ fn lower_template(
         },
         header_span,
     ))
+}
+
+/// A product's major versions (`major`) or a major version's minor ones.
+fn lower_versions(cx: &mut Cx, src: &[S<ast::VersionSrc>], major: bool) -> Vec<MajorVersion> {
+    let mut out = Vec::new();
+    for v in src {
+        let v = v.get_ref();
+        let vspan = cx.sp(&v.id);
+        let Some(vname) = cx.name::<Name>(&v.id, "version id") else {
+            continue;
+        };
+        let display = cx.display(
+            &v.display_name,
+            v.display_name_id.as_ref(),
+            vspan.clone(),
+            "product version",
+            &[vname.as_str()],
+        );
+        if !major && let Some(m) = v.minor.first() {
+            cx.err(
+                Code::D002,
+                "a minor version has no minor versions",
+                cx.sp(m),
+                "remove `minor` here",
+            );
+        }
+        let minors = if major {
+            lower_versions(cx, &v.minor, false)
+        } else {
+            Vec::new()
+        };
+        if let Some(display) = display {
+            out.push(MajorVersion {
+                name: vname,
+                display,
+                index: *v.index.get_ref(),
+                minors,
+            });
+        }
+    }
+    out
 }
 
 fn revision_of(cx: &mut Cx, s: &S<String>) -> Revision {

@@ -57,7 +57,10 @@ pub struct Template {
     pub file_name: String,
     pub target: Namespace,
     pub usings: Vec<Namespace>,
-    pub superseded_adm: Option<String>,
+    /// Prefixes the ADMX uses without a `<using>` (`implicit = true`): resolved, not written.
+    pub implicit_usings: Vec<Namespace>,
+    /// `supersededAdm` file names, in order.
+    pub superseded_adm: Vec<String>,
     pub revision: Revision,
     pub min_required_revision: Revision,
     /// The ADMLs' `revision` when it is not the one derived from the two above

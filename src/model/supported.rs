@@ -14,6 +14,8 @@ pub struct MajorVersion {
     pub name: Name,
     pub display: StringId,
     pub index: u32,
+    /// `minorVersion`s, in order (their own `minors` are empty).
+    pub minors: Vec<MajorVersion>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

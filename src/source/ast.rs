@@ -75,7 +75,8 @@ pub struct TemplateSrc {
     pub min_required_revision: Option<S<String>>,
     /// The ADMLs' `revision` when it is not the derived one (see `Template::adml_revision`).
     pub adml_revision: Option<S<String>>,
-    pub superseded_adm: Option<S<String>>,
+    /// `supersededAdm` file names: one, or a list.
+    pub superseded_adm: Option<S<OneOrMany>>,
     /// ADML `displayName` / `description` (not shown by GPMC, kept for tools).
     pub display_name: S<String>,
     pub description: S<String>,
@@ -86,6 +87,23 @@ pub struct TemplateSrc {
     /// Defaults for every policy of the template; a policy may override each.
     #[serde(default)]
     pub defaults: DefaultsSrc,
+}
+
+/// A text, or a list of texts.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn to_vec(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,6 +119,9 @@ pub struct DefaultsSrc {
 pub struct UsingSrc {
     pub prefix: S<String>,
     pub namespace: S<String>,
+    /// `implicit = true`: the ADMX uses the prefix without a `<using>` (as Microsoft's do with
+    /// `products:`); gpforge resolves it but writes no `<using>` (D050).
+    pub implicit: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -121,6 +142,9 @@ pub struct VersionSrc {
     pub display_name: Option<S<String>>,
     pub display_name_id: Option<S<String>>,
     pub index: S<u32>,
+    /// The version's `minorVersion`s (service packs, branches), same fields.
+    #[serde(default)]
+    pub minor: Vec<S<VersionSrc>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +167,9 @@ pub struct SupportedEntrySrc {
     pub reference: S<String>,
     pub min: Option<S<u32>>,
     pub max: Option<S<u32>>,
+    /// `range = true`: a `<range>` without bounds (every version), as written in the ADMX,
+    /// rather than a `<reference>`.
+    pub range: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]
