@@ -1,0 +1,117 @@
+//! One small ADMX (with its ADMLs) per construct the Group Policy editor loads that gpforge
+//! once refused or lost (`tests/fixtures/import/<case>/`): each imports, builds and rebuilds
+//! with no semantic difference in any culture; the imported TOML and the rebuilt XML are
+//! snapshots. A tolerated construct carries its warning, and `--strict` (`compile_strict`)
+//! refuses the imported definitions with that code as an error.
+
+use gpforge::app::{compile_strict, import_input, roundtrip};
+use gpforge::diag::{Code, Severity};
+use std::path::{Path, PathBuf};
+
+const DIR: &str = "tests/fixtures/import";
+
+/// The warning each case must carry (`None`: the construct is plain ADMX).
+const CASES: &[(&str, Option<Code>)] = &[
+    ("anyuri_namespace", Some(Code::D042)),
+    ("blank_enum_text", Some(Code::D043)),
+    ("culture_only_string", Some(Code::D048)),
+    ("element_client_extension", None),
+    ("empty_value_name", Some(Code::D045)),
+    ("file_name_with_spaces", None),
+    ("implicit_using", Some(Code::D050)),
+    ("long_value", Some(Code::D017)),
+    ("minor_versions", None),
+    ("name_with_dash", Some(Code::D042)),
+    ("other_files_supported_on", Some(Code::D044)),
+    ("revision_below_min_required", None),
+    ("trailing_backslash_key", Some(Code::D046)),
+    ("twin_writers", Some(Code::D024)),
+    ("unused_presentation", Some(Code::D049)),
+];
+
+fn admx_of(case: &str) -> PathBuf {
+    std::fs::read_dir(Path::new(DIR).join(case))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "admx"))
+        .unwrap_or_else(|| panic!("{case}: no ADMX"))
+}
+
+#[test]
+fn every_case_has_a_fixture_and_every_fixture_a_case() {
+    let mut dirs: Vec<String> = std::fs::read_dir(DIR)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    let cases: Vec<&str> = CASES.iter().map(|(c, _)| *c).collect();
+    assert_eq!(dirs, cases);
+}
+
+#[test]
+fn each_construct_imports_builds_and_round_trips() {
+    for (case, code) in CASES {
+        let admx = admx_of(case);
+        let input = gpforge::import::read_input(&admx).unwrap();
+        let (imported, compiled) = import_input(input);
+        let imported = imported.unwrap_or_else(|| panic!("{case}: not imported"));
+        assert!(
+            !compiled.has_errors(),
+            "{case}: {}",
+            compiled.render(gpforge::cli::DiagFormat::Short, Severity::Warning)
+        );
+        if let Some(code) = code {
+            assert!(
+                compiled
+                    .diags
+                    .iter()
+                    .any(|d| d.code == *code && d.severity == Severity::Warning),
+                "{case}: no warning {code}"
+            );
+        }
+        let toml: String = imported
+            .files
+            .iter()
+            .map(|(name, text)| format!("# ---- {name}\n{text}"))
+            .collect();
+        insta::assert_snapshot!(format!("{case}_toml"), toml);
+
+        let work = tempfile::tempdir().unwrap();
+        let rt = roundtrip(&admx, Some(work.path())).unwrap();
+        let diff = rt.diff.as_ref().expect("rebuilt");
+        assert!(diff.equal, "{case}: {diff:#?}");
+        let mut files = rt.files.clone();
+        files.sort();
+        let xml: String = files
+            .iter()
+            .map(|f| {
+                let text = std::fs::read_to_string(work.path().join(f)).unwrap();
+                format!("<!-- ---- {} -->\n{text}", f.display())
+            })
+            .collect();
+        insta::assert_snapshot!(format!("{case}_rebuilt"), xml);
+
+        // --strict: the tolerated construct is an error, nothing is built.
+        let defs = work.path().join("defs");
+        let folder = defs.join(&imported.folder);
+        for (name, text) in &imported.files {
+            let p = folder.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        let strict = compile_strict(&defs, Default::default(), true).unwrap();
+        match code {
+            Some(code) => {
+                assert!(
+                    strict
+                        .diags
+                        .iter()
+                        .any(|d| d.code == *code && d.severity == Severity::Error),
+                    "{case}: {code} is no error under --strict"
+                );
+                assert!(strict.artifacts.is_empty(), "{case}: built under --strict");
+            }
+            None => assert!(!strict.has_errors(), "{case}: errors under --strict"),
+        }
+    }
+}
