@@ -1127,20 +1127,6 @@ pub struct RoundTrip {
 /// with `dir`, also writes them under `dir/PolicyDefinitions`.
 pub fn roundtrip(admx: &Path, dir: Option<&Path>) -> Result<RoundTrip, String> {
     let input = crate::import::read_input(admx).map_err(|e| e.to_string())?;
-    // The original as a store in memory, for the diff.
-    let file_name = |n: &str| {
-        Path::new(n)
-            .file_name()
-            .map(|f| f.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    };
-    let mut original = vec![(file_name(&input.admx.name), input.admx.bytes.clone())];
-    for (culture, src) in &input.admls {
-        original.push((
-            format!("{culture}/{}", file_name(&src.name)),
-            src.bytes.clone(),
-        ));
-    }
     let (imported, compiled) = import_input(input);
     let findings = compiled
         .diags
@@ -1176,8 +1162,12 @@ pub fn roundtrip(admx: &Path, dir: Option<&Path>) -> Result<RoundTrip, String> {
         }
         store.push((rel, a.bytes.clone()));
     }
+    // The original as import parsed it: read once.
+    let original = crate::diff::read::read_documents(
+        imported.as_ref().map(|i| &i.parsed[..]).unwrap_or_default(),
+    );
     out.diff = Some(
-        crate::diff::diff_memory(&original, &admx.display().to_string(), &store, &name)
+        crate::diff::diff_side(original, &admx.display().to_string(), &store, &name)
             .map_err(|e| e.to_string())?,
     );
     Ok(out)

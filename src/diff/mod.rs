@@ -53,6 +53,18 @@ fn anonymous(mut s: Side) -> Side {
 
 /// Compares two templates held in memory (names relative to a store: `x.admx`,
 /// `en-US/x.adml`), whatever their file names.
+/// [`diff_memory`] with the old side already read.
+pub fn diff_side(
+    old: read::Side,
+    old_name: &str,
+    new: &[(String, Vec<u8>)],
+    new_name: &str,
+) -> Result<Report, read::ReadError> {
+    let a = anonymous(old);
+    let b = anonymous(read::read_memory(new)?);
+    Ok(diff(&a, &b, old_name, new_name))
+}
+
 pub fn diff_memory(
     old: &[(String, Vec<u8>)],
     old_name: &str,

@@ -462,6 +462,15 @@ pub fn read(path: &Path) -> Result<Side, ReadError> {
 /// Reads a store held in memory: (name relative to the store, bytes), ADMX files at the top and
 /// ADMLs as `<culture>/<name>.adml`.
 pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
+    let mut docs = Vec::new();
+    for (name, bytes) in files {
+        docs.push((name.clone(), parse_bytes(name, bytes.clone())?));
+    }
+    Ok(read_documents(&docs))
+}
+
+/// [`read_memory`] of files already parsed (`<name>.admx`, `<culture>/<name>.adml`).
+pub fn read_documents(files: &[(String, Document)]) -> Side {
     let mut side = Side::default();
     let stem = |n: &str| {
         Path::new(n)
@@ -469,21 +478,19 @@ pub fn read_memory(files: &[(String, Vec<u8>)]) -> Result<Side, ReadError> {
             .map(|s| s.to_string_lossy().to_lowercase())
             .unwrap_or_default()
     };
-    for (name, bytes) in files
+    for (name, doc) in files
         .iter()
         .filter(|(n, _)| !n.contains('/') && n.ends_with(".admx"))
     {
-        let doc = parse_bytes(name, bytes.clone())?;
-        side.templates.insert(stem(name), admx(&doc, name.clone()));
+        side.templates.insert(stem(name), admx(doc, name.clone()));
     }
-    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".adml")) {
+    for (name, doc) in files.iter().filter(|(n, _)| n.ends_with(".adml")) {
         let Some((culture, file)) = name.split_once('/') else {
             continue;
         };
         if let Some(t) = side.templates.get_mut(&stem(file)) {
-            let doc = parse_bytes(name, bytes.clone())?;
-            adml(&doc, t, &store::canonical_culture(culture));
+            adml(doc, t, &store::canonical_culture(culture));
         }
     }
-    Ok(side)
+    side
 }

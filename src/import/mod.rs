@@ -43,6 +43,9 @@ pub struct Imported {
     pub files: Vec<(String, String)>,
     pub policies: usize,
     pub cultures: Vec<String>,
+    /// The parsed input, for readers that need it again (the round trip's diff): the ADMX as
+    /// `<name>.admx`, each ADML as `<culture>/<name>.adml`.
+    pub parsed: Vec<(String, Document)>,
 }
 
 /// Reads `admx` and the `<culture>/<stem>.adml` files beside it.
@@ -61,8 +64,18 @@ pub fn read_input(admx: &Path) -> std::io::Result<Input> {
     let mut admls = Vec::new();
     let mut folders: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| crate::emit::io_at(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
+        .filter_map(|e| e.ok())
+        // The entry's own type (no stat per entry: a store holds hundreds of ADMX files);
+        // a link is followed to see whether it is a folder.
+        .filter(|e| {
+            e.file_type()
+                .is_ok_and(|t| t.is_dir() || (t.is_symlink() && e.path().is_dir()))
+        })
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| store::looks_like_culture(&n.to_string_lossy()))
+        })
         .collect();
     folders.sort();
     for f in folders {
@@ -221,6 +234,8 @@ impl File {
 /// One culture's ADML.
 struct Culture {
     name: String,
+    /// The ADML's path as read.
+    source_name: String,
     file: File,
     strings: IndexMap<String, String>,
     presentations: HashMap<String, u32>,
@@ -250,7 +265,7 @@ fn parse(source: Source, sources: &mut SourceMap, diags: &mut Diagnostics) -> Op
     Some(File { id, doc })
 }
 
-fn culture(name: String, file: File) -> Culture {
+fn culture(name: String, source_name: String, file: File) -> Culture {
     let mut strings = IndexMap::new();
     let mut presentations = HashMap::new();
     let doc = &file.doc;
@@ -274,6 +289,7 @@ fn culture(name: String, file: File) -> Culture {
     }
     Culture {
         name,
+        source_name,
         file,
         strings,
         presentations,
@@ -286,8 +302,9 @@ pub fn import(input: Input, sources: &mut SourceMap, diags: &mut Diagnostics) ->
     let admx = parse(input.admx, sources, diags)?;
     let mut cultures = Vec::new();
     for (c, src) in input.admls {
+        let source_name = src.name.clone();
         if let Some(f) = parse(src, sources, diags) {
-            cultures.push(culture(c, f));
+            cultures.push(culture(c, source_name, f));
         }
     }
     let Some(en) = cultures.iter().position(|c| c.name == "en-US") else {
@@ -332,7 +349,19 @@ pub fn import(input: Input, sources: &mut SourceMap, diags: &mut Diagnostics) ->
             .collect(),
         en_labels: HashMap::new(),
     };
-    Some(cx.run(root, stem))
+    let mut imported = cx.run(root, stem);
+    let file_name = |n: &str| {
+        Path::new(n)
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    imported.parsed.push((file_name(&admx_name), admx.doc));
+    for c in std::iter::once(en).chain(cultures) {
+        let name = format!("{}/{}", c.name, file_name(&c.source_name));
+        imported.parsed.push((name, c.file.doc));
+    }
+    Some(imported)
 }
 
 struct Cx<'a> {
@@ -759,6 +788,7 @@ impl Cx<'_> {
             cultures: std::iter::once("en-US".to_string())
                 .chain(self.cultures.iter().map(|c| c.name.clone()))
                 .collect(),
+            parsed: Vec::new(),
         }
     }
 

@@ -22,6 +22,16 @@ pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
 
 /// Checks every string and key of a parsed TOML file.
 pub fn check_file(file: FileId, text: &str, diags: &mut Diagnostics) {
+    // A string can hold a forbidden character only if the text does, or through an escape
+    // that writes any character (`\u`, `\U`, `\x`, `\e`, `\b`, `\f`): a file with neither
+    // needs no second parse.
+    let escapes = text
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'\\' && matches!(w[1], b'u' | b'U' | b'x' | b'e' | b'b' | b'f'));
+    if !escapes && forbidden_char(text).is_none() {
+        return;
+    }
     // Syntax errors are the deserializer's to report (D001).
     if let Ok(t) = DeTable::parse(text) {
         table(file, t.get_ref(), diags);
