@@ -1,0 +1,245 @@
+//! Policies: class, key and supportedOn with the template's defaults, category, values,
+//! lists and elements.
+
+use super::*;
+
+/// Template-wide facts a policy needs.
+pub(super) struct Env<'a> {
+    pub(super) default_class: Option<Class>,
+    pub(super) default_key: Option<RegistryKey>,
+    pub(super) default_supported: Option<(FileId, &'a S<String>)>,
+    pub(super) categories: &'a HashMap<String, Span>,
+    pub(super) supported: &'a HashSet<String>,
+}
+
+pub(super) fn class_or_default(
+    cx: &mut Cx,
+    env: &Env,
+    s: &Option<S<String>>,
+    owner: &Span,
+) -> Option<Class> {
+    match s {
+        Some(c) => cx.class(c),
+        None => env.default_class.or_else(|| {
+            cx.err(
+                Code::D003,
+                "no `class` and no `[template.defaults] class`",
+                owner.clone(),
+                "add `class = \"User\"` or `\"Machine\"`",
+            );
+            None
+        }),
+    }
+}
+
+pub(super) fn key_or_default(
+    cx: &mut Cx,
+    env: &Env,
+    s: &Option<S<String>>,
+    owner: &Span,
+) -> Option<RegistryKey> {
+    match s {
+        Some(k) => cx.key(k),
+        None => env.default_key.clone().or_else(|| {
+            cx.err(
+                Code::D003,
+                "no `key` and no `[template.defaults] key`",
+                owner.clone(),
+                "add `key = '…'`",
+            );
+            None
+        }),
+    }
+}
+
+pub(crate) fn stig(s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
+    s.iter()
+        .flat_map(|v| v.get_ref())
+        .map(|s| Stig {
+            benchmark: s.benchmark.get_ref().clone(),
+            release: s.release.get_ref().clone(),
+            vuln: s.vuln.get_ref().clone(),
+            rule: s.rule.get_ref().clone(),
+            id: s.id.get_ref().clone(),
+        })
+        .collect()
+}
+
+pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy> {
+    let p = p.get_ref();
+    let span = cx.sp(&p.id);
+    let id = cx.name::<PolicyId>(&p.id, "policy id");
+    let idstr = p.id.get_ref().as_str();
+    let class = class_or_default(cx, env, &p.class, &span);
+    let key = key_or_default(cx, env, &p.key, &span);
+    let value_name = p.value_name.as_ref().and_then(|v| cx.value_name(v));
+
+    // Category: local ones must exist.
+    let category_ref = cx.reference(&p.category, Code::D007, "category");
+    if let Some(r) = &category_ref
+        && r.prefix.is_none()
+        && !env.categories.contains_key(r.name.as_str())
+    {
+        let cspan = cx.sp(&p.category);
+        cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
+    }
+    let category = category_ref;
+
+    let supported_on = match (&p.supported_on, env.default_supported) {
+        (Some(s), _) => resolve_supported(cx, env, s, cx.file),
+        (None, Some((file, s))) => {
+            let saved = cx.file;
+            let r = resolve_supported(cx, env, s, file);
+            cx.file = saved;
+            r
+        }
+        (None, None) => {
+            cx.err(
+                Code::D003,
+                "no `supported_on` and no `[template.defaults] supported_on`",
+                span.clone(),
+                "every ADMX policy needs a supportedOn reference",
+            );
+            None
+        }
+    };
+
+    let display = cx.display(
+        &p.display_name,
+        p.display_name_id.as_ref(),
+        span.clone(),
+        &format!("policy `{idstr}`"),
+        &[idstr],
+    );
+    let explain = cx.explain(
+        &p.explain,
+        p.explain_id.as_ref(),
+        span.clone(),
+        &format!("policy `{idstr}`"),
+        &[idstr, "Explain"],
+    );
+
+    let on_enabled = p.enabled_value.as_ref().and_then(|v| cx.reg_value(v));
+    let on_disabled = p.disabled_value.as_ref().and_then(|v| cx.reg_value(v));
+    for (field, given) in [
+        ("enabled_value", &p.enabled_value),
+        ("disabled_value", &p.disabled_value),
+    ] {
+        if let (Some(v), None) = (given, &p.value_name) {
+            let vspan = cx.sp(v);
+            cx.err(
+                Code::D003,
+                format!("`{field}` needs the policy's `value_name`"),
+                vspan,
+                "no value name to write this to",
+            );
+        }
+    }
+    let enabled_list = cx.value_list(&p.enabled_list, &key);
+    let disabled_list = cx.value_list(&p.disabled_list, &key);
+
+    // Elements and their presentation controls.
+    let mut elements = Vec::new();
+    let mut controls = Vec::new();
+    let mut element_ids: HashMap<String, Span> = HashMap::new();
+    let mut label_no = 0;
+    for e in &p.element {
+        if e.get_ref().kind.get_ref() == "label" {
+            label_no += 1;
+            if let Some(c) = lower_label(cx, e, idstr, label_no) {
+                controls.push(c);
+            }
+            continue;
+        }
+        if let Some(eid) = &e.get_ref().id {
+            let msg = format!(
+                "element id `{}` is used twice in policy `{idstr}`",
+                eid.get_ref()
+            );
+            if !cx.first_use(&mut element_ids, eid.get_ref(), cx.sp(eid), Code::D006, msg) {
+                continue;
+            }
+        }
+        if let Some((el, control)) = lower_element(cx, e, idstr, &key) {
+            elements.push(el);
+            controls.push(control);
+        }
+    }
+    let presentation_id = match &p.presentation {
+        Some(given) => cx.name::<Name>(given, "presentation id"),
+        None => Name::parse_loose(idstr),
+    };
+    // A named presentation is kept even without controls (Windows has empty ones).
+    let presentation = (!controls.is_empty() || p.presentation.is_some()).then(|| Presentation {
+        id: presentation_id.unwrap_or_else(|| Name::parse("_").expect("valid")),
+        controls,
+    });
+
+    Some(Policy {
+        id: id?,
+        class: class?,
+        key: key?,
+        value_name,
+        on_enabled,
+        on_disabled,
+        enabled_list,
+        disabled_list,
+        elements,
+        category: category?,
+        supported_on: supported_on?,
+        display: display?,
+        explain: explain?,
+        presentation,
+        client_extension: p.client_extension.as_ref().map(|c| c.get_ref().clone()),
+        stig: stig(&p.stig),
+        source: p.source.as_ref().map(|s| s.get_ref().clone()),
+        span,
+    })
+}
+
+pub(super) fn resolve_supported(
+    cx: &mut Cx,
+    env: &Env,
+    s: &S<String>,
+    file: FileId,
+) -> Option<ItemRef> {
+    cx.file = file;
+    let r = cx.reference(s, Code::D008, "supportedOn")?;
+    if r.prefix.is_none() && !env.supported.contains(r.name.as_str()) {
+        let span = cx.sp(s);
+        cx.unresolved(
+            format!("supportedOn definition `{}` is not defined", r.name),
+            span,
+        );
+    }
+    Some(r)
+}
+
+/// Policies and registry-only settings, their ids unique together (D004).
+pub(super) fn lower_settings(
+    cx: &mut Cx,
+    t: &TemplateSource,
+    env: &Env,
+) -> (Vec<Policy>, Vec<RegistrySetting>) {
+    let mut policies = Vec::new();
+    let mut registry_only = Vec::new();
+    let mut ids: HashMap<String, Span> = HashMap::new();
+    for (file, f) in &t.files {
+        cx.file = *file;
+        for p in &f.policy {
+            let id = p.get_ref().id.get_ref();
+            let msg = format!("policy id `{id}` is defined twice");
+            if cx.first_use(&mut ids, id, cx.sp(&p.get_ref().id), Code::D004, msg) {
+                policies.extend(lower_policy(cx, env, p));
+            }
+        }
+        for r in &f.registry_only {
+            let id = r.get_ref().id.get_ref();
+            let msg = format!("setting id `{id}` is defined twice");
+            if cx.first_use(&mut ids, id, cx.sp(&r.get_ref().id), Code::D004, msg) {
+                registry_only.extend(lower_registry_only(cx, env, r));
+            }
+        }
+    }
+    (policies, registry_only)
+}

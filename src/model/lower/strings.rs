@@ -1,0 +1,122 @@
+//! String tables: the en-US one from every text of the template, then one per locale file.
+
+use super::*;
+
+/// One `locales/<culture>.toml`: a string table for that culture. Unknown ids and a file name
+/// that is no culture are errors (D034); untranslated ids fall back to en-US (D035); a text equal
+/// to en-US that is not listed in `same` is probably untranslated (D036).
+pub(super) fn locale(
+    culture: &str,
+    file: FileId,
+    src: &crate::source::ast::LocaleFileSrc,
+    source: &StringTable,
+    diags: &mut Diagnostics,
+) -> Option<StringTable> {
+    let whole = Span::new(file, 0..0);
+    if !crate::validate::store::looks_like_culture(culture) || culture == SOURCE_CULTURE {
+        diags.push(
+            Diagnostic::new(
+                Code::D034,
+                format!("`{culture}.toml` does not name a culture other than en-US"),
+            )
+            .at(whole.clone(), "name locale files like de-DE.toml")
+            .note("en-US is the source language, written in the template files themselves"),
+        );
+        return None;
+    }
+    let mut entries = indexmap::IndexMap::new();
+    for (id, text) in &src.strings {
+        let span = Span::new(file, text.span());
+        let Some(sid) = StringId::parse_loose(id) else {
+            diags.push(
+                Diagnostic::new(Code::D034, format!("`{id}` is not a string id"))
+                    .at(span, "letters, digits, `_`, `-` and `.`")
+                    .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/)"),
+            );
+            continue;
+        };
+        if source.get(&sid).is_none() {
+            diags.push(
+                Diagnostic::new(
+                    Code::D048,
+                    format!("`{id}` is a string of {culture} only; no en-US string has this id"),
+                )
+                .at(span.clone(), "written to this culture's ADML only")
+                .note("the ids are those of the en-US ADML (output/PolicyDefinitions/en-US/); --strict makes it an error"),
+            );
+        }
+        let same = src.same.iter().any(|s| s.get_ref() == id);
+        if !same && source.get(&sid) == Some(written(text.get_ref()).as_str()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D036,
+                    format!("`{id}` in {culture} is the same as in en-US"),
+                )
+                .at(span, "not translated?")
+                .note("list the id in `same = [...]` when the text is rightly the same"),
+            );
+        }
+        entries.insert(sid, written(text.get_ref()));
+    }
+    for s in &src.same {
+        if !src.strings.contains_key(s.get_ref()) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D034,
+                    format!("`{}` in `same` has no text in this file", s.get_ref()),
+                )
+                .at(Span::new(file, s.span()), "give its text under [strings]"),
+            );
+        }
+    }
+    for id in source.entries.keys() {
+        if !entries.contains_key(id) {
+            diags.push(
+                Diagnostic::new(
+                    Code::D035,
+                    format!("`{id}` is not translated to {culture}; the {culture} ADML uses the en-US text"),
+                )
+                .at(whole.clone(), format!("no `{id}` here")),
+            );
+        }
+    }
+    Some(StringTable {
+        culture: culture.to_string(),
+        entries,
+    })
+}
+
+/// A text as written in TOML, less the one line break before a multi-line string's closing
+/// quotes (`"""` on its own line); any further line breaks are part of the text.
+pub(super) fn written(raw: &str) -> String {
+    raw.strip_suffix("\r\n")
+        .or_else(|| raw.strip_suffix('\n'))
+        .unwrap_or(raw)
+        .to_string()
+}
+
+/// The en-US table (once every `$(string.ID)` is checked, D009) and one per locale file.
+pub(super) fn string_tables(cx: &mut Cx, t: &TemplateSource) -> Vec<StringTable> {
+    for (id, span) in std::mem::take(&mut cx.string_refs) {
+        if !cx.strings.contains_key(&id) {
+            cx.err(
+                Code::D009,
+                format!("string `{id}` is not defined"),
+                span,
+                "add it to a `[strings]` table",
+            );
+        }
+    }
+    let table = StringTable {
+        culture: SOURCE_CULTURE.to_string(),
+        entries: std::mem::take(&mut cx.strings)
+            .into_iter()
+            .map(|(k, (text, _))| (k, text))
+            .collect(),
+    };
+    let mut tables = vec![table];
+    for (culture, file, src) in &t.locales {
+        tables.extend(locale(culture, *file, src, &tables[0], cx.diags));
+    }
+    tables
+}
