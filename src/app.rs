@@ -331,6 +331,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             as_warning,
             quiet,
             statistics,
+            baseline,
+            write_baseline,
         } => validate(
             &paths,
             profile,
@@ -344,6 +346,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 as_warning,
                 quiet,
                 statistics,
+                baseline,
+                write_baseline,
             },
             color,
         ),
@@ -518,6 +522,10 @@ pub struct ValidateOptions {
     pub as_warning: Vec<String>,
     pub quiet: bool,
     pub statistics: bool,
+    /// `--baseline FILE`.
+    pub baseline: Option<std::path::PathBuf>,
+    /// `--write-baseline FILE`.
+    pub write_baseline: Option<std::path::PathBuf>,
 }
 
 /// Whether `code` is named by a list of codes and families (`V063`, `strings`).
@@ -621,11 +629,63 @@ fn validate(
             d.severity = Severity::Warning;
         }
     }
+    if let Some(path) = &opts.write_baseline {
+        let b = crate::validate::baseline::of(&report.diags, &report.sources, paths);
+        let n: usize = b.findings.iter().map(|e| e.count).sum();
+        let mut text = serde_json::to_string_pretty(&b).unwrap_or_default();
+        text.push('\n');
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let artifact = crate::backend::Artifact {
+            path: path
+                .file_name()
+                .map(std::path::PathBuf::from)
+                .unwrap_or_default(),
+            bytes: text.into_bytes(),
+        };
+        if let Err(e) = write_one(dir.unwrap_or(Path::new(".")), &artifact) {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+            return o;
+        }
+        o.stderr = format!(
+            "wrote {n} finding(s) ({} fingerprints) to {}\n",
+            b.findings.len(),
+            path.display()
+        );
+        return o;
+    }
+    let mut suppressed = None;
+    if let Some(path) = &opts.baseline {
+        let read = crate::fsx::read_checked(path, None)
+            .map_err(|e| e.to_string())
+            .and_then(|b| {
+                serde_json::from_slice::<crate::validate::baseline::Baseline>(&b)
+                    .map_err(|e| format!("{} is no baseline: {e}", path.display()))
+            });
+        match read {
+            Ok(b) => {
+                suppressed = Some(crate::validate::baseline::suppress(
+                    &mut report.diags,
+                    &report.sources,
+                    paths,
+                    &b,
+                ))
+            }
+            Err(e) => {
+                o.code = EXIT_FAILURE;
+                o.stderr = format!("error: {e}\n");
+                return o;
+            }
+        }
+    }
     let (deny_warnings, max_per_code) = (opts.deny_warnings, opts.max_per_code);
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warning);
+    let known = suppressed
+        .map(|n| format!("; {n} known finding(s) suppressed by the baseline"))
+        .unwrap_or_default();
     let summary = format!(
-        "{} file(s), {} policies: {errors} error(s), {warnings} warning(s) ({} ms, profile {})",
+        "{} file(s), {} policies: {errors} error(s), {warnings} warning(s){known} ({} ms, profile {})",
         report.files,
         report.policies,
         report.elapsed.as_millis(),

@@ -151,6 +151,15 @@ pub enum Command {
         /// A table of the findings by code (count, files, meaning) instead of each finding.
         #[arg(long)]
         statistics: bool,
+        /// Accepted findings (written by --write-baseline): report and fail only on findings
+        /// beyond them, and say how many known ones were suppressed.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Record the current findings (after --select/--ignore) in FILE by fingerprint (code,
+        /// file, element path; no line numbers) and exit 0; adopt the gate on a store that is not
+        /// clean today, then run with --baseline FILE.
+        #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+        write_baseline: Option<PathBuf>,
     },
     /// Semantic difference of two versions of a template (ADMX files, read with their ADMLs) or
     /// of two PolicyDefinitions stores: policies added, removed and changed (class, key, value

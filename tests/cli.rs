@@ -435,3 +435,67 @@ fn validate_selection_quiet_statistics_and_empty_input() {
     assert_eq!(r.status.code(), Some(2));
     assert!(text(&r.stderr).contains("no ADMX or ADML file"));
 }
+
+/// `--write-baseline` records the findings; `--baseline` then passes the same store, still
+/// passes when lines move, and fails on a finding added since (reporting only that one).
+#[test]
+fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("store");
+    copy_dir(
+        Path::new("tests/fixtures/validate/V025_hyphen_in_name"),
+        &store,
+    );
+    let baseline = work.path().join("accepted.json");
+    let (s, b) = (store.to_str().unwrap(), baseline.to_str().unwrap());
+    let r = gpforge(&["validate", "--deny-warnings", s]);
+    assert_eq!(r.status.code(), Some(1), "the store has warnings");
+    let r = gpforge(&["validate", "--write-baseline", b, s]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("wrote "));
+    let saved = std::fs::read_to_string(&baseline).unwrap();
+    assert!(saved.contains("\"code\": \"V025\"") && saved.contains("\"file\": \"app.admx\""));
+    assert!(
+        !saved.contains(s),
+        "files are relative to the validated folder"
+    );
+    let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
+    assert!(text(&r.stdout).contains("known finding(s) suppressed by the baseline"));
+    // Lines move: still known.
+    let admx = store.join("app.admx");
+    let x = std::fs::read_to_string(&admx).unwrap();
+    let moved = x.replacen("<policyNamespaces>", "\n\n\n<policyNamespaces>", 1);
+    std::fs::write(&admx, &moved).unwrap();
+    let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
+    // A new finding: reported alone, and it fails.
+    let added = moved.replacen(
+        "<policy name=\"Simple\"",
+        "<policy name=\"New-One\" class=\"User\" displayName=\"$(string.Simple)\" explainText=\"$(string.Simple_Help)\" key=\"Software\\Policies\\Contoso\\App\" valueName=\"New\"><parentCategory ref=\"Contoso-Cat\"/><supportedOn ref=\"SUPPORTED_App1\"/></policy>\n    <policy name=\"Simple\"",
+        1,
+    );
+    std::fs::write(&admx, added).unwrap();
+    let r = gpforge(&[
+        "validate",
+        "--deny-warnings",
+        "--format",
+        "short",
+        "--baseline",
+        b,
+        s,
+    ]);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
+    let out = text(&r.stdout);
+    // The new policy's name and its parentCategory reference; the 3 known ones stay hidden.
+    assert!(out.contains("New-One"), "{out}");
+    assert!(
+        out.contains("2 warning(s); 3 known finding(s) suppressed"),
+        "{out}"
+    );
+    assert_eq!(
+        out.lines().filter(|l| l.contains("warning[")).count(),
+        2,
+        "{out}"
+    );
+}

@@ -7,6 +7,7 @@
 //! Files are processed in parallel; each file's tree is dropped once its facts are taken, so a
 //! store costs about its decoded text in memory. The library never prints.
 
+pub mod baseline;
 pub mod checks;
 pub mod facts;
 pub mod store;
