@@ -333,24 +333,66 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             statistics,
             baseline,
             write_baseline,
-        } => validate(
-            &paths,
-            profile,
-            format,
-            ValidateOptions {
-                deny_warnings,
-                max_per_code,
-                select,
-                ignore,
-                as_error,
-                as_warning,
-                quiet,
-                statistics,
-                baseline,
-                write_baseline,
-            },
-            color,
-        ),
+            config,
+        } => {
+            let found = config.or_else(|| {
+                std::env::current_dir()
+                    .ok()
+                    .and_then(|d| crate::validate::config::find(&d))
+            });
+            let loaded = match found.map(|p| crate::validate::config::load(&p)).transpose() {
+                Ok(l) => l,
+                Err(e) => {
+                    return Outcome {
+                        code: EXIT_FAILURE,
+                        stderr: format!("error: {e}\n"),
+                        ..Outcome::default()
+                    };
+                }
+            };
+            let cfg = loaded.as_ref().map(|l| &l.config.validate);
+            let list = |own: Vec<String>, from: fn(&crate::validate::config::ValidateConfig) -> &Vec<String>| {
+                cfg.map(|c| from(c).clone())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .chain(own)
+                    .collect::<Vec<_>>()
+            };
+            let select = if select.is_empty() {
+                cfg.map(|c| c.select.clone()).unwrap_or_default()
+            } else {
+                select
+            };
+            let baseline = baseline.or_else(|| {
+                let l = loaded.as_ref()?;
+                write_baseline
+                    .is_none()
+                    .then(|| l.config.validate.baseline.as_ref().map(|b| l.resolve(b)))?
+            });
+            let profile = profile.or(cfg.and_then(|c| c.profile)).unwrap_or_default();
+            let max_per_code = max_per_code
+                .or(cfg.and_then(|c| c.max_per_code))
+                .unwrap_or(100);
+            validate(
+                &paths,
+                profile,
+                format,
+                ValidateOptions {
+                    deny_warnings,
+                    max_per_code,
+                    select,
+                    ignore: list(ignore, |c| &c.ignore),
+                    as_error: list(as_error, |c| &c.error),
+                    as_warning: list(as_warning, |c| &c.warn),
+                    quiet,
+                    statistics,
+                    baseline,
+                    write_baseline,
+                    config: loaded,
+                },
+                color,
+            )
+        }
         Command::Diff {
             old,
             new,
@@ -526,6 +568,8 @@ pub struct ValidateOptions {
     pub baseline: Option<std::path::PathBuf>,
     /// `--write-baseline FILE`.
     pub write_baseline: Option<std::path::PathBuf>,
+    /// `gpforge.toml`, for its per-path ignores (its lists are merged into the fields above).
+    pub config: Option<crate::validate::config::Loaded>,
 }
 
 /// Whether `code` is named by a list of codes and families (`V063`, `strings`).
@@ -589,7 +633,14 @@ fn validate(
     color: bool,
 ) -> Outcome {
     let mut o = Outcome::default();
+    let per_path: Vec<String> = opts
+        .config
+        .iter()
+        .flat_map(|c| &c.config.validate.per_path)
+        .flat_map(|p| p.ignore.iter().cloned())
+        .collect();
     if let Err(e) = check_codes(&opts.select)
+        .and_then(|()| check_codes(&per_path))
         .and_then(|()| check_codes(&opts.ignore))
         .and_then(|()| check_codes(&opts.as_error))
         .and_then(|()| check_codes(&opts.as_warning))
@@ -622,6 +673,17 @@ fn validate(
         (opts.select.is_empty() || names_code(&opts.select, d.code))
             && !names_code(&opts.ignore, d.code)
     });
+    if let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) {
+        let sources = &report.sources;
+        report.diags.retain(|d| {
+            let Some(span) = d.primary_span() else {
+                return true;
+            };
+            let file = crate::validate::baseline::relative(&sources.name(span.file), paths);
+            let ignored: Vec<String> = cfg.ignored_in(&file).cloned().collect();
+            !names_code(&ignored, d.code)
+        });
+    }
     for d in &mut report.diags {
         if names_code(&opts.as_error, d.code) {
             d.severity = Severity::Error;

@@ -119,10 +119,10 @@ pub enum Command {
         /// ADMX/ADML files and PolicyDefinitions folders.
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<PathBuf>,
-        /// Whose rules decide what is an error: gpmc (the Group Policy editor), schema (the ADMX
-        /// XSD, strictly), intune (gpmc plus Intune's ADMX import and ingestion).
-        #[arg(long, value_enum, default_value_t = crate::validate::Profile::Gpmc)]
-        profile: crate::validate::Profile,
+        /// Whose rules decide what is an error: gpmc (the Group Policy editor; the default),
+        /// schema (the ADMX XSD, strictly), intune (gpmc plus Intune's ADMX import and ingestion).
+        #[arg(long, value_enum)]
+        profile: Option<crate::validate::Profile>,
         /// How to print diagnostics.
         #[arg(long, value_enum, default_value_t = DiagFormat::Human)]
         format: DiagFormat,
@@ -130,9 +130,15 @@ pub enum Command {
         #[arg(long)]
         deny_warnings: bool,
         /// Show at most N diagnostics per file and code, then how many more there are (the
-        /// summary and the exit status count them all); 0 shows every one.
-        #[arg(long, value_name = "N", default_value_t = 100)]
-        max_per_code: usize,
+        /// summary and the exit status count them all); 0 shows every one. Default 100.
+        #[arg(long, value_name = "N")]
+        max_per_code: Option<usize>,
+        /// Settings file (default: gpforge.toml in the current folder or the nearest one above
+        /// it): [validate] profile, select, ignore, error, warn, baseline, max_per_code, and
+        /// [[validate.per_path]] paths = [globs] with ignore = [codes]. Flags add to its lists
+        /// (--ignore, --error, --warn) or replace its values (--select, --profile, --baseline).
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Report only these codes or families (`V063`, `strings`); repeatable, comma-separated.
         #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
         select: Vec<String>,

@@ -499,3 +499,100 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
         "{out}"
     );
 }
+
+/// `gpforge.toml` (found upward from the current folder, or `--config`): its ignore list, its
+/// per-path ignores, its profile and its baseline apply; flags add to it; a wrong key is a
+/// usage failure naming the file and line.
+#[test]
+fn a_settings_file_configures_validate() {
+    let work = tempfile::tempdir().unwrap();
+    let store = work.path().join("store");
+    copy_dir(
+        Path::new("tests/fixtures/validate/V025_hyphen_in_name"),
+        &store,
+    );
+    let sub = work.path().join("deeper/down");
+    std::fs::create_dir_all(&sub).unwrap();
+    let run = |dir: &Path, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gpforge"))
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let s = store.to_str().unwrap();
+    let cfg = work.path().join("gpforge.toml");
+    let short = ["validate", "--format", "short", s];
+    let before = text(&run(&sub, &short).stdout);
+    assert!(before.contains("[V025]"), "{before}");
+
+    std::fs::write(&cfg, "[validate]\nignore = [\"V025\"]\n").unwrap();
+    let out = text(&run(&sub, &short).stdout);
+    assert!(!out.contains("[V025]"), "found two folders up: {out}");
+    // A flag adds to the file's list.
+    let r = run(
+        &sub,
+        &["validate", "--format", "short", "--ignore", "V031", s],
+    );
+    assert!(!text(&r.stdout).contains("[V025]"));
+
+    std::fs::write(
+        &cfg,
+        "[validate]\n[[validate.per_path]]\npaths = [\"*.admx\"]\nignore = [\"V025\"]\n",
+    )
+    .unwrap();
+    let out = text(&run(&sub, &short).stdout);
+    assert!(
+        !out.lines()
+            .any(|l| l.contains("app.admx:") && l.contains("[V025]")),
+        "{out}"
+    );
+    std::fs::write(
+        &cfg,
+        "[validate]\n[[validate.per_path]]\npaths = [\"en-US/*.adml\"]\nignore = [\"V025\"]\n",
+    )
+    .unwrap();
+    let out = text(&run(&sub, &short).stdout);
+    assert!(out.contains("[V025]"), "a pattern for other files: {out}");
+
+    std::fs::write(&cfg, "[validate]\nprofile = \"schema\"\n").unwrap();
+    let r = run(&sub, &short);
+    assert_eq!(r.status.code(), Some(1), "schema makes V025 an error");
+    assert!(text(&r.stdout).contains("error[V025]"));
+    let r = run(&sub, &["validate", "--profile", "gpmc", s]);
+    assert_eq!(r.status.code(), Some(0), "--profile wins over the file");
+
+    // A baseline named by the file, relative to it.
+    std::fs::write(&cfg, "[validate]\nbaseline = \"accepted.json\"\n").unwrap();
+    let b = work.path().join("accepted.json");
+    let r = run(
+        &sub,
+        &["validate", "--write-baseline", b.to_str().unwrap(), s],
+    );
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    let r = run(&sub, &["validate", "--deny-warnings", s]);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
+    assert!(text(&r.stdout).contains("suppressed by the baseline"));
+
+    std::fs::write(&cfg, "[validate]\n\nignor = [\"V025\"]\n").unwrap();
+    let r = run(&sub, &short);
+    assert_eq!(r.status.code(), Some(2));
+    let err = text(&r.stderr);
+    assert!(err.contains("gpforge.toml:3"), "{err}");
+    // --config names another file; the one found upward is not read.
+    let other = work.path().join("other.toml");
+    std::fs::write(&other, "[validate]\nignore = [\"V025\"]\n").unwrap();
+    let r = run(
+        &sub,
+        &[
+            "validate",
+            "--format",
+            "short",
+            "--config",
+            other.to_str().unwrap(),
+            s,
+        ],
+    );
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(!text(&r.stdout).contains("[V025]"));
+}

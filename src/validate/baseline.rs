@@ -28,7 +28,7 @@ pub struct Baseline {
 
 /// `name` relative to the validated path that holds it (a folder given on the command line),
 /// so a baseline holds wherever the store is checked out.
-fn relative(name: &str, roots: &[PathBuf]) -> String {
+pub fn relative(name: &str, roots: &[PathBuf]) -> String {
     let name = name.replace('\\', "/");
     for r in roots {
         let r = r.to_string_lossy().replace('\\', "/");

@@ -9,6 +9,7 @@
 
 pub mod baseline;
 pub mod checks;
+pub mod config;
 pub mod facts;
 pub mod store;
 pub mod windows_namespaces;
@@ -24,7 +25,17 @@ use std::time::{Duration, Instant};
 pub use store::{Entry, Group, Place};
 
 /// Whose view of the files the severities follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// Errors are what the Group Policy editor refuses; schema violations it tolerates warn.
