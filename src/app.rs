@@ -576,7 +576,8 @@ pub struct ValidateOptions {
 fn names_code(list: &[String], code: Code) -> bool {
     list.iter().any(|x| {
         let x = x.trim();
-        x.eq_ignore_ascii_case(code.as_str())
+        (x.eq_ignore_ascii_case("pedantic") && crate::validate::checks::PEDANTIC.contains(&code))
+            || x.eq_ignore_ascii_case(code.as_str())
             || code
                 .rule()
                 .is_some_and(|r| x.eq_ignore_ascii_case(r.family.as_str()))
@@ -586,11 +587,12 @@ fn names_code(list: &[String], code: Code) -> bool {
 /// Every entry names a V-code or a rule family.
 fn check_codes(list: &[String]) -> Result<(), String> {
     for x in list {
-        let known = Code::ALL.iter().any(|c| {
-            c.as_str().eq_ignore_ascii_case(x.trim())
-                || c.rule()
-                    .is_some_and(|r| r.family.as_str().eq_ignore_ascii_case(x.trim()))
-        });
+        let known = x.trim().eq_ignore_ascii_case("pedantic")
+            || Code::ALL.iter().any(|c| {
+                c.as_str().eq_ignore_ascii_case(x.trim())
+                    || c.rule()
+                        .is_some_and(|r| r.family.as_str().eq_ignore_ascii_case(x.trim()))
+            });
         if !known {
             return Err(format!(
                 "`{x}` is no validator code or family (`gpforge explain` lists the codes)"
@@ -669,8 +671,11 @@ fn validate(
         );
         return o;
     }
+    // Pedantic rules only when --select names them.
     report.diags.retain(|d| {
-        (opts.select.is_empty() || names_code(&opts.select, d.code))
+        let selected = names_code(&opts.select, d.code);
+        (selected
+            || (opts.select.is_empty() && !crate::validate::checks::PEDANTIC.contains(&d.code)))
             && !names_code(&opts.ignore, d.code)
     });
     if let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) {

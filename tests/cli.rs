@@ -405,16 +405,22 @@ fn gpt_ini_version_rises_with_its_registry_pol() {
 #[test]
 fn validate_selection_quiet_statistics_and_empty_input() {
     let store = "tests/fixtures/validate/V063_pretty_printed_string";
+    // V063 is pedantic: off unless selected.
     let r = gpforge(&["validate", "--format", "short", store]);
-    assert!(text(&r.stdout).contains("[V063]"));
+    assert!(!text(&r.stdout).contains("[V063]"), "{}", text(&r.stdout));
+    assert!(text(&r.stdout).contains("0 warning(s)"));
+    for on in ["V063", "pedantic", "strings"] {
+        let r = gpforge(&["validate", "--format", "short", "--select", on, store]);
+        assert!(text(&r.stdout).contains("[V063]"), "--select {on}");
+    }
     let r = gpforge(&[
-        "validate", "--format", "short", "--ignore", "strings", store,
+        "validate", "--format", "short", "--select", "V063", "--ignore", "strings", store,
     ]);
     assert!(!text(&r.stdout).contains("[V063]"), "{}", text(&r.stdout));
     assert!(text(&r.stdout).contains("0 warning(s)"));
     let r = gpforge(&["validate", "--format", "short", "--select", "V001", store]);
     assert!(!text(&r.stdout).contains("[V063]"));
-    let r = gpforge(&["validate", "--statistics", store]);
+    let r = gpforge(&["validate", "--statistics", "--select", "V063", store]);
     let out = text(&r.stdout);
     assert!(out.starts_with("code   count  files  meaning"), "{out}");
     assert!(
@@ -422,7 +428,9 @@ fn validate_selection_quiet_statistics_and_empty_input() {
             .any(|l| l.starts_with("V063") && l.contains("line break")),
         "{out}"
     );
-    let r = gpforge(&["validate", "-q", "--format", "short", store]);
+    let r = gpforge(&[
+        "validate", "-q", "--format", "short", "--select", "V063", store,
+    ]);
     assert!(!text(&r.stdout).contains("[V063]"), "warnings hidden");
     assert!(
         text(&r.stdout).contains("1 warning(s)"),

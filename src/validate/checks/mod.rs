@@ -60,6 +60,11 @@ pub struct Rule {
 }
 
 /// Declares a rule constant; its doc comment is the text `gpforge explain` prints.
+/// Style rules that are off unless `--select` names them (by code, family or `pedantic`):
+/// V063 alone makes 808 of the 1,310 findings on Microsoft's own 1903 + Office store, where the
+/// editor shows the strings well enough; a vendor polishing its own ADMLs turns it on.
+pub const PEDANTIC: &[crate::diag::Code] = &[crate::diag::Code::V063];
+
 macro_rules! rule {
     ($(#[doc = $doc:literal])* $name:ident: $sev:ident, $fam:ident, $title:literal) => {
         $crate::validate::checks::rule! { $(#[doc = $doc])* $name: $sev, $fam, $title, intune_error = false }
