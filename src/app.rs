@@ -443,7 +443,28 @@ struct BuildOpts {
     strict: bool,
 }
 
+/// `build`: with `--format json|sarif` the report is the data and goes to stdout (a SARIF log
+/// even when there is no finding), and everything else (the build summary, translation
+/// tables, errors) to stderr; with the human formats diagnostics go to stderr as usual.
 fn build(defs: &Path, out: &Path, opts: &BuildOpts, params: source::Params) -> Outcome {
+    let mut report_len = 0;
+    let mut o = build_run(defs, out, opts, params, &mut report_len);
+    if matches!(opts.format, DiagFormat::Json | DiagFormat::Sarif) && report_len > 0 {
+        let rest = o.stderr.split_off(report_len);
+        let report = std::mem::replace(&mut o.stderr, std::mem::take(&mut o.stdout));
+        o.stderr.push_str(&rest);
+        o.stdout = report;
+    }
+    o
+}
+
+fn build_run(
+    defs: &Path,
+    out: &Path,
+    opts: &BuildOpts,
+    params: source::Params,
+    report_len: &mut usize,
+) -> Outcome {
     let BuildOpts {
         check,
         format,
@@ -475,6 +496,7 @@ fn build(defs: &Path, out: &Path, opts: &BuildOpts, params: source::Params) -> O
         Severity::Warning
     };
     o.stderr = compiled.render_with(format, min, color);
+    *report_len = o.stderr.len();
     let errors = compiled.diags.count(Severity::Error);
     let warnings = compiled.diags.count(Severity::Warning);
     if errors > 0 {

@@ -604,3 +604,60 @@ fn a_settings_file_configures_validate() {
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     assert!(!text(&r.stdout).contains("[V025]"));
 }
+
+/// Machine-readable reports go to stdout alone, whole and parseable; summaries, tables and
+/// progress go to stderr (`build --format sarif > x.sarif` captures the SARIF log).
+#[test]
+fn machine_reports_go_to_stdout_and_progress_to_stderr() {
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let o = out.to_str().unwrap();
+    for (args, what) in [
+        (vec!["build", "--out", o, "--format", "sarif"], "sarif"),
+        (vec!["build", "--out", o, "--format", "json"], "json"),
+        (
+            vec![
+                "validate",
+                "--format",
+                "sarif",
+                "tests/fixtures/validate/V025_hyphen_in_name",
+            ],
+            "sarif",
+        ),
+        (
+            vec![
+                "validate",
+                "--format",
+                "json",
+                "tests/fixtures/validate/V025_hyphen_in_name",
+            ],
+            "json",
+        ),
+        (
+            vec![
+                "diff",
+                "--format",
+                "json",
+                "tests/fixtures/diff/compatible_only/old",
+                "tests/fixtures/diff/compatible_only/new",
+            ],
+            "json",
+        ),
+    ] {
+        let r = gpforge(&args);
+        let stdout = text(&r.stdout);
+        let v: serde_json::Value = serde_json::from_str(&stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: stdout is no JSON ({e}): {stdout}"));
+        if what == "sarif" {
+            assert_eq!(v["version"], "2.1.0", "{args:?}");
+        }
+        let stderr = text(&r.stderr);
+        if args[0] == "build" {
+            assert!(stderr.contains("built "), "{args:?}: {stderr}");
+            assert!(stderr.contains("translations of "), "{args:?}: {stderr}");
+        }
+        if args[0] == "validate" {
+            assert!(stderr.contains("file(s)"), "{args:?}: summary on stderr");
+        }
+    }
+}
