@@ -398,7 +398,9 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             new,
             format,
             fail_on,
-        } => diff(&old, &new, format, fail_on),
+            registry_only,
+            policies,
+        } => diff(&old, &new, format, fail_on, registry_only, &policies),
         Command::Import {
             admx,
             states,
@@ -839,10 +841,15 @@ fn diff(
     new: &Path,
     format: crate::cli::DiffFormat,
     fail_on: crate::cli::FailOn,
+    registry_only: bool,
+    policies: &[String],
 ) -> Outcome {
     let mut o = Outcome::default();
     let report = match crate::diff::diff_paths(old, new) {
-        Ok(r) => r,
+        Ok(r) => r.only(|c| {
+            (!registry_only || crate::diff::alters_registry(c))
+                && (policies.is_empty() || crate::diff::about_policies(c, policies))
+        }),
         Err(e) => {
             o.code = EXIT_FAILURE;
             o.stderr = format!("error: {e}\n");

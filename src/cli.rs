@@ -184,6 +184,14 @@ pub enum Command {
         /// Which changes make the exit status 1.
         #[arg(long, value_enum, default_value_t = FailOn::Any)]
         fail_on: FailOn,
+        /// Only changes that alter what lands in the registry (class, key, value names,
+        /// values, lists, element types and flags, policies and elements added or removed); not
+        /// texts, placement or presentation.
+        #[arg(long)]
+        registry_only: bool,
+        /// Only changes of these policies (by ADMX name); repeatable, comma-separated.
+        #[arg(long, value_name = "NAME", value_delimiter = ',')]
+        policies: Vec<String>,
     },
     /// Turn an ADMX file (with the ADMLs in culture folders beside it) into a definitions
     /// folder: <out>/<name>/template.toml with the header, supportedOn and categories, the

@@ -168,3 +168,58 @@ fn products_supported_on_and_header_facts_are_compared() {
         );
     }
 }
+
+/// `--registry-only` keeps the changes that alter the registry effect; `--policies` those of
+/// the named policies; the exit status follows what is left.
+#[test]
+fn diff_filters_registry_effect_and_policies() {
+    let (old, new) = (
+        "tests/fixtures/diff/compatible_only/old",
+        "tests/fixtures/diff/compatible_only/new",
+    );
+    let run = |extra: &[&str]| {
+        let mut args = vec!["diff", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.extend([old, new]);
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_gpforge"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let subjects: Vec<String> = v["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|t| t["changes"].as_array().unwrap().clone())
+            .map(|c| {
+                format!(
+                    "{}: {}",
+                    c["subject"].as_str().unwrap(),
+                    c["what"].as_str().unwrap()
+                )
+            })
+            .collect();
+        (o.status.code(), subjects)
+    };
+    let (code, all) = run(&[]);
+    assert_eq!(code, Some(1));
+    assert!(all.iter().any(|s| s.starts_with("string ")), "{all:?}");
+    let (code, reg) = run(&["--registry-only"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        reg,
+        [
+            "policy Level / element LevelEnum: enum item added",
+            "policy Telemetry: added"
+        ]
+    );
+    let (code, some) = run(&["--policies", "Level"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        some.iter().all(|s| s.starts_with("policy Level ")),
+        "{some:?}"
+    );
+    // Only a text changed for Simple: no difference in what it writes.
+    let (code, none) = run(&["--registry-only", "--policies", "Simple"]);
+    assert_eq!((code, none.len()), (Some(0), 0));
+}

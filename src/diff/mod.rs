@@ -34,6 +34,40 @@ pub struct TemplateDiff {
     pub changes: Vec<Change>,
 }
 
+/// What a change may say changed that alters what lands in the registry (not texts,
+/// placement or presentation).
+pub const REGISTRY_LEVEL: &[&str] = &[
+    "class",
+    "key",
+    "valueName",
+    "enabledValue",
+    "disabledValue",
+    "enabledList",
+    "disabledList",
+    "type",
+    "enum item removed",
+    "enum item revalued",
+    "enum item added",
+    "trueValue",
+    "falseValue",
+    "trueList",
+    "falseList",
+    "storeAsText",
+    "expandable",
+    "valuePrefix",
+    "explicitValue",
+    "additive",
+];
+
+/// Whether `c` alters the registry effect: a registry-level attribute or value, or a policy or
+/// element added or removed.
+pub fn alters_registry(c: &Change) -> bool {
+    REGISTRY_LEVEL.contains(&c.what.as_str())
+        || (c.subject.starts_with("policy ")
+            && !c.subject.ends_with(" clientExtension")
+            && matches!(c.what.as_str(), "added" | "removed"))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub old: String,
@@ -42,6 +76,41 @@ pub struct Report {
     pub breaking: usize,
     pub compatible: usize,
     pub templates: Vec<TemplateDiff>,
+}
+
+impl Report {
+    /// The report with only the changes `keep` accepts (counts and verdict recomputed;
+    /// templates left without changes dropped).
+    pub fn only(&self, keep: impl Fn(&Change) -> bool) -> Report {
+        let templates: Vec<TemplateDiff> = self
+            .templates
+            .iter()
+            .map(|t| TemplateDiff {
+                changes: t.changes.iter().filter(|c| keep(c)).cloned().collect(),
+                ..t.clone()
+            })
+            .filter(|t| !t.changes.is_empty())
+            .collect();
+        let all = || templates.iter().flat_map(|t| &t.changes);
+        let breaking = all().filter(|c| c.breaking).count();
+        let compatible = all().count() - breaking;
+        Report {
+            old: self.old.clone(),
+            new: self.new.clone(),
+            equal: breaking + compatible == 0,
+            breaking,
+            compatible,
+            templates,
+        }
+    }
+}
+
+/// Whether `c` is about one of `policies` (its subject is `policy X` or `policy X / …`).
+pub fn about_policies(c: &Change, policies: &[String]) -> bool {
+    c.subject
+        .strip_prefix("policy ")
+        .map(|rest| rest.split(' ').next().unwrap_or_default())
+        .is_some_and(|name| policies.iter().any(|p| p == name))
 }
 
 /// A side's one template under an empty name, so two templates compare whatever their file names.
