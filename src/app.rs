@@ -418,6 +418,30 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             },
         },
         Command::Explain { code } => explain(code.as_deref()),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "gpforge", &mut buf);
+            Outcome {
+                stdout: String::from_utf8_lossy(&buf).into_owned(),
+                ..Outcome::default()
+            }
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut buf = Vec::new();
+            match clap_mangen::Man::new(cmd).render(&mut buf) {
+                Ok(()) => Outcome {
+                    stdout: String::from_utf8_lossy(&buf).into_owned(),
+                    ..Outcome::default()
+                },
+                Err(e) => Outcome {
+                    code: EXIT_FAILURE,
+                    stderr: format!("error: {e}\n"),
+                    ..Outcome::default()
+                },
+            }
+        }
         Command::Audit {
             baseline,
             sources,

@@ -255,4 +255,13 @@ pub enum Command {
         /// A code such as D010 or V060.
         code: Option<String>,
     },
+    /// Print a shell completion script, generated from this command line's definition:
+    /// `gpforge completions bash > /etc/bash_completion.d/gpforge`.
+    Completions {
+        /// bash, elvish, fish, powershell or zsh.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), generated from this command line's definition:
+    /// `gpforge man > gpforge.1`, `man ./gpforge.1`.
+    Man,
 }

@@ -661,3 +661,27 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
         }
     }
 }
+
+/// Completions and the manual page come from the command line's own definition.
+#[test]
+fn completions_and_man_page_are_generated() {
+    let r = gpforge(&["completions", "bash"]);
+    assert_eq!(r.status.code(), Some(0));
+    let bash = text(&r.stdout);
+    assert!(bash.contains("_gpforge()"), "{bash}");
+    assert!(bash.contains("--write-baseline"), "every flag is completed");
+    let r = gpforge(&["completions", "zsh"]);
+    assert_eq!(r.status.code(), Some(0));
+    assert!(text(&r.stdout).starts_with("#compdef gpforge"));
+    let r = gpforge(&["completions", "tcsh"]);
+    assert_eq!(
+        r.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+    let r = gpforge(&["man"]);
+    assert_eq!(r.status.code(), Some(0));
+    let man = text(&r.stdout);
+    assert!(man.contains(".TH gpforge 1"), "{man}");
+    assert!(man.contains("validate"), "subcommands are listed");
+}
