@@ -1,0 +1,50 @@
+//! Build script: tells the test suites what this machine has, so a test that needs data or a
+//! tool it lacks is reported as ignored with its reason instead of passing without running.
+//!
+//! - `gpforge_shared`: `../shared` beside the repository holds the corpus (Microsoft's
+//!   templates), the vendors' templates and the reference files;
+//! - `gpforge_xsd`: xmllint and `../shared/realclients/check-admx-xsd.sh` (Microsoft's XSD);
+//! - `gpforge_realclients`: Wine, hivex, Samba's and regpol's parsers and their check scripts.
+//!
+//! `cargo test -- --include-ignored` runs every test regardless (`.ci/run` does): a missing
+//! need then fails the test.
+
+use std::path::Path;
+use std::process::Command;
+
+fn have(cmd: &str, args: &[&str]) -> bool {
+    Command::new(cmd)
+        .args(args)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn main() {
+    for cfg in ["gpforge_shared", "gpforge_xsd", "gpforge_realclients"] {
+        println!("cargo::rustc-check-cfg=cfg({cfg})");
+    }
+    let shared = Path::new("../shared");
+    for p in ["corpus", "vendors", "reference", "realclients"] {
+        println!("cargo::rerun-if-changed=../shared/{p}");
+    }
+    println!("cargo::rerun-if-env-changed=PATH");
+    if ["corpus", "vendors", "reference"]
+        .iter()
+        .all(|p| shared.join(p).is_dir())
+    {
+        println!("cargo::rustc-cfg=gpforge_shared");
+    }
+    let rc = shared.join("realclients");
+    if rc.join("check-admx-xsd.sh").is_file() && have("xmllint", &["--version"]) {
+        println!("cargo::rustc-cfg=gpforge_xsd");
+    }
+    if rc.join("check-reg.sh").is_file()
+        && rc.join("check-pol.sh").is_file()
+        && have("wine", &["--version"])
+        && have("perl", &["-MWin::Hivex::Regedit", "-e", "1"])
+        && have("/usr/bin/python3", &["-c", "import samba.dcerpc.preg"])
+        && have("python3", &["-c", "import regpol"])
+    {
+        println!("cargo::rustc-cfg=gpforge_realclients");
+    }
+}
