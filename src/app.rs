@@ -749,15 +749,7 @@ fn validate(
         let n: usize = b.findings.iter().map(|e| e.count).sum();
         let mut text = serde_json::to_string_pretty(&b).unwrap_or_default();
         text.push('\n');
-        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-        let artifact = crate::backend::Artifact {
-            path: path
-                .file_name()
-                .map(std::path::PathBuf::from)
-                .unwrap_or_default(),
-            bytes: text.into_bytes(),
-        };
-        if let Err(e) = write_one(dir.unwrap_or(Path::new(".")), &artifact) {
+        if let Err(e) = write_report(path, text.as_bytes()) {
             o.code = EXIT_FAILURE;
             o.stderr = format!("error: {e}\n");
             return o;
@@ -1205,6 +1197,24 @@ fn import_states(sources: &[std::path::PathBuf], name: &str, out: &Path, force: 
 }
 
 /// Writes one file atomically (a temporary file beside it, then a rename), never through a link.
+/// `--output FILE`: the report, written whole beside FILE and renamed over it.
+pub fn write_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    write_one(
+        dir,
+        &Artifact {
+            path: std::path::PathBuf::from(name),
+            bytes: bytes.to_vec(),
+        },
+    )
+}
+
 fn write_one(dir: &Path, a: &Artifact) -> std::io::Result<()> {
     let target = dir.join(&a.path);
     if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {

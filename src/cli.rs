@@ -16,6 +16,11 @@ pub struct Cli {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Write the command's report (what it prints on stdout: SARIF, JSON, Markdown, tables) to
+    /// FILE instead, whole or not at all (written beside it, then renamed); diagnostics and
+    /// progress stay on stderr.
+    #[arg(long, value_name = "FILE", global = true)]
+    pub output: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }

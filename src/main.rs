@@ -16,7 +16,25 @@ fn main() -> ExitCode {
             std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
         }
     };
+    let output = cli.output.clone();
     let mut outcome = app::run(cli, color);
+    if let Some(path) = output {
+        let mut report = Vec::new();
+        if let Some(stream) = outcome.stream.take() {
+            let _ = stream(&mut report);
+        }
+        report.extend_from_slice(outcome.stdout.as_bytes());
+        let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
+        if let Err(e) = app::write_report(&path, &report) {
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: cannot write {}: {e}",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+        return ExitCode::from(outcome.code);
+    }
     // A closed pipe is not worth a panic.
     if let Some(stream) = outcome.stream.take() {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -685,3 +685,54 @@ fn completions_and_man_page_are_generated() {
     assert!(man.contains(".TH gpforge 1"), "{man}");
     assert!(man.contains("validate"), "subcommands are listed");
 }
+
+/// `--output FILE` takes what a command prints on stdout, for every command: stdout stays
+/// empty, stderr keeps the progress, the file holds the whole report.
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("report");
+    let f = file.to_str().unwrap();
+    let out = work.path().join("out");
+    let store = "tests/fixtures/validate/V025_hyphen_in_name";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "build",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "sarif",
+                "--output",
+                f,
+            ],
+            "\"version\": \"2.1.0\"",
+        ),
+        (
+            vec!["validate", "--format", "json", "--output", f, store],
+            "\"diagnostics\"",
+        ),
+        (
+            vec!["validate", "--format", "short", "--output", f, store],
+            "[V025]",
+        ),
+        (
+            vec![
+                "diff",
+                "--output",
+                f,
+                "tests/fixtures/diff/compatible_only/old",
+                "tests/fixtures/diff/compatible_only/new",
+            ],
+            "# Changes from",
+        ),
+        (vec!["explain", "D042", "--output", f], "D042: name outside"),
+    ];
+    for (args, needle) in cases {
+        let _ = std::fs::remove_file(&file);
+        let r = gpforge(&args);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", text(&r.stdout));
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains(needle), "{args:?}: {written}");
+    }
+}
