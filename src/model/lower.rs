@@ -165,6 +165,34 @@ impl Cx<'_> {
         );
     }
 
+    /// A decimal box's `default`: a number, or `""` (`defaultValue=""`, D049); anything else
+    /// D022. Returns the number and whether it was the empty text.
+    fn decimal_default(&mut self, d: Option<&S<toml::Value>>) -> (Option<u64>, bool) {
+        let Some(d) = d else { return (None, false) };
+        let span = self.sp(d);
+        match d.get_ref() {
+            toml::Value::Integer(i) if *i >= 0 => (Some(*i as u64), false),
+            toml::Value::String(t) if t.is_empty() => {
+                self.err(
+                    Code::D049,
+                    "an empty decimal default (`defaultValue=\"\"`)",
+                    span,
+                    "written as `defaultValue=\"\"`",
+                );
+                (None, true)
+            }
+            _ => {
+                self.err(
+                    Code::D022,
+                    "a decimal default must be a non-negative integer",
+                    span,
+                    "not a number",
+                );
+                (None, false)
+            }
+        }
+    }
+
     /// D044: a reference without prefix to something this template does not define.
     fn unresolved(&mut self, msg: String, span: Span) {
         self.diags.push(

@@ -476,55 +476,26 @@ fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
             "set `max` as well",
         );
     }
-    let mut empty_default = false;
-    let default = match &src.default {
-        Some(d) => match d.get_ref() {
-            toml::Value::String(t) if t.is_empty() => {
-                let span = cx.sp(d);
-                cx.err(
-                    Code::D049,
-                    "an empty decimal default (`defaultValue=\"\"`)",
-                    span,
-                    "written as `defaultValue=\"\"`",
-                );
-                empty_default = true;
-                None
-            }
-            toml::Value::Integer(i) if *i >= 0 => {
-                let v = *i as u64;
-                if v < min || v > max {
-                    let span = cx.sp(d);
-                    cx.err(
-                        Code::D015,
-                        format!("default {v} is outside {min}..={max}"),
-                        span,
-                        "outside min/max",
-                    );
-                } else if v > u32::MAX as u64 {
-                    // The ADMX schema types longDecimalTextBox@defaultValue as unsignedInt.
-                    let span = cx.sp(d);
-                    cx.err(
-                        Code::D022,
-                        format!("default {v} does not fit the presentation's defaultValue"),
-                        span,
-                        "the ADMX schema allows at most 4294967295 here",
-                    );
-                }
-                Some(v)
-            }
-            _ => {
-                let span = cx.sp(d);
-                cx.err(
-                    Code::D022,
-                    "a decimal default must be a non-negative integer",
-                    span,
-                    "not a number",
-                );
-                None
-            }
-        },
-        None => None,
-    };
+    let (default, empty_default) = cx.decimal_default(src.default.as_ref());
+    if let (Some(v), Some(d)) = (default, &src.default) {
+        let span = cx.sp(d);
+        if v < min || v > max {
+            cx.err(
+                Code::D015,
+                format!("default {v} is outside {min}..={max}"),
+                span,
+                "outside min/max",
+            );
+        } else if v > u32::MAX as u64 {
+            // The ADMX schema types longDecimalTextBox@defaultValue as unsignedInt.
+            cx.err(
+                Code::D022,
+                format!("default {v} does not fit the presentation's defaultValue"),
+                span,
+                "the ADMX schema allows at most 4294967295 here",
+            );
+        }
+    }
     let spin = src.spin.as_ref().is_none_or(|s| *s.get_ref());
     let spin_step = src
         .spin_step

@@ -162,26 +162,7 @@ fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> O
             },
         },
         "decimalTextBox" | "longDecimalTextBox" => {
-            let (default, empty_default) = match src.default.as_ref() {
-                Some(d) => match d.get_ref() {
-                    toml::Value::Integer(i) if *i >= 0 => (Some(*i as u64), false),
-                    toml::Value::String(t) if t.is_empty() => {
-                        let span = Span::new(cx.file, d.span());
-                        cx.err(
-                            Code::D049,
-                            "an empty decimal default (`defaultValue=\"\"`)",
-                            span,
-                            "written as `defaultValue=\"\"`",
-                        );
-                        (None, true)
-                    }
-                    _ => {
-                        bad(cx, d.span(), "a non-negative integer");
-                        (None, false)
-                    }
-                },
-                None => (None, false),
-            };
+            let (default, empty_default) = cx.decimal_default(src.default.as_ref());
             let spin = flag(&src.spin, true);
             let spin_step = src
                 .spin_step
