@@ -3,8 +3,9 @@
 //!
 //! - `gpforge_shared`: `../shared` beside the repository holds the corpus (Microsoft's
 //!   templates), the vendors' templates and the reference files;
-//! - `gpforge_xsd`: xmllint and `../shared/realclients/check-admx-xsd.sh` (Microsoft's XSD);
-//! - `gpforge_realclients`: Wine, hivex, Samba's and regpol's parsers and their check scripts.
+//! - `gpforge_xsd`: xmllint, for `tests/tools/realclients/check-admx-xsd.sh` (Microsoft's XSD);
+//! - `gpforge_realclients`: Wine, hivex, Samba's and regpol's parsers (the check scripts are in
+//!   `tests/tools/realclients`, with `install.sh`).
 //!
 //! `cargo test -- --include-ignored` runs every test regardless (`.ci/run` does): a missing
 //! need then fails the test.
@@ -24,7 +25,7 @@ fn main() {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let shared = Path::new("../shared");
-    for p in ["corpus", "vendors", "reference", "realclients"] {
+    for p in ["corpus", "vendors", "reference"] {
         println!("cargo::rerun-if-changed=../shared/{p}");
     }
     println!("cargo::rerun-if-env-changed=PATH");
@@ -34,7 +35,8 @@ fn main() {
     {
         println!("cargo::rustc-cfg=gpforge_shared");
     }
-    let rc = shared.join("realclients");
+    // The check scripts and Microsoft's XSDs are the project's own (tests/tools/realclients).
+    let rc = Path::new("tests/tools/realclients");
     if rc.join("check-admx-xsd.sh").is_file() && have("xmllint", &["--version"]) {
         println!("cargo::rustc-cfg=gpforge_xsd");
     }

@@ -335,7 +335,7 @@ fn tool(cmd: &str) -> bool {
         .is_ok_and(|o| o.status.success());
     assert!(
         ok,
-        "{cmd} is missing (../shared/realclients/install.sh installs it)"
+        "{cmd} is missing (tests/tools/realclients/install.sh installs it)"
     );
     ok
 }
@@ -347,7 +347,7 @@ fn tool(cmd: &str) -> bool {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 #[cfg_attr(
     not(gpforge_shared),
@@ -420,10 +420,10 @@ fn wine_exports_and_hivex_hives_of_every_baseline_audit_compliant() {
 
 /// `hivexregedit --merge` of a `.reg` file into a copy of hivex's minimal hive. hivex reads
 /// only local-encoding text and cannot create a key whose parent is missing, so the file is
-/// given as UTF-8 with every parent key first (as ../shared/realclients/check-reg.sh does).
+/// given as UTF-8 with every parent key first (as tests/tools/realclients/check-reg.sh does).
 fn merge_with_hivex(reg: &Path, hive: &Path) {
     std::fs::create_dir_all(hive.parent().unwrap()).unwrap();
-    let minimal = Path::new("../shared/realclients/hivex/minimal");
+    let minimal = Path::new("tests/tools/realclients/hivex/minimal");
     std::fs::write(hive, std::fs::read(minimal).unwrap()).unwrap();
     let text = gpforge::backend::text::decode_for_display(&std::fs::read(reg).unwrap());
     let mut parents = std::collections::BTreeSet::new();

@@ -77,7 +77,7 @@ const XSD_DIFFERENCES: &[(&str, &str)] = &[];
 )]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn schema_verdict_agrees_with_microsofts_xsd() {
     let dir = corpus();
@@ -94,7 +94,7 @@ fn schema_verdict_agrees_with_microsofts_xsd() {
         }
     }
     files.sort();
-    let script = Path::new("../shared/realclients/check-admx-xsd.sh")
+    let script = Path::new("tests/tools/realclients/check-admx-xsd.sh")
         .canonicalize()
         .unwrap();
     let out = Command::new("bash")

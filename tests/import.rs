@@ -32,7 +32,7 @@ fn admx_files(dir: &Path) -> Vec<PathBuf> {
 )]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn corpus_round_trip() {
     let dir = corpus();
@@ -49,7 +49,7 @@ fn corpus_round_trip() {
 )]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn vendors_round_trip() {
     let dir = common::vendors();
@@ -171,7 +171,7 @@ fn original_of(admx: &Path, rebuilt: &Path) -> PathBuf {
 
 /// Which of `files` fail Microsoft's ADMX schema (xmllint through the real-client script).
 fn xsd_failures(files: &[&Path], fix_ns: bool) -> std::collections::HashSet<PathBuf> {
-    let script = Path::new("../shared/realclients/check-admx-xsd.sh")
+    let script = Path::new("tests/tools/realclients/check-admx-xsd.sh")
         .canonicalize()
         .unwrap();
     let mut failed = std::collections::HashSet::new();

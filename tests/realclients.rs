@@ -1,4 +1,4 @@
-//! Real consumers, none written by us (`../shared/realclients`):
+//! Real consumers, none written by us (checked by the scripts in `tests/tools/realclients`):
 //! - every generated ADMX/ADML validates against Microsoft's ADMX schema with xmllint
 //!   (`check-admx-xsd.sh`, without `--fix-ns`);
 //! - every `apply.reg` imports with Wine's `reg import` and with hivex, identically
@@ -16,9 +16,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const SCRIPT: &str = "../shared/realclients/check-admx-xsd.sh";
-const CHECK_REG: &str = "../shared/realclients/check-reg.sh";
-const CHECK_POL: &str = "../shared/realclients/check-pol.sh";
+const SCRIPT: &str = "tests/tools/realclients/check-admx-xsd.sh";
+const CHECK_REG: &str = "tests/tools/realclients/check-reg.sh";
+const CHECK_POL: &str = "tests/tools/realclients/check-pol.sh";
 
 fn have(cmd: &str, args: &[&str]) -> bool {
     Command::new(cmd)
@@ -32,7 +32,7 @@ fn have(cmd: &str, args: &[&str]) -> bool {
 fn require(what: &str, ok: bool) -> bool {
     assert!(
         ok,
-        "{what} is missing (run ../shared/realclients/install.sh)"
+        "{what} is missing (run tests/tools/realclients/install.sh)"
     );
     ok
 }
@@ -120,7 +120,7 @@ fn check(schema: &str, files: &[PathBuf]) {
 #[test]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn outlook_templates_validate_against_microsofts_xsd() {
     assert!(available());
@@ -131,7 +131,7 @@ fn outlook_templates_validate_against_microsofts_xsd() {
 #[test]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn every_kind_fixture_validates_against_microsofts_xsd() {
     assert!(available());
@@ -143,7 +143,7 @@ fn every_kind_fixture_validates_against_microsofts_xsd() {
 #[test]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn long_decimal_fixture_validates_against_the_longdecimal_xsd() {
     assert!(available());
@@ -155,7 +155,7 @@ fn long_decimal_fixture_validates_against_the_longdecimal_xsd() {
 #[test]
 #[cfg_attr(
     not(gpforge_xsd),
-    ignore = "needs xmllint and ../shared/realclients/check-admx-xsd.sh (../shared/realclients/install.sh)"
+    ignore = "needs xmllint (tests/tools/realclients/install.sh installs it)"
 )]
 fn the_schema_check_rejects_a_broken_file() {
     assert!(available());
@@ -233,7 +233,7 @@ fn reg_files_import_identically_and_revert_cleanly(defs: &str) {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn outlook_baselines_import_with_wine_and_hivex() {
     reg_files_import_identically_and_revert_cleanly("definitions");
@@ -242,7 +242,7 @@ fn outlook_baselines_import_with_wine_and_hivex() {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn every_state_baseline_imports_with_wine_and_hivex() {
     reg_files_import_identically_and_revert_cleanly("tests/fixtures/kinds");
@@ -272,7 +272,7 @@ fn pol_files_parse_and_reencode(defs: &str) {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn outlook_registry_pol_parses_with_samba_and_regpol() {
     pol_files_parse_and_reencode("definitions");
@@ -281,7 +281,7 @@ fn outlook_registry_pol_parses_with_samba_and_regpol() {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn every_state_registry_pol_parses_with_samba_and_regpol() {
     pol_files_parse_and_reencode("tests/fixtures/kinds");
@@ -344,7 +344,7 @@ fn reg_and_pol_agree(defs: &str) {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn outlook_reg_and_pol_write_the_same_values() {
     reg_and_pol_agree("definitions");
@@ -353,7 +353,7 @@ fn outlook_reg_and_pol_write_the_same_values() {
 #[test]
 #[cfg_attr(
     not(gpforge_realclients),
-    ignore = "needs Wine, hivex, Samba and regpol (../shared/realclients/install.sh)"
+    ignore = "needs Wine, hivex, Samba and regpol (tests/tools/realclients/install.sh installs them)"
 )]
 fn every_state_reg_and_pol_write_the_same_values() {
     reg_and_pol_agree("tests/fixtures/kinds");

@@ -2,7 +2,7 @@
 # wine-export.sh IN.reg OUT.reg KEY — the closed loop of tests/audit.rs through a real consumer:
 # Wine's `reg import IN.reg` into a throw-away prefix, then Wine's `reg export KEY OUT.reg`
 # (Wine writes it as regedit does: UTF-16LE with a BOM). The prefix is copied from the template
-# that ../shared/realclients/install.sh --warm-wine builds (the same cache check-reg.sh uses).
+# that tests/tools/realclients/install.sh --warm-wine builds (the same cache check-reg.sh uses).
 # Exit: 0 ok, 2 Wine or its prefix missing, 3 Wine failed.
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: $0 IN.reg OUT.reg KEY" >&2; exit 2; }
@@ -12,7 +12,7 @@ out_dir="$(cd "$(dirname "$2")" && pwd)"
 out="$out_dir/$(basename "$2")"
 cache="${REALCLIENTS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/realclients}"
 tpl="$cache/wineprefix"
-[ -f "$tpl/system.reg" ] || { echo "no Wine prefix at $tpl (run ../shared/realclients/install.sh --warm-wine)" >&2; exit 2; }
+[ -f "$tpl/system.reg" ] || { echo "no Wine prefix at $tpl (run tests/tools/realclients/install.sh --warm-wine)" >&2; exit 2; }
 tmp="$(mktemp -d)"
 trap 'WINEPREFIX="$tmp/prefix" wineserver -k >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 p="$tmp/prefix"
