@@ -934,7 +934,14 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
             return o;
         }
     };
-    o.stderr = compiled.render_with(format, Severity::Warning, color);
+    // A JSON or SARIF report is the data (stdout); human diagnostics and the summary go to
+    // stderr.
+    let report = compiled.render_with(format, Severity::Warning, color);
+    if matches!(format, DiagFormat::Json | DiagFormat::Sarif) {
+        o.stdout = report;
+    } else {
+        o.stderr = report;
+    }
     let Some(imported) = imported else {
         o.code = EXIT_FAILURE;
         return o;
@@ -950,7 +957,7 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
                 .diags
                 .iter()
                 .any(|d| d.severity == Severity::Error && !d.code.as_str().starts_with('I'));
-            o.stdout = format!(
+            o.stderr += &format!(
                 "imported {} policies ({}) into {} in {} ms; {} import finding(s); {}\n",
                 imported.policies,
                 imported.cultures.join(", "),

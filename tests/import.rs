@@ -329,12 +329,14 @@ fn cli_writes_a_folder_that_builds_and_never_overwrites_silently() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let stdout = String::from_utf8_lossy(&o.stdout);
+    // The summary is progress: stderr; stdout stays empty (no report was asked for).
+    assert!(o.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
-        stdout.contains("imported 361 policies (en-US, de-DE, fr-FR)"),
-        "{stdout}"
+        stderr.contains("imported 361 policies (en-US, de-DE, fr-FR)"),
+        "{stderr}"
     );
-    assert!(stdout.contains("it builds"), "{stdout}");
+    assert!(stderr.contains("it builds"), "{stderr}");
     assert!(out.join("outlk16/template.toml").is_file());
     assert!(out.join("outlk16/locales/fr-FR.toml").is_file());
     // A second import refuses to replace the folder, and leaves it as it was.
