@@ -67,7 +67,27 @@ pub(super) fn control_texts(
     out
 }
 
+/// [`inline`] of owned keys.
+fn inline_pairs(pairs: &[(String, String)]) -> String {
+    let pairs: Vec<(&str, String)> = pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    inline(&pairs)
+}
+
 impl Cx<'_> {
+    /// `id`, `display_name` (with its id when not the generated one) and `index` of a
+    /// `majorVersion` or `minorVersion`.
+    fn version_pairs(&mut self, v: u32) -> Vec<(String, String)> {
+        let a = self.admx;
+        let name = a.attr(v, "name").unwrap_or_default();
+        let mut pairs = vec![("id".to_string(), string(&name))];
+        pairs.extend(self.text_pairs("display_name", v, "displayName", &name));
+        pairs.push((
+            "index".into(),
+            a.number(v, "versionIndex").unwrap_or(0).to_string(),
+        ));
+        pairs
+    }
+
     pub(super) fn supported_on(&mut self, root: u32, head: &mut Doc) {
         let a = self.admx;
         let doc = &a.doc;
@@ -82,32 +102,15 @@ impl Cx<'_> {
                 self.text_field(head, "display_name", p, "displayName", &name);
                 let mut versions = Vec::new();
                 for v in doc.children_named(p, "majorVersion") {
-                    let vname = a.attr(v, "name").unwrap_or_default();
-                    let mut pairs = vec![("id".to_string(), string(&vname))];
-                    pairs.extend(self.text_pairs("display_name", v, "displayName", &vname));
-                    pairs.push((
-                        "index".into(),
-                        a.number(v, "versionIndex").unwrap_or(0).to_string(),
-                    ));
-                    let mut minors = Vec::new();
-                    for m in doc.children_named(v, "minorVersion") {
-                        let mname = a.attr(m, "name").unwrap_or_default();
-                        let mut mp = vec![("id".to_string(), string(&mname))];
-                        mp.extend(self.text_pairs("display_name", m, "displayName", &mname));
-                        mp.push((
-                            "index".into(),
-                            a.number(m, "versionIndex").unwrap_or(0).to_string(),
-                        ));
-                        let mp: Vec<(&str, String)> =
-                            mp.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                        minors.push(inline(&mp));
-                    }
+                    let mut pairs = self.version_pairs(v);
+                    let minors: Vec<String> = doc
+                        .children_named(v, "minorVersion")
+                        .map(|m| inline_pairs(&self.version_pairs(m)))
+                        .collect();
                     if !minors.is_empty() {
                         pairs.push(("minor".into(), array(&minors)));
                     }
-                    let pairs: Vec<(&str, String)> =
-                        pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    versions.push(inline(&pairs));
+                    versions.push(inline_pairs(&pairs));
                 }
                 if !versions.is_empty() {
                     head.raw("versions", &array(&versions));

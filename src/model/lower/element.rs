@@ -98,6 +98,19 @@ const COMMON: &[&str] = &[
     "label",
 ];
 
+/// A flag field: set and true.
+fn flag(b: &Option<S<bool>>) -> bool {
+    b.as_ref().is_some_and(|b| *b.get_ref())
+}
+
+/// `max_length` of a text or multi_text element, else the XSD's default.
+fn max_length(cx: &mut Cx, src: &ast::ElementSrc) -> u32 {
+    src.max_length
+        .as_ref()
+        .and_then(|m| cx.u32_field(m, "max_length"))
+        .unwrap_or(DEFAULT_MAX_LENGTH)
+}
+
 /// What every kind's lowering reads of its element.
 struct Parts<'a> {
     src: &'a ast::ElementSrc,
@@ -221,7 +234,6 @@ pub(super) fn lower_element(
             None
         }
     };
-    let flag = |b: &Option<S<bool>>| b.as_ref().is_some_and(|b| *b.get_ref());
     let required = flag(&src.required);
     let soft = flag(&src.soft);
 
@@ -412,7 +424,6 @@ fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let kind = p.kind;
     let required = p.required;
     let soft = p.soft;
-    let flag = |b: &Option<S<bool>>| b.as_ref().is_some_and(|b| *b.get_ref());
     let long = kind == "long_decimal";
     let limit: u64 = if long {
         i64::MAX as u64
@@ -548,12 +559,7 @@ fn text(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let idstr = p.idstr;
     let required = p.required;
     let soft = p.soft;
-    let flag = |b: &Option<S<bool>>| b.as_ref().is_some_and(|b| *b.get_ref());
-    let max_length = src
-        .max_length
-        .as_ref()
-        .and_then(|m| cx.u32_field(m, "max_length"))
-        .unwrap_or(DEFAULT_MAX_LENGTH);
+    let max_length = max_length(cx, src);
     let check = string_check(cx, &src.format);
     let default = match &src.default {
         Some(d) => match d.get_ref() {
@@ -670,12 +676,7 @@ fn multi_text(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let src = p.src;
     let required = p.required;
     let soft = p.soft;
-    let flag = |b: &Option<S<bool>>| b.as_ref().is_some_and(|b| *b.get_ref());
-    let max_length = src
-        .max_length
-        .as_ref()
-        .and_then(|m| cx.u32_field(m, "max_length"))
-        .unwrap_or(DEFAULT_MAX_LENGTH);
+    let max_length = max_length(cx, src);
     let max_strings = src
         .max_strings
         .as_ref()
@@ -754,7 +755,6 @@ fn enumeration(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
 /// The `list` kind: its model and presentation control.
 fn list(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let src = p.src;
-    let flag = |b: &Option<S<bool>>| b.as_ref().is_some_and(|b| *b.get_ref());
     let explicit_value = flag(&src.explicit_value);
     if explicit_value && let Some(p) = &src.value_prefix {
         let span = cx.sp(p);
