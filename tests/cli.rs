@@ -736,3 +736,23 @@ fn output_writes_the_report_to_a_file() {
         assert!(written.contains(needle), "{args:?}: {written}");
     }
 }
+
+/// `--output` never writes through a symbolic link: the command fails and the link's target
+/// stays as it was.
+#[test]
+fn output_refuses_a_link() {
+    let work = tempfile::tempdir().unwrap();
+    let target = work.path().join("precious");
+    std::fs::write(&target, "keep").unwrap();
+    let link = work.path().join("report.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let r = gpforge(&["explain", "D042", "--output", link.to_str().unwrap()]);
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("symbolic link"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    assert!(r.stdout.is_empty());
+}
