@@ -4,6 +4,7 @@
 
 pub mod decode;
 pub mod dom;
+pub mod view;
 
 /// The attributes an ADMX element has in Microsoft's schema (PolicyDefinitions.xsd; for
 /// `longDecimal`, the copy that defines it), besides namespace declarations. The editor reads

@@ -445,7 +445,7 @@ fn policy(subject: &str, a: &Pol, b: &Pol, out: &mut Vec<Change>) {
 /// change what is written.
 fn attr_breaking(name: &str, x: Option<&str>, y: Option<&str>) -> bool {
     let num = |v: Option<&str>, default: u64| -> u64 {
-        v.and_then(|s| crate::validate::checks::schema::parse_unsigned(s.trim()))
+        v.and_then(|s| crate::admx::view::parse_unsigned(s.trim()))
             .unwrap_or(default)
     };
     let flag = |v: Option<&str>| matches!(v.map(str::trim), Some("true") | Some("1"));

@@ -5,14 +5,14 @@
 
 use crate::admx::decode;
 use crate::admx::dom::Document;
+use crate::admx::view::{self, Adml, Admx, Element, ElementKind, List, Node, Value};
 use crate::validate::checks::namespace::Kind;
-use crate::validate::facts::value;
 use crate::validate::groups;
 use crate::validate::store::{self, Place};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub use crate::validate::facts::Val;
+pub use crate::admx::view::Val;
 
 /// `(key, valueName, value)` of an enabledList/disabledList/valueList item.
 pub type ListItem = (Option<String>, String, Option<Val>);
@@ -79,7 +79,8 @@ pub struct Tmpl {
 
 /// `el` and its subtree as one canonical line: name, the schema's attributes sorted (string
 /// references by id), children in order. White space in texts is trimmed.
-fn canonical(doc: &Document, el: u32) -> String {
+fn canonical(n: Node<'_>) -> String {
+    let (doc, el) = (n.doc, n.index);
     let name = doc.name(el);
     let own = crate::admx::attributes(name);
     let mut attrs: Vec<String> = doc
@@ -96,62 +97,38 @@ fn canonical(doc: &Document, el: u32) -> String {
         })
         .collect();
     attrs.sort();
-    let children: Vec<String> = doc.children(el).map(|c| canonical(doc, c)).collect();
+    let children: Vec<String> = n.children().map(canonical).collect();
     format!("{name}[{}]({})", attrs.join(","), children.join(";"))
 }
 
 /// The [`Tmpl::other`] facts of an ADMX.
-fn other(doc: &Document, root: u32, t: &mut Tmpl) {
+fn other(x: Admx<'_>, t: &mut Tmpl) {
     let mut put = |k: String, v: String| {
         t.other.insert(k, v);
     };
-    if let Some(ns) = doc.child(root, "policyNamespaces") {
-        for u in doc.children_named(ns, "using") {
-            let p = attr(doc, u, "prefix").unwrap_or_default();
-            put(
-                format!("using {p}"),
-                attr(doc, u, "namespace").unwrap_or_default(),
-            );
-        }
+    let name = |a: Option<view::Attr<'_>>| a.map(|a| a.0.into_owned()).unwrap_or_default();
+    for u in x.usings() {
+        put(format!("using {}", name(u.prefix())), name(u.namespace()));
     }
-    let superseded: Vec<String> = doc
-        .children_named(root, "supersededAdm")
-        .filter_map(|s| attr(doc, s, "fileName"))
-        .collect();
+    let superseded: Vec<String> = x.superseded_adm().map(|a| a.0.into_owned()).collect();
     if !superseded.is_empty() {
         put("supersededAdm".into(), superseded.join(", "));
     }
-    if let Some(r) = doc
-        .child(root, "resources")
-        .and_then(|r| attr(doc, r, "minRequiredRevision"))
-    {
+    if let Some((r, _)) = x.resources().and_then(|r| r.min_required_revision()) {
         put("minRequiredRevision".into(), r.trim().to_string());
     }
-    if let Some(s) = doc.child(root, "supportedOn") {
-        if let Some(products) = doc.child(s, "products") {
-            for p in doc.children_named(products, "product") {
-                let name = attr(doc, p, "name").unwrap_or_default();
-                put(format!("product {name}"), canonical(doc, p));
-            }
-        }
-        if let Some(defs) = doc.child(s, "definitions") {
-            for d in doc.children_named(defs, "definition") {
-                let name = attr(doc, d, "name").unwrap_or_default();
-                put(format!("supportedOn {name}"), canonical(doc, d));
-            }
-        }
+    for p in x.products() {
+        put(format!("product {}", name(p.name())), canonical(*p));
     }
-    if let Some(cats) = doc.child(root, "categories") {
-        for c in doc.children_named(cats, "category") {
-            let name = attr(doc, c, "name").unwrap_or_default();
-            put(format!("category {name} texts"), canonical(doc, c));
-        }
+    for d in x.definitions() {
+        put(format!("supportedOn {}", name(d.name())), canonical(*d));
     }
-    if let Some(pols) = doc.child(root, "policies") {
-        for p in doc.children_named(pols, "policy") {
-            if let (Some(name), Some(c)) = (attr(doc, p, "name"), attr(doc, p, "clientExtension")) {
-                put(format!("policy {name} clientExtension"), c);
-            }
+    for c in x.categories() {
+        put(format!("category {} texts", name(c.name())), canonical(*c));
+    }
+    for p in x.policies() {
+        if let (Some(n), Some(c)) = (p.name(), p.client_extension()) {
+            put(format!("policy {} clientExtension", n.0), c.0.into_owned());
         }
     }
 }
@@ -162,26 +139,25 @@ pub struct Side {
     pub templates: BTreeMap<String, Tmpl>,
 }
 
-fn attr(doc: &Document, el: u32, name: &str) -> Option<String> {
-    doc.attr(el, name).map(|(v, _)| v.into_owned())
-}
-
 /// A list's items; an item without `key` (and no `defaultKey`) writes under `fallback` (the
 /// policy's or element's key), so both spellings compare equal.
-fn list(doc: &Document, el: Option<u32>, fallback: &str) -> Vec<ListItem> {
-    let Some(el) = el else { return Vec::new() };
-    let default_key = attr(doc, el, "defaultKey");
-    doc.children_named(el, "item")
+fn list(l: Option<List<'_>>, fallback: &str) -> Vec<ListItem> {
+    let Some(l) = l else { return Vec::new() };
+    let default_key = l.get("defaultKey");
+    l.items()
         .map(|i| {
+            let key = i.get("key").or_else(|| default_key.clone());
             (
-                attr(doc, i, "key")
-                    .or_else(|| default_key.clone())
-                    .or_else(|| Some(fallback.to_string())),
-                attr(doc, i, "valueName").unwrap_or_default(),
-                value(doc, doc.child(i, "value")),
+                Some(key.map_or_else(|| fallback.to_string(), |k| k.into_owned())),
+                owned(i.get("valueName")).unwrap_or_default(),
+                i.value().and_then(Value::get),
             )
         })
         .collect()
+}
+
+fn owned(v: Option<std::borrow::Cow<'_, str>>) -> Option<String> {
+    v.map(|v| v.into_owned())
 }
 
 /// Attribute values as GPMC reads them: booleans spelt `true`, and attributes that state their
@@ -213,7 +189,7 @@ fn normalize(attrs: &mut BTreeMap<String, String>) {
         *v = match t {
             "1" if boolean => "true".into(),
             "0" if boolean => "false".into(),
-            _ => match crate::validate::checks::schema::parse_unsigned(t) {
+            _ => match crate::admx::view::parse_unsigned(t) {
                 Some(n) if !boolean => n.to_string(),
                 _ => t.to_string(),
             },
@@ -223,7 +199,58 @@ fn normalize(attrs: &mut BTreeMap<String, String>) {
 }
 
 fn string_id(s: Option<String>, kind: &str) -> Option<String> {
-    s.map(|s| crate::validate::checks::referenced_id(&s, kind).to_string())
+    s.map(|s| crate::admx::view::referenced_id(&s, kind).to_string())
+}
+
+/// An element's attributes other than `id`, `key` and `valueName`, as GPMC reads them.
+fn element_attrs(e: Element<'_>) -> BTreeMap<String, String> {
+    let doc = e.doc;
+    let own = crate::admx::attributes(e.tag());
+    let mut attrs = BTreeMap::new();
+    for a in doc.attrs(e.index) {
+        let n = doc.attr_name(a);
+        // An attribute the element does not have is read by no consumer.
+        if !matches!(n, "id" | "key" | "valueName") && own.contains(&n) {
+            attrs.insert(n.to_string(), doc.value(a).into_owned());
+        }
+    }
+    normalize(&mut attrs);
+    attrs
+}
+
+fn element(e: Element<'_>, policy_key: &str) -> Elem {
+    let element_key = owned(e.get("key")).unwrap_or_else(|| policy_key.to_string());
+    let items = e
+        .items()
+        .map(|i| Item {
+            display: string_id(owned(i.get("displayName")), "string").unwrap_or_default(),
+            value: i.value().and_then(Value::get),
+            value_list: list(i.value_list(), &element_key),
+        })
+        .collect();
+    let mut values = BTreeMap::new();
+    for n in ["trueValue", "falseValue"] {
+        if let Some(v) = e.value_of(n).and_then(Value::get) {
+            values.insert(n.to_string(), v);
+        }
+    }
+    let mut lists = BTreeMap::new();
+    for n in ["trueList", "falseList"] {
+        if let Some(l) = e.list_of(n) {
+            lists.insert(n.to_string(), list(Some(l), &element_key));
+        }
+    }
+    Elem {
+        id: owned(e.get("id")).unwrap_or_default(),
+        kind: e.tag().to_string(),
+        key: owned(e.get("key")),
+        // A list writes one value per entry; a valueName on it is ignored.
+        value_name: owned(e.get("valueName")).filter(|_| e.kind() != Some(ElementKind::List)),
+        attrs: element_attrs(e),
+        items,
+        values,
+        lists,
+    }
 }
 
 fn admx(doc: &Document, file: String) -> Tmpl {
@@ -231,161 +258,89 @@ fn admx(doc: &Document, file: String) -> Tmpl {
         file,
         ..Tmpl::default()
     };
-    let Some(root) = doc.root else { return t };
-    t.revision = attr(doc, root, "revision").unwrap_or_default();
-    other(doc, root, &mut t);
-    if let Some(target) = doc
-        .child(root, "policyNamespaces")
-        .and_then(|n| doc.child(n, "target"))
-    {
-        t.namespace = attr(doc, target, "namespace").unwrap_or_default();
-        t.prefix = attr(doc, target, "prefix").unwrap_or_default();
+    let Some(x) = Admx::of(doc) else { return t };
+    t.revision = owned(x.get("revision")).unwrap_or_default();
+    other(x, &mut t);
+    if let Some(target) = x.target() {
+        t.namespace = owned(target.get("namespace")).unwrap_or_default();
+        t.prefix = owned(target.get("prefix")).unwrap_or_default();
     }
-    let parent = |el: u32| {
-        doc.child(el, "parentCategory")
-            .and_then(|p| attr(doc, p, "ref"))
-    };
-    if let Some(cats) = doc.child(root, "categories") {
-        for c in doc.children_named(cats, "category") {
-            if let Some(name) = attr(doc, c, "name") {
-                t.categories.insert(name, parent(c));
-            }
+    for c in x.categories() {
+        if let Some((name, _)) = c.name() {
+            t.categories
+                .insert(name.into_owned(), c.parent().map(|p| p.0.into_owned()));
         }
     }
-    let Some(pols) = doc.child(root, "policies") else {
-        return t;
-    };
-    for p in doc.children_named(pols, "policy") {
-        let Some(name) = attr(doc, p, "name") else {
-            continue;
-        };
-        let policy_key = attr(doc, p, "key").unwrap_or_default();
-        let mut elements = Vec::new();
-        if let Some(els) = doc.child(p, "elements") {
-            for e in doc.children(els) {
-                let mut attrs = BTreeMap::new();
-                let own = crate::admx::attributes(doc.name(e));
-                for a in doc.attrs(e) {
-                    let n = doc.attr_name(a);
-                    // An attribute the element does not have is read by no consumer.
-                    if !matches!(n, "id" | "key" | "valueName") && own.contains(&n) {
-                        attrs.insert(n.to_string(), doc.value(a).into_owned());
-                    }
-                }
-                normalize(&mut attrs);
-                let element_key = attr(doc, e, "key").unwrap_or_else(|| policy_key.clone());
-                let items = doc
-                    .children_named(e, "item")
-                    .map(|i| Item {
-                        display: string_id(attr(doc, i, "displayName"), "string")
-                            .unwrap_or_default(),
-                        value: value(doc, doc.child(i, "value")),
-                        value_list: list(doc, doc.child(i, "valueList"), &element_key),
-                    })
-                    .collect();
-                let mut values = BTreeMap::new();
-                let mut lists = BTreeMap::new();
-                for (n, is_list) in [
-                    ("trueValue", false),
-                    ("falseValue", false),
-                    ("trueList", true),
-                    ("falseList", true),
-                ] {
-                    if let Some(c) = doc.child(e, n) {
-                        if is_list {
-                            lists.insert(n.to_string(), list(doc, Some(c), &element_key));
-                        } else if let Some(v) = value(doc, Some(c)) {
-                            values.insert(n.to_string(), v);
-                        }
-                    }
-                }
-                elements.push(Elem {
-                    id: attr(doc, e, "id").unwrap_or_default(),
-                    kind: doc.name(e).to_string(),
-                    key: attr(doc, e, "key"),
-                    // A list writes one value per entry; a valueName on it is ignored.
-                    value_name: attr(doc, e, "valueName").filter(|_| doc.name(e) != "list"),
-                    attrs,
-                    items,
-                    values,
-                    lists,
-                });
-            }
-        }
+    for p in x.policies() {
+        let Some((name, _)) = p.name() else { continue };
+        let key = owned(p.get("key")).unwrap_or_default();
+        let elements = p.elements().map(|e| element(e, &key)).collect();
+        let text = |a: Option<view::Attr<'_>>, kind| string_id(a.map(|a| a.0.into_owned()), kind);
         t.policies.insert(
-            name,
+            name.into_owned(),
             Pol {
-                class: attr(doc, p, "class").unwrap_or_default(),
-                key: attr(doc, p, "key").unwrap_or_default(),
-                value_name: attr(doc, p, "valueName"),
-                enabled: value(doc, doc.child(p, "enabledValue")),
-                disabled: value(doc, doc.child(p, "disabledValue")),
-                enabled_list: list(doc, doc.child(p, "enabledList"), &policy_key),
-                disabled_list: list(doc, doc.child(p, "disabledList"), &policy_key),
+                class: owned(p.get("class")).unwrap_or_default(),
+                value_name: owned(p.get("valueName")),
+                enabled: p.enabled_value().and_then(Value::get),
+                disabled: p.disabled_value().and_then(Value::get),
+                enabled_list: list(p.enabled_list(), &key),
+                disabled_list: list(p.disabled_list(), &key),
                 elements,
-                category: parent(p),
-                supported: doc
-                    .child(p, "supportedOn")
-                    .and_then(|s| attr(doc, s, "ref")),
-                display: string_id(attr(doc, p, "displayName"), "string").unwrap_or_default(),
-                explain: string_id(attr(doc, p, "explainText"), "string"),
-                presentation: string_id(attr(doc, p, "presentation"), "presentation"),
+                category: p.parent().map(|a| a.0.into_owned()),
+                supported: p.supported_on().map(|a| a.0.into_owned()),
+                display: text(p.display_name(), "string").unwrap_or_default(),
+                explain: text(p.explain_text(), "string"),
+                presentation: text(p.presentation(), "presentation"),
+                key,
             },
         );
     }
     t
 }
 
+/// A presentation control as compared: kind, refId, the attributes the control has, label.
+fn control(c: view::Control<'_>) -> Control {
+    let doc = c.doc;
+    let mut attrs = BTreeMap::new();
+    let own = crate::admx::control_attributes(c.tag());
+    for a in doc.attrs(c.index) {
+        let n = doc.attr_name(a);
+        if n != "refId" && own.is_none_or(|own| own.contains(&n)) {
+            attrs.insert(n.to_string(), doc.value(a).into_owned());
+        }
+    }
+    normalize(&mut attrs);
+    let mut parts = Vec::new();
+    let text = c.text();
+    if !text.trim().is_empty() {
+        parts.push(format!("\"{}\"", text.trim()));
+    }
+    for child in c.children() {
+        parts.push(format!("{} \"{}\"", child.tag(), child.text().trim()));
+    }
+    (
+        c.tag().to_string(),
+        owned(c.get("refId")),
+        attrs,
+        parts.join(", "),
+    )
+}
+
 fn adml(doc: &Document, t: &mut Tmpl, culture: &str) {
-    let Some(res) = doc.root.and_then(|r| doc.child(r, "resources")) else {
-        return;
-    };
+    let Some(l) = Adml::of(doc) else { return };
     let strings = t.strings.entry(culture.to_string()).or_default();
-    if let Some(table) = doc.child(res, "stringTable") {
-        for s in doc.children_named(table, "string") {
-            if let Some(id) = attr(doc, s, "id") {
-                strings
-                    .entry(id)
-                    .or_insert_with(|| doc.text(s).into_owned());
-            }
+    for s in l.string_table().into_iter().flat_map(|t| t.strings()) {
+        if let Some((id, _)) = s.id() {
+            strings
+                .entry(id.into_owned())
+                .or_insert_with(|| s.text().into_owned());
         }
     }
     let pres = t.presentations.entry(culture.to_string()).or_default();
-    if let Some(table) = doc.child(res, "presentationTable") {
-        for p in doc.children_named(table, "presentation") {
-            let Some(id) = attr(doc, p, "id") else {
-                continue;
-            };
-            let controls = doc
-                .children(p)
-                .map(|c| {
-                    let mut attrs = BTreeMap::new();
-                    let own = crate::admx::control_attributes(doc.name(c));
-                    for a in doc.attrs(c) {
-                        let n = doc.attr_name(a);
-                        if n != "refId" && own.is_none_or(|own| own.contains(&n)) {
-                            attrs.insert(n.to_string(), doc.value(a).into_owned());
-                        }
-                    }
-                    normalize(&mut attrs);
-                    let mut parts = Vec::new();
-                    let own = doc.text(c);
-                    if !own.trim().is_empty() {
-                        parts.push(format!("\"{}\"", own.trim()));
-                    }
-                    for child in doc.children(c) {
-                        parts.push(format!(
-                            "{} \"{}\"",
-                            doc.name(child),
-                            doc.text(child).trim()
-                        ));
-                    }
-                    let label = parts.join(", ");
-                    (doc.name(c).to_string(), attr(doc, c, "refId"), attrs, label)
-                })
-                .collect();
-            pres.entry(id).or_insert(controls);
-        }
+    for p in l.presentations() {
+        let Some((id, _)) = p.id() else { continue };
+        pres.entry(id.into_owned())
+            .or_insert_with(|| p.controls().map(control).collect());
     }
 }
 

@@ -12,10 +12,9 @@ pub(crate) mod toml;
 use self::toml::{Doc, array, string};
 use crate::admx::decode;
 use crate::admx::dom::Document;
+use crate::admx::view::{Adml, Admx, Node, Policy, Presentation, referenced_id};
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::SourceMap;
-use crate::validate::checks::referenced_id;
-use crate::validate::checks::schema::parse_unsigned;
 use crate::validate::store;
 use indexmap::IndexMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -210,25 +209,21 @@ struct File {
 }
 
 impl File {
-    fn attr(&self, el: u32, name: &str) -> Option<String> {
-        self.doc.attr(el, name).map(|(v, _)| v.into_owned())
+    /// Where an element of this file is.
+    fn span(&self, el: Node<'_>) -> Span {
+        Span::new(self.id, el.span())
     }
-    fn span(&self, el: u32) -> Span {
-        Span::new(self.id, self.doc.name_span(el))
-    }
-    fn attr_span(&self, el: u32, name: &str) -> Span {
-        self.doc
-            .attr(el, name)
+    /// Where an attribute's value is (the element when it has no such attribute).
+    fn attr_span(&self, el: Node<'_>, name: &str) -> Span {
+        el.attr(name)
             .map(|(_, r)| Span::new(self.id, r))
             .unwrap_or_else(|| self.span(el))
     }
-    fn flag(&self, el: u32, name: &str) -> Option<bool> {
-        self.attr(el, name)
-            .map(|v| matches!(v.trim(), "true" | "1"))
-    }
-    fn number(&self, el: u32, name: &str) -> Option<u64> {
-        self.attr(el, name).and_then(|v| parse_unsigned(v.trim()))
-    }
+}
+
+/// An attribute's value as an owned string.
+fn get(el: Node<'_>, name: &str) -> Option<String> {
+    el.get(name).map(|v| v.into_owned())
 }
 
 /// One culture's ADML.
@@ -239,6 +234,16 @@ struct Culture {
     file: File,
     strings: IndexMap<String, String>,
     presentations: HashMap<String, u32>,
+}
+
+impl Culture {
+    fn presentation(&self, id: &str) -> Option<Presentation<'_>> {
+        let index = *self.presentations.get(id)?;
+        Some(Presentation(Node {
+            doc: &self.file.doc,
+            index,
+        }))
+    }
 }
 
 fn parse(source: Source, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<File> {
@@ -268,22 +273,15 @@ fn parse(source: Source, sources: &mut SourceMap, diags: &mut Diagnostics) -> Op
 fn culture(name: String, source_name: String, file: File) -> Culture {
     let mut strings = IndexMap::new();
     let mut presentations = HashMap::new();
-    let doc = &file.doc;
-    if let Some(res) = doc.root.and_then(|r| doc.child(r, "resources")) {
-        if let Some(t) = doc.child(res, "stringTable") {
-            for s in doc.children_named(t, "string") {
-                if let Some(id) = file.attr(s, "id") {
-                    strings
-                        .entry(id)
-                        .or_insert_with(|| doc.text(s).into_owned());
-                }
+    if let Some(l) = Adml::of(&file.doc) {
+        for s in l.string_table().into_iter().flat_map(|t| t.strings()) {
+            if let Some(id) = get(*s, "id") {
+                strings.entry(id).or_insert_with(|| s.text().into_owned());
             }
         }
-        if let Some(t) = doc.child(res, "presentationTable") {
-            for p in doc.children_named(t, "presentation") {
-                if let Some(id) = file.attr(p, "id") {
-                    presentations.entry(id).or_insert(p);
-                }
+        for p in l.presentations() {
+            if let Some(id) = get(*p, "id") {
+                presentations.entry(id).or_insert(p.index);
             }
         }
     }
@@ -322,11 +320,7 @@ pub fn import(input: Input, sources: &mut SourceMap, diags: &mut Diagnostics) ->
         return None;
     };
     let en = cultures.remove(en);
-    let Some(root) = admx
-        .doc
-        .root
-        .filter(|r| admx.doc.name(*r) == "policyDefinitions")
-    else {
+    let Some(root) = Admx::of(&admx.doc).filter(|r| r.tag() == "policyDefinitions") else {
         diags.push(
             Diagnostic::new(Code::I001, format!("{admx_name} is not an ADMX file"))
                 .at(Span::new(admx.id, 0..0), "no <policyDefinitions> root"),
@@ -384,12 +378,11 @@ impl Cx<'_> {
     }
 
     /// Reports attributes of `el` that gpforge does not represent.
-    fn unknown_attrs(&mut self, el: u32, owner: &str) {
-        let doc = &self.admx.doc;
-        let kind = doc.name(el).to_string();
-        let known = crate::admx::attributes(&kind);
+    fn unknown_attrs(&mut self, el: Node<'_>, owner: &str) {
+        let doc = el.doc;
+        let known = crate::admx::attributes(el.tag());
         let extra: Vec<(String, std::ops::Range<usize>)> = doc
-            .attrs(el)
+            .attrs(el.index)
             .iter()
             .filter(|a| {
                 let n = doc.attr_name(a);
@@ -413,8 +406,8 @@ impl Cx<'_> {
 
     /// The en-US text of a `$(string.ID)` reference, marking the id as placed. Returns
     /// (text, id). A missing string is reported and its id stands in for the text.
-    fn string(&mut self, el: u32, attr: &str) -> Option<(String, String)> {
-        let raw = self.admx.attr(el, attr)?;
+    fn string(&mut self, el: Node<'_>, attr: &str) -> Option<(String, String)> {
+        let raw = el.get(attr)?;
         let id = referenced_id(&raw, "string").to_string();
         let text = match self.en.strings.get(&id) {
             Some(t) => t.clone(),
@@ -440,7 +433,7 @@ impl Cx<'_> {
     fn text_pairs(
         &mut self,
         field: &str,
-        el: u32,
+        el: Node<'_>,
         attr: &str,
         generated: &str,
     ) -> Vec<(String, String)> {
@@ -459,7 +452,7 @@ impl Cx<'_> {
         }
     }
 
-    fn text_field(&mut self, d: &mut Doc, field: &str, el: u32, attr: &str, generated: &str) {
+    fn text_field(&mut self, d: &mut Doc, field: &str, el: Node<'_>, attr: &str, generated: &str) {
         for (k, v) in self.text_pairs(field, el, attr, generated) {
             d.raw(&k, &v);
         }
@@ -477,10 +470,10 @@ impl Cx<'_> {
         }
     }
 
-    fn run(&mut self, root: u32, stem: String) -> Imported {
+    fn run(&mut self, root: Admx<'_>, stem: String) -> Imported {
         let a = self.admx;
         let doc = &a.doc;
-        self.unknown_attrs(root, "policyDefinitions");
+        self.unknown_attrs(*root, "policyDefinitions");
         let mut head = Doc::new(&format!(
             "Imported from {stem}.admx by `gpforge import`.\nen-US texts are inline; other cultures are in locales/<culture>.toml."
         ));
@@ -488,59 +481,42 @@ impl Cx<'_> {
         // [template]
         head.table("[template]");
         head.str("name", &stem);
-        let ns = doc.child(root, "policyNamespaces");
-        let target = ns.and_then(|n| doc.child(n, "target"));
-        let own_prefix = target.and_then(|t| a.attr(t, "prefix")).unwrap_or_default();
+        let target = root.target();
+        let own_prefix = target.and_then(|t| get(*t, "prefix")).unwrap_or_default();
         head.str("prefix", &own_prefix);
         head.str(
             "namespace",
             &target
-                .and_then(|t| a.attr(t, "namespace"))
+                .and_then(|t| get(*t, "namespace"))
                 .unwrap_or_default(),
         );
-        let revision = a.attr(root, "revision").unwrap_or_else(|| "1.0".into());
+        let revision = get(*root, "revision").unwrap_or_else(|| "1.0".into());
         head.str("revision", &revision);
-        if let Some(r) = doc
-            .child(root, "resources")
-            .and_then(|r| a.attr(r, "minRequiredRevision"))
-            .filter(|r| *r != revision)
-        {
-            head.str("min_required_revision", &r);
+        let resources = root.resources();
+        let min_required = resources.and_then(|r| get(*r, "minRequiredRevision"));
+        if let Some(r) = min_required.as_ref().filter(|r| **r != revision) {
+            head.str("min_required_revision", r);
         }
         // The ADMLs' revision, when it is not the one the build derives from the two above.
-        let min_required = doc
-            .child(root, "resources")
-            .and_then(|r| a.attr(r, "minRequiredRevision"))
-            .unwrap_or_else(|| revision.clone());
+        let min_required = min_required.unwrap_or_else(|| revision.clone());
         if let (Some(admx_rev), Some(min_rev)) = (
             crate::model::Revision::parse(&revision),
             crate::model::Revision::parse(&min_required),
-        ) && let Some(en_rev) = self
-            .en
-            .file
-            .doc
-            .root
-            .and_then(|r| self.en.file.doc.attr(r, "revision"))
-            .map(|(v, _)| v.to_string())
+        ) && let Some(en_rev) = Adml::of(&self.en.file.doc).and_then(|l| get(*l, "revision"))
         {
             let derived = crate::model::derived_adml_revision(admx_rev, min_rev);
             if crate::model::Revision::parse(&en_rev) != Some(derived) {
                 head.str("adml_revision", &en_rev);
             }
         }
-        if let Some(res) = doc.child(root, "resources")
-            && let Some((_, span)) = doc.attr(res, "fallbackCulture")
-        {
+        if let Some((_, span)) = resources.and_then(|r| r.fallback_culture()) {
             self.left_out(
                 Span::new(a.id, span),
                 "`fallbackCulture` has no place in the definitions; left out".into(),
                 "not imported",
             );
         }
-        let superseded: Vec<String> = doc
-            .children_named(root, "supersededAdm")
-            .filter_map(|s| a.attr(s, "fileName"))
-            .collect();
+        let superseded: Vec<String> = root.superseded_adm().map(|s| s.0.into_owned()).collect();
         match superseded.as_slice() {
             [] => {}
             [one] => head.str("superseded_adm", one),
@@ -549,23 +525,19 @@ impl Cx<'_> {
                 &array(&many.iter().map(|s| string(s)).collect::<Vec<_>>()),
             ),
         }
-        let en_doc = &self.en.file.doc;
-        let en_root = en_doc.root;
+        let en_root = Adml::of(&self.en.file.doc);
         let header_text = |n: &str| {
             en_root
-                .and_then(|r| en_doc.child(r, n))
-                .map(|e| en_doc.text(e).into_owned())
+                .and_then(|r| r.child(n))
+                .map(|e| e.text().into_owned())
                 .unwrap_or_default()
         };
         head.text("display_name", header_text("displayName").trim());
         head.text("description", header_text("description").trim());
 
         // Defaults: the class, key and supportedOn most policies share.
-        let policies: Vec<u32> = doc
-            .child(root, "policies")
-            .map(|p| doc.children_named(p, "policy").collect())
-            .unwrap_or_default();
-        let most = |attr: &dyn Fn(u32) -> Option<String>| -> Option<String> {
+        let policies: Vec<Policy<'_>> = root.policies().collect();
+        let most = |attr: &dyn Fn(Policy<'_>) -> Option<String>| -> Option<String> {
             let mut n: IndexMap<String, usize> = IndexMap::new();
             for p in &policies {
                 if let Some(v) = attr(*p) {
@@ -580,11 +552,10 @@ impl Cx<'_> {
                 .filter(|(_, c)| *c >= 2)
                 .map(|(v, _)| v)
         };
-        let supported_of = |p: u32| doc.child(p, "supportedOn").and_then(|s| a.attr(s, "ref"));
         let defaults = Defaults {
-            class: most(&|p| a.attr(p, "class")),
-            key: most(&|p| a.attr(p, "key")),
-            supported: most(&supported_of),
+            class: most(&|p| get(*p, "class")),
+            key: most(&|p| get(*p, "key")),
+            supported: most(&|p| p.supported_on().map(|s| s.0.into_owned())),
         };
         if defaults.class.is_some() || defaults.key.is_some() || defaults.supported.is_some() {
             head.table("[template.defaults]");
@@ -601,14 +572,12 @@ impl Cx<'_> {
 
         // [[using]]
         let mut declared: HashSet<String> = HashSet::from([own_prefix.clone()]);
-        if let Some(ns) = ns {
-            for u in doc.children_named(ns, "using") {
-                let prefix = a.attr(u, "prefix").unwrap_or_default();
-                head.table("[[using]]");
-                head.str("prefix", &prefix);
-                head.str("namespace", &a.attr(u, "namespace").unwrap_or_default());
-                declared.insert(prefix);
-            }
+        for u in root.usings() {
+            let prefix = get(*u, "prefix").unwrap_or_default();
+            head.table("[[using]]");
+            head.str("prefix", &prefix);
+            head.str("namespace", &get(*u, "namespace").unwrap_or_default());
+            declared.insert(prefix);
         }
         // Windows templates refer to `products:` without declaring it; GPMC resolves the
         // well-known prefixes through the central store. The definitions must declare them.
@@ -646,7 +615,7 @@ impl Cx<'_> {
                 ),
             }
         }
-        if let Some(ann) = doc.child(root, "annotation") {
+        if let Some(ann) = root.child("annotation") {
             let span = a.span(ann);
             self.left_out(span, "`annotation` is not imported".into(), "left out");
         }
@@ -659,10 +628,7 @@ impl Cx<'_> {
         let split = policies.len() > 30;
         let mut names: HashMap<String, String> = HashMap::new();
         for p in &policies {
-            let category = doc
-                .child(*p, "parentCategory")
-                .and_then(|c| a.attr(c, "ref"))
-                .unwrap_or_default();
+            let category = p.parent().map(|c| c.0.into_owned()).unwrap_or_default();
             let file = if split {
                 let base: String = category
                     .chars()
@@ -712,23 +678,22 @@ impl Cx<'_> {
         // Presentations no policy refers to: `[[presentation]]` tables.
         let referenced: HashSet<String> = policies
             .iter()
-            .filter_map(|p| a.attr(*p, "presentation"))
+            .filter_map(|p| get(**p, "presentation"))
             .map(|r| referenced_id(&r, "presentation").to_string())
             .collect();
-        let mut orphans: Vec<(&String, u32)> = self
+        let mut orphans: Vec<&String> = self
             .en
             .presentations
-            .iter()
-            .filter(|(id, _)| !referenced.contains(*id))
-            .map(|(id, el)| (id, *el))
+            .keys()
+            .filter(|id| !referenced.contains(*id))
             .collect();
         orphans.sort();
         if !orphans.is_empty() {
             let mut d = Doc::new(
                 "Presentations no policy uses: the editor shows none of them; they are kept so the ADMLs rebuild whole.",
             );
-            for (id, el) in orphans {
-                self.orphan_presentation(id, el, &mut d);
+            for id in orphans {
+                self.orphan_presentation(id, &mut d);
             }
             files.insert("presentations.toml".to_string(), d);
         }

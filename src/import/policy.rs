@@ -2,13 +2,12 @@
 //! presentation merged into its elements (labels and control settings), per culture.
 
 use super::toml::{Doc, array, inline, string, text};
-use super::{Cx, Defaults};
-use crate::admx::dom::Document;
+use super::{Cx, Defaults, get};
+use crate::admx::view::{
+    Admx, Control, Element, List, Node, Policy, Product, Val, Value, referenced_id,
+};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::presentation::fits;
-use crate::validate::checks::referenced_id;
-use crate::validate::facts::ElementKind;
-use crate::validate::facts::{Val, value};
 use std::collections::HashSet;
 
 /// An encoded registry value, as `model::lower` reads it.
@@ -22,43 +21,31 @@ fn value_toml(v: &Val) -> String {
     }
 }
 
-/// A control's label: the `<label>` child of textBox/comboBox, else its own text.
-pub(super) fn label_of(doc: &Document, c: u32) -> String {
-    match doc.name(c) {
-        "textBox" | "comboBox" => doc
-            .child(c, "label")
-            .map(|l| doc.text(l).trim().to_string())
-            .unwrap_or_default(),
-        _ => doc.text(c).trim().to_string(),
-    }
+/// A control's label, trimmed.
+pub(super) fn label_of(c: Control<'_>) -> String {
+    c.label().trim().to_string()
 }
 
 /// The localisable texts of a control, by generated id: label, text default, suggestions.
 pub(super) fn control_texts(
-    doc: &Document,
-    c: u32,
+    c: Control<'_>,
     policy: &str,
     element: Option<&str>,
     text_no: usize,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
     match element {
-        None => out.push((format!("{policy}_Text{text_no}"), label_of(doc, c))),
+        None => out.push((format!("{policy}_Text{text_no}"), label_of(c))),
         Some(e) => {
-            out.push((format!("{policy}_{e}"), label_of(doc, c)));
-            let default = match doc.name(c) {
-                "textBox" => doc.child(c, "defaultValue"),
-                "comboBox" => doc.child(c, "default"),
-                _ => None,
-            };
-            if let Some(dv) = default {
-                out.push((format!("{policy}_{e}_Default"), doc.text(dv).into_owned()));
+            out.push((format!("{policy}_{e}"), label_of(c)));
+            if let Some(dv) = c.default_text() {
+                out.push((format!("{policy}_{e}_Default"), dv.text().into_owned()));
             }
-            if doc.name(c) == "comboBox" {
-                for (i, s) in doc.children_named(c, "suggestion").enumerate() {
+            if c.tag() == "comboBox" {
+                for (i, s) in c.suggestions().enumerate() {
                     out.push((
                         format!("{policy}_{e}_Suggestion{}", i + 1),
-                        doc.text(s).trim().to_string(),
+                        s.text().trim().to_string(),
                     ));
                 }
             }
@@ -76,114 +63,96 @@ fn inline_pairs(pairs: &[(String, String)]) -> String {
 impl Cx<'_> {
     /// `id`, `display_name` (with its id when not the generated one) and `index` of a
     /// `majorVersion` or `minorVersion`.
-    fn version_pairs(&mut self, v: u32) -> Vec<(String, String)> {
-        let a = self.admx;
-        let name = a.attr(v, "name").unwrap_or_default();
+    fn version_pairs(&mut self, v: Product<'_>) -> Vec<(String, String)> {
+        let name = get(*v, "name").unwrap_or_default();
         let mut pairs = vec![("id".to_string(), string(&name))];
-        pairs.extend(self.text_pairs("display_name", v, "displayName", &name));
-        pairs.push((
-            "index".into(),
-            a.number(v, "versionIndex").unwrap_or(0).to_string(),
-        ));
+        pairs.extend(self.text_pairs("display_name", *v, "displayName", &name));
+        let index = v.number("versionIndex").map_or(0, |n| n.0);
+        pairs.push(("index".into(), index.to_string()));
         pairs
     }
 
-    pub(super) fn supported_on(&mut self, root: u32, head: &mut Doc) {
-        let a = self.admx;
-        let doc = &a.doc;
-        let Some(s) = doc.child(root, "supportedOn") else {
-            return;
-        };
-        if let Some(products) = doc.child(s, "products") {
-            for p in doc.children_named(products, "product") {
-                let name = a.attr(p, "name").unwrap_or_default();
-                head.table("[[product]]");
-                head.str("id", &name);
-                self.text_field(head, "display_name", p, "displayName", &name);
-                let mut versions = Vec::new();
-                for v in doc.children_named(p, "majorVersion") {
-                    let mut pairs = self.version_pairs(v);
-                    let minors: Vec<String> = doc
-                        .children_named(v, "minorVersion")
-                        .map(|m| inline_pairs(&self.version_pairs(m)))
-                        .collect();
-                    if !minors.is_empty() {
-                        pairs.push(("minor".into(), array(&minors)));
-                    }
-                    versions.push(inline_pairs(&pairs));
+    pub(super) fn supported_on(&mut self, root: Admx<'_>, head: &mut Doc) {
+        for p in root.products() {
+            let name = get(*p, "name").unwrap_or_default();
+            head.table("[[product]]");
+            head.str("id", &name);
+            self.text_field(head, "display_name", *p, "displayName", &name);
+            let mut versions = Vec::new();
+            for v in p.versions() {
+                let mut pairs = self.version_pairs(v);
+                let minors: Vec<String> = v
+                    .versions()
+                    .map(|m| inline_pairs(&self.version_pairs(m)))
+                    .collect();
+                if !minors.is_empty() {
+                    pairs.push(("minor".into(), array(&minors)));
                 }
-                if !versions.is_empty() {
-                    head.raw("versions", &array(&versions));
-                }
+                versions.push(inline_pairs(&pairs));
+            }
+            if !versions.is_empty() {
+                head.raw("versions", &array(&versions));
             }
         }
-        if let Some(defs) = doc.child(s, "definitions") {
-            for def in doc.children_named(defs, "definition") {
-                let name = a.attr(def, "name").unwrap_or_default();
-                head.table("[[supported_on]]");
-                head.str("id", &name);
-                self.text_field(head, "display_name", def, "displayName", &name);
-                for (tag, field) in [("or", "any"), ("and", "all")] {
-                    let Some(c) = doc.child(def, tag) else {
-                        continue;
-                    };
-                    let entries: Vec<String> = doc
-                        .children(c)
-                        .map(|e| {
-                            let mut pairs =
-                                vec![("ref", string(&a.attr(e, "ref").unwrap_or_default()))];
-                            if doc.name(e) == "range" {
-                                if let Some(n) = a.number(e, "minVersionIndex") {
-                                    pairs.push(("min", n.to_string()));
-                                }
-                                if let Some(n) = a.number(e, "maxVersionIndex") {
-                                    pairs.push(("max", n.to_string()));
-                                }
-                                if pairs.len() == 1 {
-                                    pairs.push(("range", "true".to_string()));
-                                }
+        for def in root.definitions() {
+            let name = get(*def, "name").unwrap_or_default();
+            head.table("[[supported_on]]");
+            head.str("id", &name);
+            self.text_field(head, "display_name", *def, "displayName", &name);
+            for (tag, refs) in def.conditions() {
+                let field = match tag {
+                    "or" => "any",
+                    "and" => "all",
+                    _ => continue,
+                };
+                let entries: Vec<String> = refs
+                    .into_iter()
+                    .map(|e| {
+                        let mut pairs = vec![("ref", string(&get(*e, "ref").unwrap_or_default()))];
+                        if e.tag() == "range" {
+                            if let Some((n, _)) = e.number("minVersionIndex") {
+                                pairs.push(("min", n.to_string()));
                             }
-                            inline(&pairs)
-                        })
-                        .collect();
-                    head.raw(field, &array(&entries));
-                }
+                            if let Some((n, _)) = e.number("maxVersionIndex") {
+                                pairs.push(("max", n.to_string()));
+                            }
+                            if pairs.len() == 1 {
+                                pairs.push(("range", "true".to_string()));
+                            }
+                        }
+                        inline(&pairs)
+                    })
+                    .collect();
+                head.raw(field, &array(&entries));
             }
         }
     }
 
-    pub(super) fn categories(&mut self, root: u32, head: &mut Doc) {
+    pub(super) fn categories(&mut self, root: Admx<'_>, head: &mut Doc) {
         let a = self.admx;
-        let doc = &a.doc;
-        let Some(cats) = doc.child(root, "categories") else {
-            return;
-        };
-        for c in doc.children_named(cats, "category") {
-            let name = a.attr(c, "name").unwrap_or_default();
-            self.unknown_attrs(c, &format!("category `{name}`"));
+        for c in root.categories() {
+            let name = get(*c, "name").unwrap_or_default();
+            self.unknown_attrs(*c, &format!("category `{name}`"));
             head.table("[[category]]");
             head.str("id", &name);
-            if let Some(p) = doc
-                .child(c, "parentCategory")
-                .and_then(|p| a.attr(p, "ref"))
-            {
+            if let Some((p, _)) = c.parent() {
                 head.str("parent", &p);
             }
-            self.text_field(head, "display_name", c, "displayName", &name);
-            if a.attr(c, "explainText").is_some() {
+            self.text_field(head, "display_name", *c, "displayName", &name);
+            if c.explain_text().is_some() {
                 self.text_field(
                     head,
                     "explain",
-                    c,
+                    *c,
                     "explainText",
                     &format!("{name}_Explain"),
                 );
             }
-            for other in doc.children(c).filter(|x| doc.name(*x) != "parentCategory") {
+            for other in c.children().filter(|x| x.tag() != "parentCategory") {
                 let span = a.span(other);
                 self.left_out(
                     span,
-                    format!("`{}` of category `{name}` is not imported", doc.name(other)),
+                    format!("`{}` of category `{name}` is not imported", other.tag()),
                     "left out",
                 );
             }
@@ -191,33 +160,31 @@ impl Cx<'_> {
     }
 
     /// `[{ key?, value_name, value }, …]`; an item's key is left out when it is `fallback`.
-    fn list(&mut self, el: u32, fallback: &str) -> String {
-        let a = self.admx;
-        let doc = &a.doc;
-        let default_key = a.attr(el, "defaultKey");
+    fn list(&mut self, l: List<'_>, fallback: &str) -> String {
+        let default_key = get(*l, "defaultKey");
         let mut items = Vec::new();
-        for i in doc.children_named(el, "item") {
+        for i in l.items() {
             let mut pairs = Vec::new();
-            if let Some(k) = a.attr(i, "key").or_else(|| default_key.clone())
+            if let Some(k) = get(*i, "key").or_else(|| default_key.clone())
                 && k != fallback
             {
                 pairs.push(("key", string(&k)));
             }
             pairs.push((
                 "value_name",
-                string(&a.attr(i, "valueName").unwrap_or_default()),
+                string(&get(*i, "valueName").unwrap_or_default()),
             ));
-            pairs.push(("value", self.value_of(doc.child(i, "value"), i)));
+            pairs.push(("value", self.value_of(i.value(), *i)));
             items.push(inline(&pairs));
         }
         array(&items)
     }
 
-    fn value_of(&mut self, el: Option<u32>, owner: u32) -> String {
-        match value(&self.admx.doc, el) {
+    fn value_of(&mut self, v: Option<Value<'_>>, owner: Node<'_>) -> String {
+        match v.and_then(Value::get) {
             Some(v) => value_toml(&v),
             None => {
-                let span = self.admx.span(el.unwrap_or(owner));
+                let span = self.admx.span(v.map_or(owner, |v| *v));
                 self.diags.push(
                     Diagnostic::new(
                         Code::I002,
@@ -233,20 +200,22 @@ impl Cx<'_> {
         }
     }
 
-    pub(super) fn policy(&mut self, p: u32, defaults: &Defaults, _own_prefix: &str, d: &mut Doc) {
+    pub(super) fn policy(
+        &mut self,
+        p: Policy<'_>,
+        defaults: &Defaults,
+        _own_prefix: &str,
+        d: &mut Doc,
+    ) {
         let a = self.admx;
-        let doc = &a.doc;
-        let name = a.attr(p, "name").unwrap_or_default();
-        self.unknown_attrs(p, &format!("policy `{name}`"));
+        let name = get(*p, "name").unwrap_or_default();
+        self.unknown_attrs(*p, &format!("policy `{name}`"));
         d.table("[[policy]]");
         d.str("id", &name);
-        let category = doc
-            .child(p, "parentCategory")
-            .and_then(|c| a.attr(c, "ref"));
-        match &category {
-            Some(c) => d.str("category", c),
+        match p.parent() {
+            Some((c, _)) => d.str("category", &c),
             None => {
-                let span = a.span(p);
+                let span = a.span(*p);
                 self.left_out(
                     span,
                     format!("policy `{name}` has no parentCategory"),
@@ -255,20 +224,20 @@ impl Cx<'_> {
                 d.str("category", "");
             }
         }
-        let class = a.attr(p, "class");
+        let class = get(*p, "class");
         if class != defaults.class {
             d.str("class", &class.unwrap_or_default());
         }
-        let key = a.attr(p, "key").unwrap_or_default();
+        let key = get(*p, "key").unwrap_or_default();
         if Some(&key) != defaults.key.as_ref() {
             d.str("key", &key);
         }
-        let supported = doc.child(p, "supportedOn").and_then(|s| a.attr(s, "ref"));
+        let supported = p.supported_on().map(|s| s.0.into_owned());
         match (&supported, &defaults.supported) {
             (Some(s), Some(dflt)) if s == dflt => {}
             (Some(s), _) => d.str("supported_on", s),
             (None, Some(_)) => {
-                let span = a.span(p);
+                let span = a.span(*p);
                 self.left_out(
                     span,
                     format!("policy `{name}` has no supportedOn; it gets the template default"),
@@ -277,56 +246,55 @@ impl Cx<'_> {
             }
             (None, None) => {}
         }
-        if let Some(v) = a.attr(p, "valueName") {
+        if let Some(v) = get(*p, "valueName") {
             d.str("value_name", &v);
         }
-        if let Some(e) = doc.child(p, "enabledValue") {
-            let v = self.value_of(Some(e), p);
-            d.raw("enabled_value", &v);
-        }
-        if let Some(e) = doc.child(p, "disabledValue") {
-            let v = self.value_of(Some(e), p);
-            d.raw("disabled_value", &v);
-        }
-        for (tag, field) in [
-            ("enabledList", "enabled_list"),
-            ("disabledList", "disabled_list"),
+        for (v, field) in [
+            (p.enabled_value(), "enabled_value"),
+            (p.disabled_value(), "disabled_value"),
         ] {
-            if let Some(l) = doc.child(p, tag) {
+            if v.is_some() {
+                let v = self.value_of(v, *p);
+                d.raw(field, &v);
+            }
+        }
+        for (l, field) in [
+            (p.enabled_list(), "enabled_list"),
+            (p.disabled_list(), "disabled_list"),
+        ] {
+            if let Some(l) = l {
                 let v = self.list(l, &key);
                 d.raw(field, &v);
             }
         }
-        let presentation = a
-            .attr(p, "presentation")
+        let presentation = p
+            .get("presentation")
             .map(|r| referenced_id(&r, "presentation").to_string());
         // Named when it is not the policy's own name, or when no element would make one.
-        let has_elements = doc
-            .child(p, "elements")
-            .is_some_and(|e| doc.children(e).next().is_some());
+        let has_elements = p.elements().next().is_some();
         if let Some(pr) = presentation
             .as_ref()
             .filter(|pr| **pr != name || !has_elements)
         {
             d.str("presentation", pr);
         }
-        if let Some(c) = a.attr(p, "clientExtension") {
+        if let Some(c) = get(*p, "clientExtension") {
             d.str("client_extension", &c);
         }
-        self.text_field(d, "display_name", p, "displayName", &name);
-        if a.attr(p, "explainText").is_some() {
-            self.text_field(d, "explain", p, "explainText", &format!("{name}_Explain"));
+        self.text_field(d, "display_name", *p, "displayName", &name);
+        if p.explain_text().is_some() {
+            self.text_field(d, "explain", *p, "explainText", &format!("{name}_Explain"));
         } else {
-            let span = a.span(p);
+            let span = a.span(*p);
             self.left_out(
                 span,
                 format!("policy `{name}` has no explainText"),
                 "no explain text",
             );
         }
-        for other in doc.children(p).filter(|x| {
+        for other in p.children().filter(|x| {
             !matches!(
-                doc.name(*x),
+                x.tag(),
                 "parentCategory"
                     | "supportedOn"
                     | "enabledValue"
@@ -339,7 +307,7 @@ impl Cx<'_> {
             let span = a.span(other);
             self.left_out(
                 span,
-                format!("`{}` of policy `{name}` is not imported", doc.name(other)),
+                format!("`{}` of policy `{name}` is not imported", other.tag()),
                 "left out",
             );
         }
@@ -350,22 +318,18 @@ impl Cx<'_> {
     /// label; static texts become `label` elements.
     fn elements(
         &mut self,
-        p: u32,
+        p: Policy<'_>,
         policy: &str,
         key: &str,
         presentation: Option<&str>,
         d: &mut Doc,
     ) {
         let a = self.admx;
-        let doc = &a.doc;
-        let elements: Vec<u32> = doc
-            .child(p, "elements")
-            .map(|e| doc.children(e).collect())
-            .unwrap_or_default();
-        let en_doc = &self.en.file.doc;
-        let en_pres = presentation.and_then(|id| self.en.presentations.get(id).copied());
+        let elements: Vec<Element<'_>> = p.elements().collect();
+        let en = self.en;
+        let en_pres = presentation.and_then(|id| en.presentation(id));
         if let (Some(id), None) = (presentation, en_pres) {
-            let span = a.attr_span(p, "presentation");
+            let span = a.attr_span(*p, "presentation");
             self.diags.push(
                 Diagnostic::new(
                     Code::I004,
@@ -374,8 +338,8 @@ impl Cx<'_> {
                 .at(span, "referenced here"),
             );
         }
-        let controls: Vec<u32> = en_pres
-            .map(|pe| en_doc.children(pe).collect())
+        let controls: Vec<Control<'_>> = en_pres
+            .map(|pe| pe.controls().collect())
             .unwrap_or_default();
         for &c in &controls {
             self.control_attrs(c, policy);
@@ -385,11 +349,11 @@ impl Cx<'_> {
         // Localised texts of this presentation, by generated id, per culture.
         let mut en_texts: Vec<(String, String)> = Vec::new();
         for &c in &controls {
-            let ctl = en_doc.name(c).to_string();
-            match en_doc.attr(c, "refId").map(|(v, _)| v.into_owned()) {
+            let ctl = c.tag();
+            match get(*c, "refId") {
                 None if ctl == "text" => {
                     text_no += 1;
-                    let texts = control_texts(en_doc, c, policy, None, text_no);
+                    let texts = control_texts(c, policy, None, text_no);
                     d.table("[[policy.element]]");
                     d.str("kind", "label");
                     d.raw("label", &super::toml::text_field(&texts[0].1));
@@ -399,14 +363,14 @@ impl Cx<'_> {
                     let ref_id = ref_id.unwrap_or_default();
                     match elements
                         .iter()
-                        .find(|e| a.attr(**e, "id").as_deref() == Some(ref_id.as_str()))
+                        .find(|e| e.get("id").as_deref() == Some(ref_id.as_str()))
                     {
-                        Some(&e) if placed.insert(e) => {
-                            en_texts.extend(control_texts(en_doc, c, policy, Some(&ref_id), 0));
+                        Some(&e) if placed.insert(e.index) => {
+                            en_texts.extend(control_texts(c, policy, Some(&ref_id), 0));
                             self.element(e, Some(c), policy, key, d);
                         }
                         _ => {
-                            let span = Span::new(self.en.file.id, en_doc.name_span(c));
+                            let span = en.file.span(*c);
                             self.left_out(
                                 span,
                                 format!("control `{ctl}` refers to no element `{ref_id}` of policy `{policy}` (or to one already shown); left out"),
@@ -418,11 +382,11 @@ impl Cx<'_> {
             }
         }
         for &e in &elements {
-            if placed.contains(&e) {
+            if placed.contains(&e.index) {
                 continue;
             }
-            let id = a.attr(e, "id").unwrap_or_default();
-            let span = a.span(e);
+            let id = get(*e, "id").unwrap_or_default();
+            let span = a.span(*e);
             self.left_out(
                 span,
                 format!("element `{id}` of policy `{policy}` has no control in its presentation; imported with an empty label, so the rebuilt dialog shows it"),
@@ -437,35 +401,33 @@ impl Cx<'_> {
         // Other cultures: the same presentation, texts matched by refId (labels by order).
         let Some(pres_id) = presentation else { return };
         for c in self.cultures {
-            let cdoc = &c.file.doc;
-            let Some(cp) = c.presentations.get(pres_id).copied() else {
+            let Some(cp) = c.presentation(pres_id) else {
                 continue;
             };
-            let cctl: Vec<u32> = cdoc.children(cp).collect();
+            let cctl: Vec<Control<'_>> = cp.controls().collect();
             let same_shape = cctl.len() == controls.len()
-                && cctl.iter().zip(&controls).all(|(x, y)| {
-                    cdoc.name(*x) == en_doc.name(*y)
-                        && cdoc.attr(*x, "refId").map(|v| v.0)
-                            == en_doc.attr(*y, "refId").map(|v| v.0)
-                });
+                && cctl
+                    .iter()
+                    .zip(&controls)
+                    .all(|(x, y)| x.tag() == y.tag() && x.get("refId") == y.get("refId"));
             if !same_shape {
                 self.diags.push(
                     Diagnostic::new(
                         Code::I003,
                         format!("presentation `{pres_id}` in {} differs from en-US; its texts are matched by refId and order, the en-US layout is kept", c.name),
                     )
-                    .at(Span::new(c.file.id, cdoc.name_span(cp)), "this presentation"),
+                    .at(c.file.span(*cp), "this presentation"),
                 );
             }
             let mut n = 0;
             let mut texts = Vec::new();
             for &x in &cctl {
-                match cdoc.attr(x, "refId").map(|(v, _)| v.into_owned()) {
-                    None if cdoc.name(x) == "text" => {
+                match get(*x, "refId") {
+                    None if x.tag() == "text" => {
                         n += 1;
-                        texts.extend(control_texts(cdoc, x, policy, None, n));
+                        texts.extend(control_texts(x, policy, None, n));
                     }
-                    Some(r) => texts.extend(control_texts(cdoc, x, policy, Some(&r), 0)),
+                    Some(r) => texts.extend(control_texts(x, policy, Some(&r), 0)),
                     None => {}
                 }
             }
@@ -482,25 +444,25 @@ impl Cx<'_> {
     }
 
     /// Reports control attributes the definitions do not hold, and numbers that do not parse.
-    fn control_attrs(&mut self, c: u32, policy: &str) {
-        let doc = &self.en.file.doc;
-        let kind = doc.name(c).to_string();
-        let known = crate::admx::control_attributes(&kind).unwrap_or_default();
+    fn control_attrs(&mut self, c: Control<'_>, policy: &str) {
+        let doc = c.doc;
+        let kind = c.tag();
+        let known = crate::admx::control_attributes(kind).unwrap_or_default();
         let numeric = ["defaultValue", "spinStep", "defaultHeight", "defaultItem"];
         let mut found = Vec::new();
-        for at in doc.attrs(c) {
+        for at in doc.attrs(c.index) {
             let n = doc.attr_name(at).to_string();
             let v = doc.value(at).trim().to_string();
             let range = at.name.start as usize..at.value.end as usize;
             if n == "refId" {
                 continue;
             }
-            if !known.contains(&n.as_str()) && crate::admx::control_attributes(&kind).is_some() {
+            if !known.contains(&n.as_str()) && crate::admx::control_attributes(kind).is_some() {
                 found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation is not in Microsoft's schema, so no consumer reads it; left out (gpforge diff does not count it)")));
             } else if !known.contains(&n.as_str()) {
                 found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation has no place in the definitions; left out")));
             } else if numeric.contains(&n.as_str())
-                && crate::validate::checks::schema::parse_unsigned(&v).is_none()
+                && crate::admx::view::parse_unsigned(&v).is_none()
                 && !(n == "defaultValue" && v.is_empty() && kind.ends_with("ecimalTextBox"))
             {
                 found.push((range, format!("`{n}=\"{v}\"` of a `{kind}` in policy `{policy}`'s presentation is not a number; left out")));
@@ -513,19 +475,18 @@ impl Cx<'_> {
 
     fn element(
         &mut self,
-        e: u32,
-        control: Option<u32>,
+        e: Element<'_>,
+        control: Option<Control<'_>>,
         policy: &str,
         policy_key: &str,
         d: &mut Doc,
     ) {
         let a = self.admx;
-        let doc = &a.doc;
-        let en_doc = &self.en.file.doc;
-        let kind = doc.name(e).to_string();
-        let id = a.attr(e, "id").unwrap_or_default();
-        self.unknown_attrs(e, &format!("element `{id}` of policy `{policy}`"));
-        let toml_kind = match kind.as_str() {
+        let en = self.en;
+        let kind = e.tag();
+        let id = get(*e, "id").unwrap_or_default();
+        self.unknown_attrs(*e, &format!("element `{id}` of policy `{policy}`"));
+        let toml_kind = match kind {
             "decimal" => "decimal",
             "longDecimal" => "long_decimal",
             "text" => "text",
@@ -534,7 +495,7 @@ impl Cx<'_> {
             "boolean" => "boolean",
             "list" => "list",
             other => {
-                let span = a.span(e);
+                let span = a.span(*e);
                 self.left_out(
                     span,
                     format!("element kind `{other}` is unknown; left out"),
@@ -544,43 +505,37 @@ impl Cx<'_> {
             }
         };
         let control = control.filter(|c| {
-            let ok = ElementKind::of(&kind).is_some_and(|k| fits(en_doc.name(*c), k));
+            let ok = e.kind().is_some_and(|k| fits(c.tag(), k));
             if !ok {
-                let span = Span::new(self.en.file.id, en_doc.name_span(*c));
                 self.diags.push(
                     Diagnostic::new(
                         Code::I002,
                         format!(
                             "a `{}` cannot show a `{kind}` element; its settings are left out",
-                            en_doc.name(*c)
+                            c.tag()
                         ),
                     )
-                    .at(span, "control"),
+                    .at(en.file.span(**c), "control"),
                 );
             }
             ok
         });
-        let ctl_name = control
-            .map(|c| en_doc.name(c).to_string())
-            .unwrap_or_default();
-        let cattr =
-            |n: &str| control.and_then(|c| en_doc.attr(c, n).map(|(v, _)| v.trim().to_string()));
-        let cflag = |n: &str| cattr(n).map(|v| v == "true" || v == "1");
-        let cnum =
-            |n: &str| cattr(n).and_then(|v| crate::validate::checks::schema::parse_unsigned(&v));
+        let cattr = |n: &str| control.and_then(|c| c.get(n).map(|v| v.trim().to_string()));
+        let cflag = |n: &str| control.and_then(|c| c.flag(n));
+        let cnum = |n: &str| control.and_then(|c| c.number(n)).map(|n| n.0);
         d.table("[[policy.element]]");
         d.str("kind", toml_kind);
         d.str("id", &id);
-        let own_key = a.attr(e, "key");
+        let own_key = get(*e, "key");
         if let Some(k) = &own_key {
             d.str("key", k);
         }
-        if let Some(c) = a.attr(e, "clientExtension") {
+        if let Some(c) = get(*e, "clientExtension") {
             d.str("client_extension", &c);
         }
-        match a.attr(e, "valueName") {
+        match get(*e, "valueName") {
             Some(_) if kind == "list" => {
-                let span = a.attr_span(e, "valueName");
+                let span = a.attr_span(*e, "valueName");
                 self.left_out(
                     span,
                     format!("`valueName` of list `{id}` is ignored by the editor (a list writes one value per entry); left out"),
@@ -592,24 +547,25 @@ impl Cx<'_> {
         }
         d.raw(
             "label",
-            &super::toml::text_field(&control.map(|c| label_of(en_doc, c)).unwrap_or_default()),
+            &super::toml::text_field(&control.map(label_of).unwrap_or_default()),
         );
         for (attr, field) in [("required", "required"), ("soft", "soft")] {
             // Only kinds whose schema has the attribute (unknown_attrs reported the others).
-            if crate::admx::attributes(&kind).contains(&attr) && a.flag(e, attr) == Some(true) {
+            if crate::admx::attributes(kind).contains(&attr) && e.flag(attr) == Some(true) {
                 d.bool(field, true);
             }
         }
         let effective_key = own_key.clone().unwrap_or_else(|| policy_key.to_string());
-        match kind.as_str() {
+        let number = |n: &str| e.number(n).map(|n| n.0);
+        match kind {
             "decimal" | "longDecimal" => {
-                if let Some(n) = a.number(e, "minValue") {
+                if let Some(n) = number("minValue") {
                     d.num("min", n);
                 }
-                if let Some(n) = a.number(e, "maxValue") {
+                if let Some(n) = number("maxValue") {
                     d.num("max", n);
                 }
-                if a.flag(e, "storeAsText") == Some(true) {
+                if e.flag("storeAsText") == Some(true) {
                     d.bool("store_as_text", true);
                 }
                 if let Some(n) = cnum("defaultValue") {
@@ -626,39 +582,35 @@ impl Cx<'_> {
                 }
             }
             "text" => {
-                if let Some(n) = a.number(e, "maxLength") {
+                if let Some(n) = number("maxLength") {
                     d.num("max_length", n);
                 }
-                if a.flag(e, "expandable") == Some(true) {
+                if e.flag("expandable") == Some(true) {
                     d.bool("expandable", true);
                 }
-                let c = control.unwrap_or(0);
-                if ctl_name == "comboBox" {
+                let combo = control.filter(|c| c.tag() == "comboBox");
+                if combo.is_some() {
                     d.str("control", "comboBox");
-                    if let Some(dv) = en_doc.child(c, "default") {
-                        d.str("default", &en_doc.text(dv));
-                    }
-                    let sugg: Vec<String> = en_doc
-                        .children_named(c, "suggestion")
-                        .map(|s| text(en_doc.text(s).trim()))
-                        .collect();
+                }
+                if let Some(dv) = control.and_then(|c| c.default_text()) {
+                    d.str("default", &dv.text());
+                }
+                if let Some(c) = combo {
+                    let sugg: Vec<String> =
+                        c.suggestions().map(|s| text(s.text().trim())).collect();
                     if !sugg.is_empty() {
                         d.raw("suggestions", &array(&sugg));
                     }
                     if cflag("noSort") == Some(true) {
                         d.bool("no_sort", true);
                     }
-                } else if ctl_name == "textBox"
-                    && let Some(dv) = en_doc.child(c, "defaultValue")
-                {
-                    d.str("default", &en_doc.text(dv));
                 }
             }
             "multiText" => {
-                if let Some(n) = a.number(e, "maxLength") {
+                if let Some(n) = number("maxLength") {
                     d.num("max_length", n);
                 }
-                if let Some(n) = a.number(e, "maxStrings") {
+                if let Some(n) = number("maxStrings") {
                     d.num("max_strings", n);
                 }
                 if cflag("showAsDialog") == Some(true) {
@@ -672,9 +624,9 @@ impl Cx<'_> {
                 let mut names: HashSet<String> = HashSet::new();
                 let mut items = Vec::new();
                 let mut item_names = Vec::new();
-                for it in doc.children_named(e, "item") {
-                    let display = a
-                        .attr(it, "displayName")
+                for it in e.items() {
+                    let display = it
+                        .get("displayName")
                         .map(|r| referenced_id(&r, "string").to_string())
                         .unwrap_or_default();
                     let prefix = format!("{policy}_{id}_");
@@ -696,12 +648,12 @@ impl Cx<'_> {
                     let mut pairs = vec![("name".to_string(), string(&item))];
                     pairs.extend(self.text_pairs(
                         "display_name",
-                        it,
+                        *it,
                         "displayName",
                         &format!("{prefix}{item}"),
                     ));
-                    pairs.push(("value".into(), self.value_of(doc.child(it, "value"), it)));
-                    if let Some(l) = doc.child(it, "valueList") {
+                    pairs.push(("value".into(), self.value_of(it.value(), *it)));
+                    if let Some(l) = it.value_list() {
                         pairs.push(("value_list".into(), self.list(l, &effective_key)));
                     }
                     let pairs: Vec<(&str, String)> =
@@ -714,8 +666,10 @@ impl Cx<'_> {
                     match item_names.get(i as usize) {
                         Some(n) => d.str("default", n),
                         None => {
-                            let span =
-                                Span::new(self.en.file.id, en_doc.name_span(control.unwrap_or(0)));
+                            let span = match control {
+                                Some(c) => en.file.span(*c),
+                                None => a.span(*e),
+                            };
                             self.left_out(
                                 span,
                                 format!("defaultItem {i} is not an item of `{id}`; left out"),
@@ -730,13 +684,13 @@ impl Cx<'_> {
             }
             "boolean" => {
                 for (tag, field) in [("trueValue", "true_value"), ("falseValue", "false_value")] {
-                    if let Some(v) = doc.child(e, tag) {
-                        let v = self.value_of(Some(v), e);
+                    if let Some(v) = e.value_of(tag) {
+                        let v = self.value_of(Some(v), *e);
                         d.raw(field, &v);
                     }
                 }
                 for (tag, field) in [("trueList", "true_list"), ("falseList", "false_list")] {
-                    if let Some(l) = doc.child(e, tag) {
+                    if let Some(l) = e.list_of(tag) {
                         let v = self.list(l, &effective_key);
                         d.raw(field, &v);
                     }
@@ -746,7 +700,7 @@ impl Cx<'_> {
                 }
             }
             "list" => {
-                if let Some(v) = a.attr(e, "valuePrefix") {
+                if let Some(v) = get(*e, "valuePrefix") {
                     d.str("value_prefix", &v);
                 }
                 for (attr, field) in [
@@ -754,7 +708,7 @@ impl Cx<'_> {
                     ("expandable", "expandable"),
                     ("explicitValue", "explicit_value"),
                 ] {
-                    if a.flag(e, attr) == Some(true) {
+                    if e.flag(attr) == Some(true) {
                         d.bool(field, true);
                     }
                 }

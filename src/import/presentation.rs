@@ -5,34 +5,36 @@
 use super::Cx;
 use super::policy::{control_texts, label_of};
 use super::toml::{Doc, array, string, text_field};
-use crate::validate::checks::schema::parse_unsigned;
 
 impl Cx<'_> {
-    pub(super) fn orphan_presentation(&mut self, id: &str, el: u32, d: &mut Doc) {
-        let doc = &self.en.file.doc;
+    pub(super) fn orphan_presentation(&mut self, id: &str, d: &mut Doc) {
+        let Some(p) = self.en.presentation(id) else {
+            return;
+        };
         d.table("[[presentation]]");
         d.str("id", id);
         let prefix = format!("{id}_");
         let mut en_texts = Vec::new();
         let mut n = 0;
-        for c in doc.children(el) {
-            let kind = doc.name(c).to_string();
-            let attr = |a: &str| doc.attr(c, a).map(|(v, _)| v.trim().to_string());
+        for c in p.controls() {
+            let kind = c.tag();
+            let attr = |a: &str| c.get(a).map(|v| v.trim().to_string());
             d.table("[[presentation.control]]");
-            d.str("control", &kind);
+            d.str("control", kind);
             let ref_id = attr("refId");
             if let Some(r) = &ref_id {
                 d.str("ref_id", r);
             }
-            d.raw("label", &text_field(&label_of(doc, c)));
-            let flag = |a: &str| attr(a).map(|v| v == "true" || v == "1");
-            match kind.as_str() {
+            d.raw("label", &text_field(&label_of(c)));
+            let flag = |a: &str| c.flag(a);
+            let number = |a: &str| c.number(a).map(|n| n.0);
+            match kind {
                 "checkBox" if flag("defaultChecked") == Some(true) => d.bool("default", true),
                 "decimalTextBox" | "longDecimalTextBox" => {
                     match attr("defaultValue") {
                         Some(v) if v.is_empty() => d.str("default", ""),
-                        Some(v) => {
-                            if let Some(n) = parse_unsigned(&v) {
+                        Some(_) => {
+                            if let Some(n) = number("defaultValue") {
                                 d.num("default", n);
                             }
                         }
@@ -41,7 +43,7 @@ impl Cx<'_> {
                     if flag("spin") == Some(false) {
                         d.bool("spin", false);
                     }
-                    if let Some(s) = attr("spinStep").and_then(|v| parse_unsigned(&v)) {
+                    if let Some(s) = number("spinStep") {
                         d.num("spin_step", s);
                     }
                 }
@@ -49,7 +51,7 @@ impl Cx<'_> {
                     if flag("showAsDialog") == Some(true) {
                         d.bool("show_as_dialog", true);
                     }
-                    if let Some(h) = attr("defaultHeight").and_then(|v| parse_unsigned(&v)) {
+                    if let Some(h) = number("defaultHeight") {
                         d.num("height", h);
                     }
                 }
@@ -58,7 +60,7 @@ impl Cx<'_> {
                         d.bool("no_sort", true);
                     }
                     if kind == "dropdownList"
-                        && let Some(i) = attr("defaultItem").and_then(|v| parse_unsigned(&v))
+                        && let Some(i) = number("defaultItem")
                     {
                         d.num("default_item", i);
                     }
@@ -68,7 +70,7 @@ impl Cx<'_> {
             if kind == "text" {
                 n += 1;
             }
-            let texts = control_texts(doc, c, &prefix, ref_id.as_deref(), n);
+            let texts = control_texts(c, &prefix, ref_id.as_deref(), n);
             for (tid, t) in texts.iter().skip(1) {
                 if tid.ends_with("_Default") {
                     d.raw("default", &text_field(t));
@@ -89,18 +91,17 @@ impl Cx<'_> {
         }
         // Other cultures: texts matched by refId (static texts by order).
         for c in self.cultures {
-            let cdoc = &c.file.doc;
-            let Some(cp) = c.presentations.get(id).copied() else {
+            let Some(cp) = c.presentation(id) else {
                 continue;
             };
             let mut n = 0;
             let mut texts = Vec::new();
-            for x in cdoc.children(cp) {
-                let r = cdoc.attr(x, "refId").map(|(v, _)| v.trim().to_string());
-                if r.is_none() && cdoc.name(x) == "text" {
+            for x in cp.controls() {
+                let r = x.get("refId").map(|v| v.trim().to_string());
+                if r.is_none() && x.tag() == "text" {
                     n += 1;
                 }
-                texts.extend(control_texts(cdoc, x, &prefix, r.as_deref(), n));
+                texts.extend(control_texts(x, &prefix, r.as_deref(), n));
             }
             let table = self
                 .locales

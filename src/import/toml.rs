@@ -27,7 +27,7 @@ pub fn text(s: &str) -> String {
 /// reference (`$(string.X)` literally) or that starts with `$$` gets one more `$`, which the
 /// lowering drops again.
 pub fn text_field(s: &str) -> String {
-    if s.starts_with("$$") || crate::validate::checks::reference_id(s, "string").is_some() {
+    if s.starts_with("$$") || crate::admx::view::reference_id(s, "string").is_some() {
         text(&format!("${s}"))
     } else {
         text(s)

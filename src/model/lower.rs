@@ -7,10 +7,10 @@ use super::element::{DEFAULT_DECIMAL_MAX, DEFAULT_MAX_LENGTH, StringCheck};
 use super::id::{AdmxName, KeyError, is_oid};
 use super::policy::MAX_VALUE_STRING;
 use super::*;
+use crate::admx::view::reference_id;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::ast::{self, S};
 use crate::source::{Definitions, SourceMap, TemplateSource};
-use crate::validate::checks::reference_id;
 use indexmap::IndexMap;
 use std::collections::{HashMap, HashSet};
 

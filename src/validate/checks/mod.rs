@@ -127,19 +127,6 @@ pub fn is_item_reference(s: &str) -> bool {
     }
 }
 
-/// The id of `$(string.ID)` / `$(presentation.ID)`, if `s` has that shape (any id characters).
-pub fn reference_id<'s>(s: &'s str, kind: &str) -> Option<&'s str> {
-    s.strip_prefix("$(")?
-        .strip_prefix(kind)?
-        .strip_prefix('.')?
-        .strip_suffix(')')
-}
-
-/// The id of `$(kind.ID)`, or the text itself when it is no such reference.
-pub fn referenced_id<'s>(s: &'s str, kind: &str) -> &'s str {
-    reference_id(s, kind).unwrap_or(s)
-}
-
 /// Splits `prefix:name`.
 pub fn split_ref(s: &str) -> (Option<&str>, &str) {
     match s.split_once(':') {

@@ -3,8 +3,9 @@
 //! defaults in range? Input: the facts of a store. Output: V040–V046.
 
 use super::{push_at, rule};
+use crate::admx::view::ElementKind;
 use crate::diag::{Code, Diagnostic, Span};
-use crate::validate::facts::{ElementKind, PolicyFact};
+use crate::validate::facts::PolicyFact;
 use crate::validate::store::{FileInfo, StoreView};
 
 rule! {

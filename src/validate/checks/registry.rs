@@ -4,8 +4,8 @@
 
 use super::{Sink, rule};
 use crate::admx::dom::Document;
+use crate::admx::view::{Element, EnumItem, Node, Policy, Val};
 use crate::diag::Code;
-use crate::validate::facts::{Val, value};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -153,12 +153,12 @@ pub fn check(doc: &Document, sink: &mut Sink<'_>) {
             }
         }
         match doc.name(el) {
-            "policy" => policy(doc, el, sink),
-            "enum" => enumeration(doc, el, sink),
+            "policy" => policy(Policy(Node { doc, index: el }), sink),
+            "enum" => enumeration(Element(Node { doc, index: el }), sink),
             "decimal" | "longDecimal" => {
                 let n = |a| {
                     doc.attr(el, a)
-                        .and_then(|(v, _)| super::schema::parse_unsigned(v.trim()))
+                        .and_then(|(v, _)| crate::admx::view::parse_unsigned(v.trim()))
                 };
                 let min = n("minValue").unwrap_or(0);
                 let max = n("maxValue").unwrap_or(9999);
@@ -210,11 +210,8 @@ pub fn check(doc: &Document, sink: &mut Sink<'_>) {
     }
 }
 
-fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
-    let key = doc
-        .attr(el, "key")
-        .map(|a| a.0.into_owned())
-        .unwrap_or_default();
+fn policy(p: Policy<'_>, sink: &mut Sink<'_>) {
+    let key = p.get("key").map(|k| k.into_owned()).unwrap_or_default();
     // (key, value) lower-cased → where it was first written.
     let mut writes: HashMap<(String, String), Range<usize>> = HashMap::new();
     let mut write = |k: &str, v: &str, span: Range<usize>, sink: &mut Sink<'_>| {
@@ -232,24 +229,21 @@ fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
             writes.insert(id, span);
         }
     };
-    if let Some((v, span)) = doc.attr(el, "valueName") {
+    if let Some((v, span)) = p.value_name() {
         write(&key, &v, span, sink);
     }
-    let Some(elements) = doc.child(el, "elements") else {
-        return;
-    };
-    for e in doc.children(elements) {
-        let kind = doc.name(e);
-        let k = doc
-            .attr(e, "key")
-            .map(|a| a.0.into_owned())
+    for e in p.elements() {
+        let kind = e.tag();
+        let k = e
+            .get("key")
+            .map(|k| k.into_owned())
             .unwrap_or_else(|| key.clone());
-        match doc.attr(e, "valueName") {
+        match e.value_name() {
             Some((v, span)) => write(&k, &v, span, sink),
             None => {
                 let writes_elsewhere = match kind {
                     "boolean" => {
-                        doc.child(e, "trueList").is_some() || doc.child(e, "falseList").is_some()
+                        e.list_of("trueList").is_some() || e.list_of("falseList").is_some()
                     }
                     "text" | "decimal" | "longDecimal" | "multiText" => false,
                     _ => true,
@@ -258,7 +252,7 @@ fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
                     sink.push(
                         Code::V058,
                         format!("`<{kind}>` element without valueName"),
-                        doc.name_span(e),
+                        e.span(),
                         "writes the key's unnamed default value",
                     );
                 }
@@ -268,29 +262,29 @@ fn policy(doc: &Document, el: u32, sink: &mut Sink<'_>) {
 }
 
 /// The number an enum item writes (decimal and longDecimal alike), its text, or a deletion.
-fn item_value(doc: &Document, item: u32) -> Option<Val> {
-    Some(match value(doc, doc.child(item, "value"))? {
+fn item_value(item: EnumItem<'_>) -> Option<Val> {
+    Some(match item.value()?.get()? {
         Val::LongDecimal(n) => Val::Decimal(n),
         v => v,
     })
 }
 
-fn enumeration(doc: &Document, el: u32, sink: &mut Sink<'_>) {
+fn enumeration(el: Element<'_>, sink: &mut Sink<'_>) {
     let mut seen: HashMap<Val, Range<usize>> = HashMap::new();
     let mut any = false;
-    for item in doc.children_named(el, "item") {
+    for item in el.items() {
         any = true;
-        let Some(v) = item_value(doc, item) else {
+        let Some(v) = item_value(item) else {
             continue;
         };
-        let span = doc.name_span(item);
+        let span = item.span();
         let file = sink.file;
         if let Some(first) = seen.get(&v) {
             sink.push(
                 Code::V052,
                 format!(
                     "two items of enum `{}` write the same value",
-                    doc.attr(el, "id").map(|a| a.0).unwrap_or_default()
+                    el.get("id").unwrap_or_default()
                 ),
                 span,
                 "same value as an earlier item",
@@ -306,11 +300,8 @@ fn enumeration(doc: &Document, el: u32, sink: &mut Sink<'_>) {
     if !any {
         sink.push(
             Code::V053,
-            format!(
-                "enum `{}` has no items",
-                doc.attr(el, "id").map(|a| a.0).unwrap_or_default()
-            ),
-            doc.name_span(el),
+            format!("enum `{}` has no items", el.get("id").unwrap_or_default()),
+            el.span(),
             "empty drop-down list",
         );
     }

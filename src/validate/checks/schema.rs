@@ -10,6 +10,7 @@
 
 use super::{Sink, is_item_name, is_item_reference, rule};
 use crate::admx::dom::Document;
+use crate::admx::view::parse_unsigned;
 use crate::diag::{Code, Severity};
 
 rule! {
@@ -925,7 +926,7 @@ fn value_type(value: &str, a: &A, ename: &str, span: std::ops::Range<usize>, sin
             } else {
                 "presentation"
             };
-            match super::reference_id(value, kind) {
+            match crate::admx::view::reference_id(value, kind) {
                 Some(id) if is_item_name(id) => {}
                 // Hyphens and dots load (Microsoft ships them); white space and a broken shape
                 // are what the editor refuses.
@@ -1005,19 +1006,6 @@ fn value_type(value: &str, a: &A, ename: &str, span: std::ops::Range<usize>, sin
             }
         }
     }
-}
-
-/// xs:unsignedLong lexical form: optional `+`, digits (leading zeros allowed).
-pub fn parse_unsigned(s: &str) -> Option<u64> {
-    let d = s.strip_prefix('+').unwrap_or(s);
-    if d.is_empty() || !d.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let d = d.trim_start_matches('0');
-    if d.is_empty() {
-        return Some(0);
-    }
-    d.parse().ok()
 }
 
 fn is_guid(s: &str) -> bool {
