@@ -10,10 +10,12 @@ use crate::validate::Profile;
 use std::path::Path;
 use std::time::Instant;
 
-/// Output written straight to stdout, piece by piece (a long report is never held whole).
+/// Human diagnostics written straight to stderr (or into `--output FILE`), piece by piece, so a
+/// long report is never held whole.
 pub type Stream = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>;
 
-/// What a command produced. `main` writes `stream` (if any), then `stdout`, then `stderr`.
+/// What a command produced. `main` writes `stream` (if any) to stderr, then `stdout`, then
+/// `stderr`; with `--output FILE`, `stream` and `stdout` go to the file.
 #[derive(Default)]
 pub struct Outcome {
     pub code: u8,
@@ -334,6 +336,7 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             baseline,
             write_baseline,
             config,
+            store,
         } => {
             let found = config.or_else(|| {
                 std::env::current_dir()
@@ -369,6 +372,10 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                     .is_none()
                     .then(|| l.config.validate.baseline.as_ref().map(|b| l.resolve(b)))?
             });
+            let store = store.or_else(|| {
+                let l = loaded.as_ref()?;
+                l.config.validate.store.as_ref().map(|s| l.resolve(s))
+            });
             let profile = profile.or(cfg.and_then(|c| c.profile)).unwrap_or_default();
             let max_per_code = max_per_code
                 .or(cfg.and_then(|c| c.max_per_code))
@@ -389,6 +396,7 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                     baseline,
                     write_baseline,
                     config: loaded,
+                    store,
                 },
                 color,
             )
@@ -618,6 +626,8 @@ pub struct ValidateOptions {
     pub write_baseline: Option<std::path::PathBuf>,
     /// `gpforge.toml`, for its per-path ignores (its lists are merged into the fields above).
     pub config: Option<crate::validate::config::Loaded>,
+    /// `--store DIR`: a reference store to resolve against.
+    pub store: Option<std::path::PathBuf>,
 }
 
 /// Whether `code` is named by a list of codes and families (`V063`, `strings`).
@@ -699,7 +709,8 @@ fn validate(
         o.stderr = format!("error: {e}\n");
         return o;
     }
-    let mut report = match crate::validate::validate_paths(paths, profile) {
+    let mut report = match crate::validate::validate_against(paths, profile, opts.store.as_deref())
+    {
         Ok(r) => r,
         Err(e) => {
             o.code = EXIT_FAILURE;
@@ -807,8 +818,7 @@ fn validate(
     }
     if opts.statistics {
         o.stdout = statistics(&report.diags);
-        o.stdout.push_str(&summary);
-        o.stdout.push('\n');
+        o.stderr = format!("{summary}\n");
         return o;
     }
     if opts.quiet {
@@ -824,7 +834,7 @@ fn validate(
                     render::short_to(out, &report.diags, &report.sources)
                 }
             }));
-            o.stdout = format!("{summary}\n");
+            o.stderr = format!("{summary}\n");
             return o;
         }
         DiagFormat::Json => {

@@ -171,6 +171,12 @@ pub enum Command {
         /// clean today, then run with --baseline FILE.
         #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
         write_baseline: Option<PathBuf>,
+        /// A reference PolicyDefinitions folder (the central store the files will join): the
+        /// namespaces, categories, supportedOn definitions and products its ADMX files provide
+        /// resolve the validated files' usings and references. Its own files are read, not
+        /// reported on.
+        #[arg(long, value_name = "DIR")]
+        store: Option<PathBuf>,
     },
     /// Semantic difference of two versions of a template (ADMX files, read with their ADMLs) or
     /// of two PolicyDefinitions stores: policies added, removed and changed (class, key, value

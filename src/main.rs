@@ -35,9 +35,9 @@ fn main() -> ExitCode {
         }
         return ExitCode::from(outcome.code);
     }
-    // A closed pipe is not worth a panic.
+    // Human diagnostics go to stderr; a closed pipe is not worth a panic.
     if let Some(stream) = outcome.stream.take() {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut out = std::io::BufWriter::new(std::io::stderr().lock());
         let _ = stream(&mut out).and_then(|()| out.flush());
     }
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());

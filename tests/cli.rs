@@ -264,10 +264,12 @@ fn help_describes_the_commands() {
 #[test]
 fn validate_exit_codes_summary_and_formats() {
     let v = "tests/fixtures/validate";
-    // Clean store: exit 0, summary line.
+    // Clean store: exit 0, summary line; human findings and the summary go to stderr and
+    // stdout stays empty (it is for reports: JSON, SARIF, --statistics).
     let r = gpforge(&["validate", &format!("{v}/clean")]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
-    let out = text(&r.stdout);
+    assert!(r.stdout.is_empty(), "{}", text(&r.stdout));
+    let out = text(&r.stderr);
     assert!(
         out.starts_with("2 file(s), 2 policies: 0 error(s), 0 warning(s) ("),
         "{out}"
@@ -276,7 +278,7 @@ fn validate_exit_codes_summary_and_formats() {
     // Errors: exit 1, snippet with line and column.
     let r = gpforge(&["validate", &format!("{v}/V060_string_missing")]);
     assert_eq!(r.status.code(), Some(1));
-    let out = text(&r.stdout);
+    let out = text(&r.stderr);
     assert!(out.contains("error[V060]"), "{out}");
     assert!(out.contains("app.admx:23:84"), "{out}");
     // Warnings only: 0, or 1 with --deny-warnings.
@@ -297,7 +299,7 @@ fn validate_exit_codes_summary_and_formats() {
     );
     // Short form: one line per problem, then the summary.
     let r = gpforge(&["validate", "--format", "short", &warn]);
-    let out = text(&r.stdout);
+    let out = text(&r.stderr);
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(
         out.lines()
@@ -407,22 +409,27 @@ fn validate_selection_quiet_statistics_and_empty_input() {
     let store = "tests/fixtures/validate/V063_pretty_printed_string";
     // V063 is pedantic: off unless selected.
     let r = gpforge(&["validate", "--format", "short", store]);
-    assert!(!text(&r.stdout).contains("[V063]"), "{}", text(&r.stdout));
-    assert!(text(&r.stdout).contains("0 warning(s)"));
+    assert!(!text(&r.stderr).contains("[V063]"), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("0 warning(s)"));
     for on in ["V063", "pedantic", "strings"] {
         let r = gpforge(&["validate", "--format", "short", "--select", on, store]);
-        assert!(text(&r.stdout).contains("[V063]"), "--select {on}");
+        assert!(text(&r.stderr).contains("[V063]"), "--select {on}");
     }
     let r = gpforge(&[
         "validate", "--format", "short", "--select", "V063", "--ignore", "strings", store,
     ]);
-    assert!(!text(&r.stdout).contains("[V063]"), "{}", text(&r.stdout));
-    assert!(text(&r.stdout).contains("0 warning(s)"));
+    assert!(!text(&r.stderr).contains("[V063]"), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("0 warning(s)"));
     let r = gpforge(&["validate", "--format", "short", "--select", "V001", store]);
-    assert!(!text(&r.stdout).contains("[V063]"));
+    assert!(!text(&r.stderr).contains("[V063]"));
     let r = gpforge(&["validate", "--statistics", "--select", "V063", store]);
     let out = text(&r.stdout);
     assert!(out.starts_with("code   count  files  meaning"), "{out}");
+    assert!(
+        !out.contains("warning(s)"),
+        "the summary is progress: {out}"
+    );
+    assert!(text(&r.stderr).contains("1 warning(s)"));
     assert!(
         out.lines()
             .any(|l| l.starts_with("V063") && l.contains("line break")),
@@ -431,9 +438,9 @@ fn validate_selection_quiet_statistics_and_empty_input() {
     let r = gpforge(&[
         "validate", "-q", "--format", "short", "--select", "V063", store,
     ]);
-    assert!(!text(&r.stdout).contains("[V063]"), "warnings hidden");
+    assert!(!text(&r.stderr).contains("[V063]"), "warnings hidden");
     assert!(
-        text(&r.stdout).contains("1 warning(s)"),
+        text(&r.stderr).contains("1 warning(s)"),
         "the summary counts them"
     );
     let r = gpforge(&["validate", "--select", "V999", store]);
@@ -468,15 +475,15 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
         "files are relative to the validated folder"
     );
     let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
-    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
-    assert!(text(&r.stdout).contains("known finding(s) suppressed by the baseline"));
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("known finding(s) suppressed by the baseline"));
     // Lines move: still known.
     let admx = store.join("app.admx");
     let x = std::fs::read_to_string(&admx).unwrap();
     let moved = x.replacen("<policyNamespaces>", "\n\n\n<policyNamespaces>", 1);
     std::fs::write(&admx, &moved).unwrap();
     let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
-    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     // A new finding: reported alone, and it fails.
     let added = moved.replacen(
         "<policy name=\"Simple\"",
@@ -493,8 +500,8 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
         b,
         s,
     ]);
-    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stdout));
-    let out = text(&r.stdout);
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    let out = text(&r.stderr);
     // The new policy's name and its parentCategory reference; the 3 known ones stay hidden.
     assert!(out.contains("New-One"), "{out}");
     assert!(
@@ -531,25 +538,25 @@ fn a_settings_file_configures_validate() {
     let s = store.to_str().unwrap();
     let cfg = work.path().join("gpforge.toml");
     let short = ["validate", "--format", "short", s];
-    let before = text(&run(&sub, &short).stdout);
+    let before = text(&run(&sub, &short).stderr);
     assert!(before.contains("[V025]"), "{before}");
 
     std::fs::write(&cfg, "[validate]\nignore = [\"V025\"]\n").unwrap();
-    let out = text(&run(&sub, &short).stdout);
+    let out = text(&run(&sub, &short).stderr);
     assert!(!out.contains("[V025]"), "found two folders up: {out}");
     // A flag adds to the file's list.
     let r = run(
         &sub,
         &["validate", "--format", "short", "--ignore", "V031", s],
     );
-    assert!(!text(&r.stdout).contains("[V025]"));
+    assert!(!text(&r.stderr).contains("[V025]"));
 
     std::fs::write(
         &cfg,
         "[validate]\n[[validate.per_path]]\npaths = [\"*.admx\"]\nignore = [\"V025\"]\n",
     )
     .unwrap();
-    let out = text(&run(&sub, &short).stdout);
+    let out = text(&run(&sub, &short).stderr);
     assert!(
         !out.lines()
             .any(|l| l.contains("app.admx:") && l.contains("[V025]")),
@@ -560,13 +567,13 @@ fn a_settings_file_configures_validate() {
         "[validate]\n[[validate.per_path]]\npaths = [\"en-US/*.adml\"]\nignore = [\"V025\"]\n",
     )
     .unwrap();
-    let out = text(&run(&sub, &short).stdout);
+    let out = text(&run(&sub, &short).stderr);
     assert!(out.contains("[V025]"), "a pattern for other files: {out}");
 
     std::fs::write(&cfg, "[validate]\nprofile = \"schema\"\n").unwrap();
     let r = run(&sub, &short);
     assert_eq!(r.status.code(), Some(1), "schema makes V025 an error");
-    assert!(text(&r.stdout).contains("error[V025]"));
+    assert!(text(&r.stderr).contains("error[V025]"));
     let r = run(&sub, &["validate", "--profile", "gpmc", s]);
     assert_eq!(r.status.code(), Some(0), "--profile wins over the file");
 
@@ -579,8 +586,8 @@ fn a_settings_file_configures_validate() {
     );
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     let r = run(&sub, &["validate", "--deny-warnings", s]);
-    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stdout));
-    assert!(text(&r.stdout).contains("suppressed by the baseline"));
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("suppressed by the baseline"));
 
     std::fs::write(&cfg, "[validate]\n\nignor = [\"V025\"]\n").unwrap();
     let r = run(&sub, &short);
@@ -602,7 +609,7 @@ fn a_settings_file_configures_validate() {
         ],
     );
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
-    assert!(!text(&r.stdout).contains("[V025]"));
+    assert!(!text(&r.stderr).contains("[V025]"));
 }
 
 /// Machine-readable reports go to stdout alone, whole and parseable; summaries, tables and
@@ -643,6 +650,28 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
             ],
             "json",
         ),
+        (
+            vec![
+                "import",
+                "--format",
+                "json",
+                "--out",
+                o,
+                "tests/fixtures/import/anyuri_namespace/Fixture.admx",
+            ],
+            "json",
+        ),
+        (
+            vec![
+                "audit",
+                "--baseline",
+                "disa-stig",
+                "--format",
+                "sarif",
+                "output/baselines/disa-stig/apply.reg",
+            ],
+            "sarif",
+        ),
     ] {
         let r = gpforge(&args);
         let stdout = text(&r.stdout);
@@ -659,6 +688,28 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
         if args[0] == "validate" {
             assert!(stderr.contains("file(s)"), "{args:?}: summary on stderr");
         }
+        if args[0] == "import" {
+            assert!(stderr.contains("imported "), "{args:?}: {stderr}");
+        }
+    }
+    // Human diagnostics are not a report: validate's and import's go to stderr.
+    for args in [
+        vec!["validate", "tests/fixtures/validate/V025_hyphen_in_name"],
+        vec![
+            "import",
+            "--out",
+            o,
+            "--force",
+            "tests/fixtures/import/anyuri_namespace/Fixture.admx",
+        ],
+    ] {
+        let r = gpforge(&args);
+        assert!(r.stdout.is_empty(), "{args:?}: {}", text(&r.stdout));
+        assert!(
+            text(&r.stderr).contains("warning["),
+            "{args:?}: {}",
+            text(&r.stderr)
+        );
     }
 }
 

@@ -465,7 +465,7 @@ fn a_huge_one_line_admx_gets_a_bounded_report() {
     std::fs::write(&p, admx).unwrap();
     for format in ["human", "short"] {
         let o = run(&["validate", "--format", format, p.to_str().unwrap()]);
-        let out = String::from_utf8_lossy(&o.stdout);
+        let out = String::from_utf8_lossy(&o.stderr);
         assert!(out.len() < 200_000, "{format}: {} bytes", out.len());
         assert!(out.contains("100000 warning(s)"), "{format}");
         assert!(out.contains("99900 more V021"), "{format}");
@@ -496,7 +496,7 @@ fn special_files_in_a_store_are_reported_not_read() {
     let mut child = Command::new(BIN)
         .args(["validate", "--format", "short"])
         .arg(&store)
-        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let started = std::time::Instant::now();
@@ -508,7 +508,7 @@ fn special_files_in_a_store_are_reported_not_read() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     let o = child.wait_with_output().unwrap();
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = String::from_utf8_lossy(&o.stderr);
     for f in ["fifo.admx", "zero.admx", "secret.admx", "big.admx"] {
         assert!(
             out.lines().any(|l| l.contains(f) && l.contains("V005")),

@@ -210,3 +210,57 @@ fn an_unprovided_using_is_a_warning_for_gpmc_and_an_error_for_intune() {
         assert_eq!(d.severity, severity, "{profile:?}");
     }
 }
+
+/// `--store DIR` names the central store the files will join: a `using` of a namespace it
+/// provides is no V072, references through that prefix resolve against its names (an unknown
+/// one is still V031), and its own files, even a broken one, are read but never reported on.
+#[test]
+fn a_reference_store_resolves_usings_and_references() {
+    let vendor = PathBuf::from("tests/fixtures/reference_store/vendor");
+    let central = Path::new("tests/fixtures/reference_store/central");
+    let alone = validate_paths(std::slice::from_ref(&vendor), Profile::Gpmc).unwrap();
+    let codes: Vec<Code> = alone.diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::V072], "without the store");
+    for profile in [Profile::Gpmc, Profile::Intune] {
+        let r = gpforge::validate::validate_against(
+            std::slice::from_ref(&vendor),
+            profile,
+            Some(central),
+        )
+        .unwrap();
+        let found: Vec<(Code, &str)> = r
+            .diags
+            .iter()
+            .map(|d| (d.code, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [(
+                Code::V031,
+                "category `shared:NoSuchCategory` does not exist"
+            )],
+            "{profile:?}"
+        );
+        assert_eq!(r.files, 2, "the reference store's files are not counted");
+    }
+    // The command line, and a missing store is an I/O failure.
+    let bin = env!("CARGO_BIN_EXE_gpforge");
+    let o = std::process::Command::new(bin)
+        .args(["validate", "--format", "short", "--store"])
+        .arg(central)
+        .arg(&vendor)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning[V031]") && !err.contains("V072"),
+        "{err}"
+    );
+    let o = std::process::Command::new(bin)
+        .args(["validate", "--store", "no/such/store"])
+        .arg(&vendor)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -8,6 +8,7 @@
 //! ignore = ["V063"]
 //! error = ["V031"]
 //! baseline = "gpforge-baseline.json"   # relative to this file
+//! store = "../central/PolicyDefinitions" # a reference store, likewise
 //!
 //! [[validate.per_path]]
 //! paths = ["Vendor*.admx", "*/Vendor*.adml"]   # inside the validated folder
@@ -41,6 +42,8 @@ pub struct ValidateConfig {
     pub warn: Vec<String>,
     /// Relative to the configuration file's folder.
     pub baseline: Option<PathBuf>,
+    /// A reference store (`--store`), relative to the configuration file's folder.
+    pub store: Option<PathBuf>,
     pub max_per_code: Option<usize>,
     #[serde(default)]
     pub per_path: Vec<PerPath>,

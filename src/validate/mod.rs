@@ -19,7 +19,7 @@ use crate::diag::{Diagnostic, Severity};
 use crate::source::SourceMap;
 use checks::namespace::Kind;
 use checks::{Family, Sink};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 pub use store::{Entry, Group, Place};
@@ -111,6 +111,16 @@ pub fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, IoError> {
 
 /// Validates files and folders from disk.
 pub fn validate_paths(paths: &[PathBuf], profile: Profile) -> Result<Report, IoError> {
+    validate_against(paths, profile, None)
+}
+
+/// [`validate_paths`], resolving usings and references also against a reference store (the
+/// central store the files will join; `--store DIR`), whose own files are not reported on.
+pub fn validate_against(
+    paths: &[PathBuf],
+    profile: Profile,
+    reference: Option<&Path>,
+) -> Result<Report, IoError> {
     let started = Instant::now();
     let groups = groups(paths)?;
     let mut inputs = Vec::new();
@@ -119,7 +129,44 @@ pub fn validate_paths(paths: &[PathBuf], profile: Profile) -> Result<Report, IoE
             inputs.push((g, e.clone(), None));
         }
     }
-    run(&groups, inputs, profile, started)
+    let reference = match reference {
+        Some(dir) => reference_store(dir, inputs.len())?,
+        None => Vec::new(),
+    };
+    run(&groups, inputs, profile, started, &reference)
+}
+
+/// What the ADMX files at the top of a reference store provide (their facts; file ids start at
+/// `first_id`, after the validated files'). A file that cannot be read or parsed provides
+/// nothing; it is not this run's subject.
+fn reference_store(dir: &Path, first_id: usize) -> Result<Vec<store::FileInfo>, IoError> {
+    let meta = std::fs::metadata(dir).map_err(|e| IoError(dir.to_path_buf(), e))?;
+    if !meta.is_dir() {
+        return Err(IoError(
+            dir.to_path_buf(),
+            std::io::Error::other("--store names a PolicyDefinitions folder, not a file"),
+        ));
+    }
+    let group = store::discover_store(dir).map_err(|e| IoError(dir.to_path_buf(), e))?;
+    let mut out = Vec::new();
+    for e in group
+        .entries
+        .iter()
+        .filter(|e| e.place == Place::Top && e.ext_kind == Some(Kind::Admx))
+    {
+        let Ok(Ok(bytes)) = crate::fsx::read_file(&e.path, group.root.as_deref()) else {
+            continue;
+        };
+        let size = bytes.len();
+        let (doc, problem) = dom::Document::parse(decode::decode(bytes).text);
+        if problem.is_some() {
+            continue;
+        }
+        let mut info = file_info(first_id + out.len(), e, size);
+        info.admx = Some(facts::admx(&doc));
+        out.push(info);
+    }
+    Ok(out)
 }
 
 /// Validates files held in memory as one store (`name` relative to the store folder, e.g.
@@ -152,7 +199,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
         .zip(files)
         .map(|(e, (_, bytes))| (0, e, Some(bytes.as_slice())))
         .collect();
-    run(&[group], inputs, profile, started)
+    run(&[group], inputs, profile, started, &[])
 }
 
 /// The result of the per-file stage.
@@ -267,6 +314,7 @@ fn run(
     inputs: Vec<(usize, Entry, Option<&[u8]>)>,
     profile: Profile,
     started: Instant,
+    reference: &[store::FileInfo],
 ) -> Result<Report, IoError> {
     let n = inputs.len();
     // Largest files first, so the workers finish together.
@@ -349,7 +397,8 @@ fn run(
             .filter(|(gi, _)| *gi == g)
             .map(|(_, f)| f)
             .collect();
-        let view = store::StoreView::new(files, group.is_store);
+        let mut view = store::StoreView::new(files, group.is_store);
+        view.add_reference(reference);
         checks::store::store(&view, profile == Profile::Intune, &mut diags);
         checks::references::store(&view, &mut diags);
         checks::strings::store(&view, &mut diags);

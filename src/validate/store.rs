@@ -306,6 +306,34 @@ impl<'a> StoreView<'a> {
         }
     }
 
+    /// Adds what a reference store provides: the namespaces these files target (those no
+    /// validated file targets itself) and the names defined in them. The files are never
+    /// reported on.
+    pub fn add_reference(&mut self, reference: &'a [FileInfo]) {
+        // Reference files are numbered after the validated ones.
+        let first = reference.first().map_or(usize::MAX, |r| r.id);
+        for f in reference {
+            let (Some(a), Some(t)) = (&f.admx, f.target()) else {
+                continue;
+            };
+            let ns = t.namespace.text.as_str();
+            if self
+                .providers
+                .get(ns)
+                .is_some_and(|p| p.iter().any(|p| p.id < first))
+            {
+                continue;
+            }
+            self.providers.entry(ns).or_default().push(f);
+            for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
+                self.names
+                    .entry((ns, kind))
+                    .or_default()
+                    .extend(kind.of(a).iter().map(|n| n.text.as_str()));
+            }
+        }
+    }
+
     pub fn admx_files(&self) -> impl Iterator<Item = (&'a FileInfo, &'a AdmxFacts)> + '_ {
         self.files
             .iter()
