@@ -142,6 +142,34 @@ fn products_supported_on_and_header_facts_are_compared() {
     // Outside the schema: no difference.
     let r = report(&base, &admx("", "", r#" maxvalue="9""#));
     assert!(r.equal, "{r:#?}");
+    // Typed values: a flag spelt `1`, a number with leading zeros, a stated schema default
+    // are the values the editor reads, so no difference.
+    let r = report(
+        &admx("", "", r#" required="true" maxValue="20""#),
+        &admx(
+            "",
+            "",
+            r#" required="1" maxValue="0020" minValue="0" soft="false""#,
+        ),
+    );
+    assert!(r.equal, "{r:#?}");
+    // A lower maxValue is a breaking change, shown as numbers; a higher one is not.
+    for (new, breaking) in [("10", true), ("30", false)] {
+        let r = report(
+            &admx("", "", r#" maxValue="20""#),
+            &admx("", "", &format!(r#" maxValue="{new}""#)),
+        );
+        let c = r
+            .templates
+            .iter()
+            .flat_map(|t| &t.changes)
+            .find(|c| c.what == "maxValue")
+            .unwrap_or_else(|| panic!("{r:#?}"));
+        assert_eq!(
+            (c.old.as_deref(), c.new.as_deref(), c.breaking),
+            (Some("20"), Some(new), breaking)
+        );
+    }
     // A minor version, a supersededAdm: differences, named by subject.
     for (new, subject) in [
         (

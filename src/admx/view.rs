@@ -67,6 +67,85 @@ impl<'d> Node<'d> {
     }
 }
 
+/// A setting attribute's value as the editor reads it: a flag, a number, or text.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub enum Typed {
+    Flag(bool),
+    Number(u64),
+    Text(String),
+}
+
+impl std::fmt::Display for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Typed::Flag(b) => write!(f, "{b}"),
+            Typed::Number(n) => write!(f, "{n}"),
+            Typed::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// The schema's type and default of a setting attribute of an element or control (the XSDs'
+/// `xs:boolean`/`xs:unsignedInt` attributes and their `default`s); `None` for text.
+fn attribute_type(name: &str) -> Option<Typed> {
+    Some(match name {
+        "required" | "soft" | "storeAsText" | "expandable" | "additive" | "explicitValue"
+        | "noSort" | "defaultChecked" | "showAsDialog" => Typed::Flag(false),
+        "spin" => Typed::Flag(true),
+        "minValue" | "maxStrings" => Typed::Number(0),
+        "maxValue" => Typed::Number(9999),
+        "maxLength" => Typed::Number(1023),
+        "spinStep" => Typed::Number(1),
+        "defaultHeight" => Typed::Number(3),
+        // Numbers without a default.
+        "defaultValue" | "defaultItem" => Typed::Number(u64::MAX),
+        _ => return None,
+    })
+}
+
+impl Typed {
+    /// An attribute's value as its schema type reads it; a value that is not of that type
+    /// stays text (so a change to or from it still shows).
+    pub fn of(name: &str, value: &str) -> Typed {
+        let t = value.trim();
+        match attribute_type(name) {
+            Some(Typed::Flag(_)) => match t {
+                "true" | "1" => Typed::Flag(true),
+                "false" | "0" => Typed::Flag(false),
+                _ => Typed::Text(t.to_string()),
+            },
+            Some(Typed::Number(_)) => match parse_unsigned(t) {
+                Some(n) => Typed::Number(n),
+                None => Typed::Text(t.to_string()),
+            },
+            _ => Typed::Text(t.to_string()),
+        }
+    }
+
+    /// Whether this is the schema's default for `name` (so stating it equals leaving it out).
+    pub fn is_default(&self, name: &str) -> bool {
+        attribute_type(name).as_ref() == Some(self)
+    }
+}
+
+impl<'d> Node<'d> {
+    /// The element's setting attributes that `keep` admits, typed, with those that state their
+    /// schema default left out: `maxLength="1023"` equals no `maxLength`.
+    pub fn settings(
+        self,
+        keep: impl Fn(&str) -> bool,
+    ) -> std::collections::BTreeMap<String, Typed> {
+        let doc = self.doc;
+        doc.attrs(self.index)
+            .iter()
+            .map(|a| (doc.attr_name(a), a))
+            .filter(|(n, _)| keep(n))
+            .map(|(n, a)| (n.to_string(), Typed::of(n, &doc.value(a))))
+            .filter(|(n, v)| !v.is_default(n))
+            .collect()
+    }
+}
+
 /// `xs:unsignedInt`/`xs:unsignedLong` lexical form: digits with an optional `+`, leading zeros
 /// allowed.
 pub fn parse_unsigned(s: &str) -> Option<u64> {

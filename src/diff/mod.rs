@@ -7,6 +7,7 @@
 
 pub mod read;
 
+use crate::admx::view::Typed;
 use read::{Elem, ListItem, Pol, Side, Tmpl, Val};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -443,12 +444,13 @@ fn policy(subject: &str, a: &Pol, b: &Pol, out: &mut Vec<Change>) {
 
 /// Whether changing an element attribute from `x` to `y` can invalidate a configured value or
 /// change what is written.
-fn attr_breaking(name: &str, x: Option<&str>, y: Option<&str>) -> bool {
-    let num = |v: Option<&str>, default: u64| -> u64 {
-        v.and_then(|s| crate::admx::view::parse_unsigned(s.trim()))
-            .unwrap_or(default)
+fn attr_breaking(name: &str, x: Option<&Typed>, y: Option<&Typed>) -> bool {
+    // Absent means the schema default (defaults are left out when read).
+    let num = |v: Option<&Typed>, default: u64| match v {
+        Some(Typed::Number(n)) => *n,
+        _ => default,
     };
-    let flag = |v: Option<&str>| matches!(v.map(str::trim), Some("true") | Some("1"));
+    let flag = |v: Option<&Typed>| v == Some(&Typed::Flag(true));
     match name {
         "minValue" => num(y, 0) > num(x, 0),
         "maxValue" => num(y, 9999) < num(x, 9999),
@@ -490,12 +492,17 @@ fn element(subject: &str, a: &Elem, b: &Elem, out: &mut Vec<Change>) {
     }
     let names: BTreeSet<&String> = a.attrs.keys().chain(b.attrs.keys()).collect();
     for n in names {
-        let (x, y) = (
-            a.attrs.get(n).map(String::as_str),
-            b.attrs.get(n).map(String::as_str),
-        );
+        let (x, y) = (a.attrs.get(n), b.attrs.get(n));
         if x != y {
-            out.push(change(subject, n, x, y, attr_breaking(n, x, y)));
+            let text = |v: Option<&Typed>| v.map(Typed::to_string);
+            let breaking = attr_breaking(n, x, y);
+            out.push(change(
+                subject,
+                n,
+                text(x).as_deref(),
+                text(y).as_deref(),
+                breaking,
+            ));
         }
     }
     for (n, va) in &a.values {

@@ -5,7 +5,7 @@
 
 use crate::admx::decode;
 use crate::admx::dom::Document;
-use crate::admx::view::{self, Adml, Admx, Element, ElementKind, List, Node, Value};
+use crate::admx::view::{self, Adml, Admx, Element, ElementKind, List, Node, Typed, Value};
 use crate::validate::checks::namespace::Kind;
 use crate::validate::groups;
 use crate::validate::store::{self, Place};
@@ -30,8 +30,8 @@ pub struct Elem {
     pub kind: String,
     pub key: Option<String>,
     pub value_name: Option<String>,
-    /// Every other attribute (limits, flags), by name.
-    pub attrs: BTreeMap<String, String>,
+    /// Every other attribute (limits, flags), by name, typed; schema defaults left out.
+    pub attrs: BTreeMap<String, Typed>,
     pub items: Vec<Item>,
     /// Boolean trueValue/falseValue.
     pub values: BTreeMap<String, Val>,
@@ -57,7 +57,7 @@ pub struct Pol {
 }
 
 /// A presentation control: kind, refId and its other attributes and label text.
-pub type Control = (String, Option<String>, BTreeMap<String, String>, String);
+pub type Control = (String, Option<String>, BTreeMap<String, Typed>, String);
 
 #[derive(Debug, Clone, Default)]
 pub struct Tmpl {
@@ -160,62 +160,15 @@ fn owned(v: Option<std::borrow::Cow<'_, str>>) -> Option<String> {
     v.map(|v| v.into_owned())
 }
 
-/// Attribute values as GPMC reads them: booleans spelt `true`, and attributes that state their
-/// XSD default left out, so `maxLength="1023"` equals no `maxLength`.
-fn normalize(attrs: &mut BTreeMap<String, String>) {
-    const DEFAULTS: &[(&str, &str)] = &[
-        ("required", "false"),
-        ("soft", "false"),
-        ("storeAsText", "false"),
-        ("expandable", "false"),
-        ("additive", "false"),
-        ("explicitValue", "false"),
-        ("minValue", "0"),
-        ("maxValue", "9999"),
-        ("maxLength", "1023"),
-        ("maxStrings", "0"),
-        ("spin", "true"),
-        ("spinStep", "1"),
-        ("noSort", "false"),
-        ("defaultChecked", "false"),
-        ("showAsDialog", "false"),
-        ("defaultHeight", "3"),
-    ];
-    for (k, v) in attrs.iter_mut() {
-        let t = v.trim();
-        let boolean = DEFAULTS
-            .iter()
-            .any(|(dk, dv)| dk == k && matches!(*dv, "true" | "false"));
-        *v = match t {
-            "1" if boolean => "true".into(),
-            "0" if boolean => "false".into(),
-            _ => match crate::admx::view::parse_unsigned(t) {
-                Some(n) if !boolean => n.to_string(),
-                _ => t.to_string(),
-            },
-        };
-    }
-    attrs.retain(|k, v| !DEFAULTS.iter().any(|(dk, dv)| dk == k && dv == v));
-}
-
 fn string_id(s: Option<String>, kind: &str) -> Option<String> {
     s.map(|s| crate::admx::view::referenced_id(&s, kind).to_string())
 }
 
 /// An element's attributes other than `id`, `key` and `valueName`, as GPMC reads them.
-fn element_attrs(e: Element<'_>) -> BTreeMap<String, String> {
-    let doc = e.doc;
+fn element_attrs(e: Element<'_>) -> BTreeMap<String, Typed> {
     let own = crate::admx::attributes(e.tag());
-    let mut attrs = BTreeMap::new();
-    for a in doc.attrs(e.index) {
-        let n = doc.attr_name(a);
-        // An attribute the element does not have is read by no consumer.
-        if !matches!(n, "id" | "key" | "valueName") && own.contains(&n) {
-            attrs.insert(n.to_string(), doc.value(a).into_owned());
-        }
-    }
-    normalize(&mut attrs);
-    attrs
+    // An attribute the element does not have is read by no consumer.
+    e.settings(|n| !matches!(n, "id" | "key" | "valueName") && own.contains(&n))
 }
 
 fn element(e: Element<'_>, policy_key: &str) -> Elem {
@@ -300,16 +253,8 @@ fn admx(doc: &Document, file: String) -> Tmpl {
 
 /// A presentation control as compared: kind, refId, the attributes the control has, label.
 fn control(c: view::Control<'_>) -> Control {
-    let doc = c.doc;
-    let mut attrs = BTreeMap::new();
     let own = crate::admx::control_attributes(c.tag());
-    for a in doc.attrs(c.index) {
-        let n = doc.attr_name(a);
-        if n != "refId" && own.is_none_or(|own| own.contains(&n)) {
-            attrs.insert(n.to_string(), doc.value(a).into_owned());
-        }
-    }
-    normalize(&mut attrs);
+    let attrs = c.settings(|n| n != "refId" && own.is_none_or(|own| own.contains(&n)));
     let mut parts = Vec::new();
     let text = c.text();
     if !text.trim().is_empty() {
