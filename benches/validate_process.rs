@@ -1,0 +1,162 @@
+//! Whole-process validator benchmark (`cargo bench --bench validate_process`, release): the
+//! `gpforge validate` binary as users run it (default profile and human format, diagnostics to
+//! a null device) against `xmllint --noout` over the same files, side by side, on two sets:
+//! - corpus: Microsoft's stores in ../shared/corpus (every PolicyDefinitions folder);
+//! - vendors: the 21 products' PolicyDefinitions folders in ../shared/vendors.
+//!
+//! Runs alternate (gpforge, xmllint, gpforge, …); each figure is the median of RUNS. Wall time
+//! is measured around the process; CPU time (user + system) and peak resident memory come from
+//! `wait4`'s rusage of that one child. Prints both ratios and gpforge's peak memory against the
+//! set's bytes. Targets (issue 17): wall ≤ 0.33× and CPU ≤ 1.0× xmllint's, memory < 3× the input.
+//! Exits 1 when a target is missed, 2 when a set or xmllint is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 11;
+const SETS: [(&str, &str); 2] = [
+    ("corpus", "../shared/corpus"),
+    ("vendors", "../shared/vendors"),
+];
+
+/// Every `PolicyDefinitions` folder under `root`.
+fn stores(root: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(root) else {
+        return;
+    };
+    let mut dirs: Vec<PathBuf> = rd
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        if d.file_name().is_some_and(|n| n == "PolicyDefinitions") {
+            out.push(d);
+        } else {
+            stores(&d, out);
+        }
+    }
+}
+
+/// The ADMX/ADML files of a store: at its top and in its culture folders.
+fn files(store: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(store) else {
+        return;
+    };
+    for e in rd.filter_map(|e| e.ok()) {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else if p
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("admx") || x.eq_ignore_ascii_case("adml"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+struct Run {
+    wall: Duration,
+    cpu: Duration,
+    peak_kb: u64,
+}
+
+/// Runs a command to completion with its output discarded; wall, CPU and peak memory of that
+/// process alone. `wait4` reaps the child (so std's `wait` is not called).
+#[allow(clippy::zombie_processes)]
+fn run(cmd: &mut Command) -> Run {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert!(pid > 0, "wait4 failed");
+    let tv = |t: libc::timeval| {
+        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+    };
+    Run {
+        wall,
+        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
+        peak_kb: usage.ru_maxrss as u64,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let bin = env!("CARGO_BIN_EXE_gpforge");
+    if Command::new("xmllint").arg("--version").output().is_err() {
+        eprintln!("xmllint is not installed (tests/tools/realclients/install.sh installs it)");
+        std::process::exit(2);
+    }
+    let mut failed = false;
+    for (name, root) in SETS {
+        let mut dirs = Vec::new();
+        stores(Path::new(root), &mut dirs);
+        if dirs.is_empty() {
+            eprintln!("no PolicyDefinitions folder under {root}");
+            std::process::exit(2);
+        }
+        let mut list = Vec::new();
+        for d in &dirs {
+            files(d, &mut list);
+        }
+        list.sort();
+        let bytes: u64 = list
+            .iter()
+            .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            .sum();
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        for _ in 0..RUNS {
+            ours.push(run(Command::new(bin).arg("validate").args(&dirs)));
+            theirs.push(run(Command::new("xmllint").arg("--noout").args(&list)));
+        }
+        let peak = ours.iter().map(|r| r.peak_kb).max().unwrap_or(0);
+        let fig = |v: &[Run], f: fn(&Run) -> Duration| median(v.iter().map(f).collect());
+        let (ow, oc) = (fig(&ours, |r| r.wall), fig(&ours, |r| r.cpu));
+        let (tw, tc) = (fig(&theirs, |r| r.wall), fig(&theirs, |r| r.cpu));
+        let (wall, cpu) = (ms(ow) / ms(tw), ms(oc) / ms(tc));
+        let mem = (peak * 1024) as f64 / bytes as f64;
+        println!(
+            "{name}: {} stores, {} files, {:.1} MB",
+            dirs.len(),
+            list.len(),
+            bytes as f64 / 1e6
+        );
+        println!(
+            "  wall: gpforge {:.1} ms, xmllint {:.1} ms, ratio {wall:.2} (target ≤ 0.33)",
+            ms(ow),
+            ms(tw)
+        );
+        println!(
+            "  cpu:  gpforge {:.1} ms, xmllint {:.1} ms, ratio {cpu:.2} (target ≤ 1.00)",
+            ms(oc),
+            ms(tc)
+        );
+        println!(
+            "  peak memory: gpforge {:.1} MB = {mem:.2}× the input (target < 3)",
+            peak as f64 / 1024.0
+        );
+        failed |= wall > 0.33 || cpu > 1.0 || mem >= 3.0;
+    }
+    if failed {
+        println!("FAILED: a target was missed");
+        std::process::exit(1);
+    }
+    println!("all targets met");
+}
