@@ -5,7 +5,9 @@
 //!   templates), the vendors' templates and the reference files;
 //! - `gpforge_xsd`: xmllint, for `tests/tools/realclients/check-admx-xsd.sh` (Microsoft's XSD);
 //! - `gpforge_realclients`: Wine, hivex, Samba's and regpol's parsers (the check scripts are in
-//!   `tests/tools/realclients`, with `install.sh`).
+//!   `tests/tools/realclients`, with `install.sh`);
+//! - `gpforge_corpus`: `GPFORGE_CORPUS` names a folder of ADMX templates (any store) for the
+//!   extended round-trip suite.
 //!
 //! `cargo test -- --include-ignored` runs every test regardless (`.ci/run` does): a missing
 //! need then fails the test.
@@ -21,7 +23,12 @@ fn have(cmd: &str, args: &[&str]) -> bool {
 }
 
 fn main() {
-    for cfg in ["gpforge_shared", "gpforge_xsd", "gpforge_realclients"] {
+    for cfg in [
+        "gpforge_shared",
+        "gpforge_xsd",
+        "gpforge_realclients",
+        "gpforge_corpus",
+    ] {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let shared = Path::new("../shared");
@@ -29,6 +36,10 @@ fn main() {
         println!("cargo::rerun-if-changed=../shared/{p}");
     }
     println!("cargo::rerun-if-env-changed=PATH");
+    println!("cargo::rerun-if-env-changed=GPFORGE_CORPUS");
+    if std::env::var_os("GPFORGE_CORPUS").is_some_and(|d| Path::new(&d).is_dir()) {
+        println!("cargo::rustc-cfg=gpforge_corpus");
+    }
     if ["corpus", "vendors", "reference"]
         .iter()
         .all(|p| shared.join(p).is_dir())

@@ -101,12 +101,8 @@ fn exit_codes_follow_diff() {
 }
 
 #[test]
-#[cfg_attr(
-    not(gpforge_shared),
-    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
-)]
 fn microsoft_outlk16_and_our_template_agree_on_every_shared_policy() {
-    let ms = Path::new("../shared/corpus/windows-1903-office2016/PolicyDefinitions/outlk16.admx");
+    let ms = Path::new("tests/fixtures/microsoft/office-1903/outlk16.admx");
     let r = diff::diff_paths(ms, Path::new("output/PolicyDefinitions/outlook_smime.admx")).unwrap();
     common::assert_shared_policies_agree(&r);
 }

@@ -81,14 +81,8 @@ fn outlook_template_is_translated_into_six_cultures() {
 /// Policies our template shares with Microsoft's outlk16 show Microsoft's own German and French
 /// names wherever our en-US name is Microsoft's, so admins recognise them.
 #[test]
-#[cfg_attr(
-    not(gpforge_shared),
-    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
-)]
 fn shared_policies_use_microsofts_german_and_french_names() {
-    let ms = std::path::Path::new(
-        "../shared/corpus/windows-1903-office2016/PolicyDefinitions/outlk16.admx",
-    );
+    let ms = std::path::Path::new("tests/fixtures/microsoft/office-1903/outlk16.admx");
     let theirs = gpforge::diff::read::read(ms).unwrap();
     let ours = gpforge::diff::read::read(std::path::Path::new(
         "output/PolicyDefinitions/outlook_smime.admx",

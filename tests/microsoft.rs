@@ -14,11 +14,14 @@ use gpforge::backend::text::decode_for_display;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const CORPUS: &str = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
+/// Microsoft's templates kept as test fixtures (ORIGIN.md there says where they are from).
+const FIXTURES: &str = "tests/fixtures/microsoft";
+const OFFICE_1903: &str = "tests/fixtures/microsoft/office-1903";
 
-/// A file of Microsoft's store (the tests that read it are ignored unless ../shared is there).
+/// A file of Microsoft's 1903 Office store, as vendored.
 fn corpus_file(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(CORPUS).join(name)).unwrap_or_else(|e| panic!("{CORPUS}/{name}: {e}"))
+    std::fs::read(Path::new(OFFICE_1903).join(name))
+        .unwrap_or_else(|e| panic!("{OFFICE_1903}/{name}: {e}"))
 }
 
 fn ours() -> BTreeMap<String, Pol> {
@@ -65,10 +68,6 @@ fn compare(ms: &BTreeMap<String, Pol>, ours: &BTreeMap<String, Pol>) -> usize {
 }
 
 #[test]
-#[cfg_attr(
-    not(gpforge_shared),
-    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
-)]
 fn microsoft_crypto_policies_match_ours() {
     let bytes = corpus_file("outlk16.admx");
     assert_eq!(&bytes[..2], &[0xFF, 0xFE], "expected UTF-16LE with BOM");
@@ -104,7 +103,7 @@ fn microsoft_crypto_policies_match_ours() {
 /// crypto categories, Outlook Security Mode and the S/MIME-related policies Microsoft files
 /// elsewhere must all be ours, identical at registry level. Every other policy whose name or
 /// value names look crypto-related is listed here by name with why it is left out.
-const WS2025: &str = "../shared/corpus/ws2025-outlook/PolicyDefinitions/outlk16.admx";
+const WS2025: &str = "tests/fixtures/microsoft/ws2025-outlook/outlk16.admx";
 
 /// S/MIME-related policies outside Microsoft's crypto categories that definitions/ carries.
 const RELATED: &[&str] = &[
@@ -149,10 +148,6 @@ const LEFT_OUT: &[(&str, &str)] = &[
 ];
 
 #[test]
-#[cfg_attr(
-    not(gpforge_shared),
-    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
-)]
 fn microsofts_newest_outlook_template_agrees_with_ours() {
     let bytes = std::fs::read(WS2025).unwrap_or_else(|e| panic!("{WS2025}: {e}"));
     let ms = parse(&decode(&bytes));
@@ -233,10 +228,6 @@ fn microsofts_newest_outlook_template_agrees_with_ours() {
 }
 
 #[test]
-#[cfg_attr(
-    not(gpforge_shared),
-    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
-)]
 fn the_cross_check_notices_a_difference() {
     let bytes = corpus_file("outlk16.admx");
     let ms = parse(&decode(&bytes));
@@ -255,4 +246,45 @@ fn the_cross_check_notices_a_difference() {
         p.elements[0].items,
         ms["L_SMIMEreceiptrequests"].elements[0].items
     );
+}
+
+/// The vendored templates are Microsoft's files unchanged: byte for byte the shared corpus's
+/// copies (which record their public sources), file by file.
+#[test]
+#[cfg_attr(
+    not(gpforge_shared),
+    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
+)]
+fn fixtures_are_microsofts_files_unchanged() {
+    let pairs = [
+        ("office-1903", "windows-1903-office2016/PolicyDefinitions"),
+        ("windows-1903", "windows-1903-office2016/PolicyDefinitions"),
+        ("ws2025-outlook", "ws2025-outlook/PolicyDefinitions"),
+    ];
+    let mut n = 0;
+    for (ours, shared) in pairs {
+        let dir = Path::new(FIXTURES).join(ours);
+        let mut files = Vec::new();
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+            } else {
+                files.push(p);
+            }
+        }
+        for f in files {
+            let rel = f.strip_prefix(&dir).unwrap();
+            let original = Path::new("../shared/corpus").join(shared).join(rel);
+            assert_eq!(
+                std::fs::read(&f).unwrap(),
+                std::fs::read(&original).unwrap_or_else(|e| panic!("{}: {e}", original.display())),
+                "{} differs from {}",
+                f.display(),
+                original.display()
+            );
+            n += 1;
+        }
+    }
+    assert_eq!(n, 8, "every vendored file was compared");
 }

@@ -264,3 +264,64 @@ fn a_reference_store_resolves_usings_and_references() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Windows' own namespace against Microsoft's real Windows.admx (a vendored fixture): a vendor
+/// template's `windows:` category and supportedOn references resolve with `--store` naming a
+/// store that holds it, an unknown one is reported, and the namespace is in the table of
+/// namespaces every store provides (so the folder alone gets no V072).
+#[test]
+fn windows_references_resolve_against_microsofts_windows_admx() {
+    let windows = Path::new("tests/fixtures/microsoft/windows-1903");
+    let work = tempfile::tempdir().unwrap();
+    let vendor = work.path().join("vendor");
+    std::fs::create_dir_all(vendor.join("en-US")).unwrap();
+    let fixture = Path::new("tests/fixtures/reference_store/vendor");
+    let admx = std::fs::read_to_string(fixture.join("app.admx"))
+        .unwrap()
+        .replace(
+            r#"<using prefix="shared" namespace="Contoso.Policies.Shared"/>"#,
+            r#"<using prefix="windows" namespace="Microsoft.Policies.Windows"/>"#,
+        )
+        .replace("shared:ContosoRoot", "windows:WindowsComponents")
+        .replace("shared:NoSuchCategory", "windows:NoSuchCategory")
+        .replacen(
+            r#"<supportedOn ref="SUPPORTED_App1"/>"#,
+            r#"<supportedOn ref="windows:SUPPORTED_Windows7"/>"#,
+            1,
+        );
+    std::fs::write(vendor.join("app.admx"), admx).unwrap();
+    std::fs::copy(
+        fixture.join("en-US/app.adml"),
+        vendor.join("en-US/app.adml"),
+    )
+    .unwrap();
+    let alone = validate_paths(std::slice::from_ref(&vendor), Profile::Gpmc).unwrap();
+    assert!(
+        alone.diags.iter().all(|d| d.code != Code::V072),
+        "Windows' namespace is provided by every store"
+    );
+    let r = gpforge::validate::validate_against(
+        std::slice::from_ref(&vendor),
+        Profile::Gpmc,
+        Some(windows),
+    )
+    .unwrap();
+    let found: Vec<(Code, &str)> = r
+        .diags
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            Code::V031,
+            "category `windows:NoSuchCategory` does not exist"
+        )]
+    );
+    let text = std::fs::read(windows.join("Windows.admx")).unwrap();
+    let text = String::from_utf8_lossy(&text);
+    assert!(text.contains(r#"namespace="Microsoft.Policies.Windows""#));
+    assert!(gpforge::validate::windows_namespaces::provided_by_windows(
+        "Microsoft.Policies.Windows"
+    ));
+}
