@@ -478,8 +478,8 @@ struct BuildOpts {
 }
 
 /// `build`: with `--format json|sarif` the report is the data and goes to stdout (a SARIF log
-/// even when there is no finding), and everything else (the build summary, translation
-/// tables, errors) to stderr; with the human formats diagnostics go to stderr as usual.
+/// even when there is no finding); everything else (the build summary, translation tables,
+/// human diagnostics) goes to stderr.
 fn build(defs: &Path, out: &Path, opts: &BuildOpts, params: source::Params) -> Outcome {
     let mut report_len = 0;
     let mut o = build_run(defs, out, opts, params, &mut report_len);
@@ -557,7 +557,7 @@ fn build_run(
     if check {
         let stale = crate::emit::check(out, &compiled.artifacts);
         if stale.is_empty() {
-            o.stdout = format!(
+            o.stderr = format!(
                 "{} is up to date ({what}; {} files)\n",
                 out.display(),
                 compiled.artifacts.len()
@@ -587,8 +587,9 @@ fn build_run(
                     out.join(p).display()
                 ));
             }
-            o.stdout = completeness(set);
-            o.stdout += &format!(
+            // Progress, like every command's: stderr (stdout carries only reports).
+            o.stderr += &completeness(set);
+            o.stderr += &format!(
                 "built {what}: {} written, {} unchanged, {} removed in {} ({} ms)\n",
                 r.written.len(),
                 r.unchanged,
@@ -1209,7 +1210,7 @@ fn import_states(sources: &[std::path::PathBuf], name: &str, out: &Path, force: 
     {
         return fail(e.to_string());
     }
-    o.stdout = format!("wrote {}\n", target.display());
+    o.stderr = format!("wrote {}\n", target.display());
     o
 }
 

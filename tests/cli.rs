@@ -61,7 +61,12 @@ fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
         "42 policies, 1 registry-only setting(s), 3 baseline(s): {} written",
         48 + translations
     );
-    assert!(text(&r.stdout).contains(&written), "{}", text(&r.stdout));
+    assert!(text(&r.stderr).contains(&written), "{}", text(&r.stderr));
+    assert!(
+        r.stdout.is_empty(),
+        "the summary is progress: {}",
+        text(&r.stdout)
+    );
     assert_eq!(files_under(&out), files_under(Path::new("output")));
     for f in files_under(&out) {
         let (fresh, committed) = (
@@ -87,14 +92,15 @@ fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
     let r = gpforge(&["build", "--definitions", d, "--out", o]);
     assert_eq!(r.status.code(), Some(0));
     assert!(
-        text(&r.stdout).contains(": 0 written"),
+        text(&r.stderr).contains(": 0 written"),
         "{}",
-        text(&r.stdout)
+        text(&r.stderr)
     );
 
     let r = gpforge(&["build", "--check", "--definitions", d, "--out", o]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
-    assert!(text(&r.stdout).contains("is up to date"));
+    assert!(text(&r.stderr).contains("is up to date"));
+    assert!(r.stdout.is_empty(), "progress is not data");
 }
 
 #[test]
