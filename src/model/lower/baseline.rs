@@ -104,7 +104,51 @@ impl Bx<'_> {
             );
             return None;
         }
-        let template = match &head.template {
+        let template = self.template_index(head, head_span.clone(), set)?;
+        let t = &set.templates[template];
+        let parameters = self.parameters(b)?;
+        let mut seen: HashMap<String, Span> = HashMap::new();
+        let mut settings = Vec::new();
+        let mut ok = true;
+        for s in &b.ast.setting {
+            let span = self.sp(&s.get_ref().policy);
+            let id = s.get_ref().policy.get_ref();
+            if let Some(first) = seen.get(id) {
+                self.diags.push(
+                    Diagnostic::new(Code::D031, format!("`{id}` is configured twice"))
+                        .at(span.clone(), "configured again here")
+                        .also(first.clone(), "first configured here"),
+                );
+                ok = false;
+                continue;
+            }
+            seen.insert(id.clone(), span);
+            match self.setting(t, template, s) {
+                Some(Some(x)) => settings.push(x),
+                Some(None) => {}
+                None => ok = false,
+            }
+        }
+        ok.then(|| Baseline {
+            name: b.name.clone(),
+            title: head.title.get_ref().clone(),
+            description: head.description.get_ref().trim().to_string(),
+            template,
+            settings,
+            parameters,
+            left_out: std::mem::take(&mut self.left_out),
+            span: head_span,
+        })
+    }
+
+    /// The template a baseline configures: named by `template`, or the only one.
+    fn template_index(
+        &mut self,
+        head: &crate::source::ast::BaselineHeadSrc,
+        head_span: Span,
+        set: &PolicySet,
+    ) -> Option<usize> {
+        Some(match &head.template {
             Some(t) => {
                 let found = set
                     .templates
@@ -132,8 +176,11 @@ impl Bx<'_> {
                 );
                 return None;
             }
-        };
-        let t = &set.templates[template];
+        })
+    }
+
+    /// The `[[parameter]]`s: valid names, declared once, each with a description (D020, D041).
+    fn parameters(&mut self, b: &BaselineSource) -> Option<Vec<Parameter>> {
         let mut parameters = Vec::new();
         for p in &b.ast.parameter {
             let src = p.get_ref();
@@ -174,38 +221,7 @@ impl Bx<'_> {
                 supplied: self.supplied.get(name).map(|v| v.origin.clone()),
             });
         }
-        let mut seen: HashMap<String, Span> = HashMap::new();
-        let mut settings = Vec::new();
-        let mut ok = true;
-        for s in &b.ast.setting {
-            let span = self.sp(&s.get_ref().policy);
-            let id = s.get_ref().policy.get_ref();
-            if let Some(first) = seen.get(id) {
-                self.diags.push(
-                    Diagnostic::new(Code::D031, format!("`{id}` is configured twice"))
-                        .at(span.clone(), "configured again here")
-                        .also(first.clone(), "first configured here"),
-                );
-                ok = false;
-                continue;
-            }
-            seen.insert(id.clone(), span);
-            match self.setting(t, template, s) {
-                Some(Some(x)) => settings.push(x),
-                Some(None) => {}
-                None => ok = false,
-            }
-        }
-        ok.then(|| Baseline {
-            name: b.name.clone(),
-            title: head.title.get_ref().clone(),
-            description: head.description.get_ref().trim().to_string(),
-            template,
-            settings,
-            parameters,
-            left_out: std::mem::take(&mut self.left_out),
-            span: head_span,
-        })
+        Some(parameters)
     }
 
     /// `None` on an error; `Some(None)` when the setting is left out for a missing parameter.
@@ -213,26 +229,74 @@ impl Bx<'_> {
         let src = s.get_ref();
         let id = src.policy.get_ref();
         let span = self.sp(&src.policy);
-        let target = if let Some(found) = self.index[ti].get(id.as_str()) {
-            *found
-        } else {
-            let mut d = Diagnostic::new(
-                Code::D027,
-                format!("template `{}` has no policy `{id}`", t.file_name),
-            )
-            .at(span, "unknown policy id");
-            let near = t
-                .policies
-                .iter()
-                .map(|p| p.id.as_str())
-                .chain(t.registry_only.iter().map(|r| r.id.as_str()))
-                .find(|p| p.eq_ignore_ascii_case(id));
-            if let Some(near) = near {
-                d = d.note(format!("ids are case-sensitive: did you mean `{near}`?"));
-            }
-            self.diags.push(d);
-            return None;
+        let target = self.target(t, ti, id, &span)?;
+        let missing = self.missing_parameters(src)?;
+        if !missing.is_empty() {
+            self.diags.push(
+                Diagnostic::new(
+                    Code::B009,
+                    format!(
+                        "`{id}` is left out of this baseline's outputs: parameter(s) {} not supplied",
+                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                )
+                .at(span.clone(), "needs a site's value")
+                .note("supply it with `gpforge build --set <baseline>.<parameter>=<value>` or `--params FILE`"),
+            );
+            self.left_out.push(LeftOut {
+                id: id.clone(),
+                missing,
+            });
+            return Some(None);
+        }
+        let (own_class, policy_stig) = match target {
+            Target::Policy(i) => (t.policies[i].class, &t.policies[i].stig),
+            Target::RegistryOnly(i) => (t.registry_only[i].class, &t.registry_only[i].stig),
         };
+        let class = self.class(src, own_class, &span)?;
+        let state = self.state(t, src, target, &span)?;
+        // A baseline names the rules its choice satisfies (`stig = []` for none); without
+        // `stig` it claims the policy's rules, and the test suite checks the value meets them.
+        let stig = match &src.stig {
+            Some(_) => stig(&src.stig),
+            None => policy_stig.clone(),
+        };
+        Some(Some(Setting {
+            target,
+            state,
+            class,
+            stig,
+            note: src.note.as_ref().map(|n| n.get_ref().trim().to_string()),
+            span,
+        }))
+    }
+
+    /// The policy or registry-only setting a setting names (D027 when the template has none).
+    fn target(&mut self, t: &Template, ti: usize, id: &str, span: &Span) -> Option<Target> {
+        if let Some(found) = self.index[ti].get(id) {
+            return Some(*found);
+        }
+        let mut d = Diagnostic::new(
+            Code::D027,
+            format!("template `{}` has no policy `{id}`", t.file_name),
+        )
+        .at(span.clone(), "unknown policy id");
+        let near = t
+            .policies
+            .iter()
+            .map(|p| p.id.as_str())
+            .chain(t.registry_only.iter().map(|r| r.id.as_str()))
+            .find(|p| p.eq_ignore_ascii_case(id));
+        if let Some(near) = near {
+            d = d.note(format!("ids are case-sensitive: did you mean `{near}`?"));
+        }
+        self.diags.push(d);
+        None
+    }
+
+    /// The parameters a setting needs (`requires`, `$param` values) that were not supplied;
+    /// `None` after D041 when one is not declared.
+    fn missing_parameters(&mut self, src: &SettingSrc) -> Option<Vec<String>> {
         // Parameters: every one named must be declared; a missing value leaves the setting out.
         let mut needed: Vec<(String, Span)> = Vec::new();
         if let Some(r) = &src.requires {
@@ -265,31 +329,20 @@ impl Bx<'_> {
                 missing.push(n.clone());
             }
         }
-        if !missing.is_empty() {
-            self.diags.push(
-                Diagnostic::new(
-                    Code::B009,
-                    format!(
-                        "`{id}` is left out of this baseline's outputs: parameter(s) {} not supplied",
-                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                )
-                .at(span.clone(), "needs a site's value")
-                .note("supply it with `gpforge build --set <baseline>.<parameter>=<value>` or `--params FILE`"),
-            );
-            self.left_out.push(LeftOut {
-                id: id.clone(),
-                missing,
-            });
-            return Some(None);
-        }
+        Some(missing)
+    }
+
+    /// The state a setting gives its target, with the values an enabled one writes.
+    fn state(
+        &mut self,
+        t: &Template,
+        src: &SettingSrc,
+        target: Target,
+        span: &Span,
+    ) -> Option<State> {
+        let id = src.policy.get_ref();
         let state_span = self.sp(&src.state);
-        let (own_class, policy_stig) = match target {
-            Target::Policy(i) => (t.policies[i].class, &t.policies[i].stig),
-            Target::RegistryOnly(i) => (t.registry_only[i].class, &t.registry_only[i].stig),
-        };
-        let class = self.class(src, own_class, &span)?;
-        let state = match src.state.get_ref().as_str() {
+        Some(match src.state.get_ref().as_str() {
             "not_configured" | "disabled" => {
                 if let Some(v) = src.values.as_ref().map(|v| self.sp(v)) {
                     self.err(
@@ -327,7 +380,7 @@ impl Bx<'_> {
                         );
                         return None;
                     }
-                    State::Enabled(self.element_values(t, i, src, &span)?)
+                    State::Enabled(self.element_values(t, i, src, span)?)
                 }
                 Target::RegistryOnly(i) => {
                     let r = &t.registry_only[i];
@@ -335,7 +388,7 @@ impl Bx<'_> {
                         self.err(
                             Code::D030,
                             format!("enabled setting `{id}` has no `value`"),
-                            span,
+                            span.clone(),
                             format!("add `value = …` ({})", r.reg_type.reg_name()),
                         );
                         return None;
@@ -353,21 +406,7 @@ impl Bx<'_> {
                 );
                 return None;
             }
-        };
-        // A baseline names the rules its choice satisfies (`stig = []` for none); without
-        // `stig` it claims the policy's rules, and the test suite checks the value meets them.
-        let stig = match &src.stig {
-            Some(_) => stig(&src.stig),
-            None => policy_stig.clone(),
-        };
-        Some(Some(Setting {
-            target,
-            state,
-            class,
-            stig,
-            note: src.note.as_ref().map(|n| n.get_ref().trim().to_string()),
-            span,
-        }))
+        })
     }
 
     /// The hive: a `Both` policy needs `class`; any other policy may only repeat its own.
@@ -520,154 +559,195 @@ impl Bx<'_> {
                 }
             },
             ElementKind::Decimal { .. } | ElementKind::LongDecimal { .. } => {
-                let spec = e.kind.number()?;
-                let Some(n) = val.as_integer() else {
-                    self.wrong_kind(span, e, "a number");
-                    return None;
-                };
-                let (min, max) = (spec.min, spec.max);
-                match u64::try_from(n) {
-                    Ok(n) if (min..=max).contains(&n) => Some(if spec.long {
-                        Value::LongDecimal(n)
-                    } else {
-                        // max fits a u32 for a decimal, so n does too.
-                        Value::Decimal(n as u32)
-                    }),
-                    _ => {
-                        self.out_of_range(
-                            span,
-                            format!("{n} is outside {min}..={max} of `{}`", e.id),
-                            format!("allowed: {min} to {max}"),
-                        );
-                        None
-                    }
-                }
+                self.decimal_value(e, val, span)
             }
             ElementKind::Text {
                 max_length, check, ..
-            } => {
-                let Some(s) = val.as_str() else {
-                    self.wrong_kind(span, e, "a string");
-                    return None;
-                };
-                self.text_len(&span, e, s, *max_length)?;
-                if *check == Some(StringCheck::Oid) && !is_oid(s) {
-                    self.err(
-                        Code::D023,
-                        format!("`{s}` is not an object identifier"),
-                        span,
-                        "expected dotted decimal arcs, e.g. 2.16.840.1.101.3.4.1.42",
-                    );
-                    return None;
-                }
-                Some(Value::Text(s.to_string()))
-            }
+            } => self.text_value(e, val, span, *max_length, *check),
             ElementKind::MultiText {
                 max_length,
                 max_strings,
                 ..
-            } => {
-                let Some(items) = string_array(val) else {
-                    self.wrong_kind(span, e, "an array of strings");
-                    return None;
-                };
-                if *max_strings > 0 && items.len() > *max_strings as usize {
-                    self.out_of_range(
-                        span,
-                        format!(
-                            "{} strings for `{}`, which allows {max_strings}",
-                            items.len(),
-                            e.id
-                        ),
-                        "too many strings".to_string(),
-                    );
-                    return None;
-                }
-                for s in &items {
-                    self.text_len(&span, e, s, *max_length)?;
-                }
-                self.multi_string(&span, &items)?;
-                Some(Value::MultiText(items))
-            }
-            ElementKind::Enum { items, .. } => {
-                let Some(name) = val.as_str() else {
-                    self.wrong_kind(span, e, "an item name (a string)");
-                    return None;
-                };
-                match items.iter().position(|i| i.name.as_str() == name) {
-                    Some(i) => Some(Value::Enum(i, items[i].name.clone())),
-                    None => {
-                        let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-                        self.diags.push(
-                            Diagnostic::new(
-                                Code::D028,
-                                format!("element `{}` has no item `{name}`", e.id),
-                            )
-                            .at(span, "unknown item")
-                            .note(format!("its items: {}", names.join(", "))),
-                        );
-                        None
-                    }
-                }
-            }
+            } => self.multi_text_value(e, val, span, *max_length, *max_strings),
+            ElementKind::Enum { items, .. } => self.enum_value(e, val, span, items),
             ElementKind::List {
                 explicit_value,
                 value_prefix,
                 ..
-            } => {
-                let list = if *explicit_value {
-                    let pairs = val.as_array().and_then(|a| {
-                        a.iter()
-                            .map(|x| {
-                                let t = x.as_table()?;
-                                if t.len() != 2 {
-                                    return None;
-                                }
-                                Some((
-                                    Some(t.get("name")?.as_str()?.to_string()),
-                                    t.get("value")?.as_str()?.to_string(),
-                                ))
-                            })
-                            .collect::<Option<Vec<_>>>()
-                    });
-                    match pairs {
-                        Some(p) => p,
-                        None => {
-                            self.wrong_kind(
-                                span,
-                                e,
-                                "an array of `{ name = \"…\", value = \"…\" }` tables",
-                            );
-                            return None;
-                        }
-                    }
-                } else {
-                    match string_array(val) {
-                        Some(items) => items.into_iter().map(|s| (None, s)).collect(),
-                        None => {
-                            self.wrong_kind(span, e, "an array of strings");
-                            return None;
-                        }
-                    }
-                };
-                // Explicit names, or (without a prefix) the data itself, become value names.
-                for (name, data) in &list {
-                    let Some(n) = name.as_ref().or(value_prefix.is_none().then_some(data)) else {
-                        continue;
-                    };
-                    if ValueName::parse(n).is_none() || n.chars().any(char::is_control) {
-                        self.err(
-                            Code::D032,
-                            format!("list entry {n:?} of `{}` is not a usable value name", e.id),
-                            span,
-                            "value names have 1 to 259 characters and no control characters",
-                        );
-                        return None;
-                    }
-                }
-                Some(Value::List(list))
+            } => self.list_value(e, val, span, *explicit_value, value_prefix.is_some()),
+        }
+    }
+
+    fn decimal_value(&mut self, e: &Element, val: &toml::Value, span: Span) -> Option<Value> {
+        let spec = e.kind.number()?;
+        let Some(n) = val.as_integer() else {
+            self.wrong_kind(span, e, "a number");
+            return None;
+        };
+        let (min, max) = (spec.min, spec.max);
+        match u64::try_from(n) {
+            Ok(n) if (min..=max).contains(&n) => Some(if spec.long {
+                Value::LongDecimal(n)
+            } else {
+                // max fits a u32 for a decimal, so n does too.
+                Value::Decimal(n as u32)
+            }),
+            _ => {
+                self.out_of_range(
+                    span,
+                    format!("{n} is outside {min}..={max} of `{}`", e.id),
+                    format!("allowed: {min} to {max}"),
+                );
+                None
             }
         }
+    }
+
+    fn text_value(
+        &mut self,
+        e: &Element,
+        val: &toml::Value,
+        span: Span,
+        max_length: u32,
+        check: Option<StringCheck>,
+    ) -> Option<Value> {
+        let Some(s) = val.as_str() else {
+            self.wrong_kind(span, e, "a string");
+            return None;
+        };
+        self.text_len(&span, e, s, max_length)?;
+        if check == Some(StringCheck::Oid) && !is_oid(s) {
+            self.err(
+                Code::D023,
+                format!("`{s}` is not an object identifier"),
+                span,
+                "expected dotted decimal arcs, e.g. 2.16.840.1.101.3.4.1.42",
+            );
+            return None;
+        }
+        Some(Value::Text(s.to_string()))
+    }
+
+    fn multi_text_value(
+        &mut self,
+        e: &Element,
+        val: &toml::Value,
+        span: Span,
+        max_length: u32,
+        max_strings: u32,
+    ) -> Option<Value> {
+        let Some(items) = string_array(val) else {
+            self.wrong_kind(span, e, "an array of strings");
+            return None;
+        };
+        if max_strings > 0 && items.len() > max_strings as usize {
+            self.out_of_range(
+                span,
+                format!(
+                    "{} strings for `{}`, which allows {max_strings}",
+                    items.len(),
+                    e.id
+                ),
+                "too many strings".to_string(),
+            );
+            return None;
+        }
+        for s in &items {
+            self.text_len(&span, e, s, max_length)?;
+        }
+        self.multi_string(&span, &items)?;
+        Some(Value::MultiText(items))
+    }
+
+    fn enum_value(
+        &mut self,
+        e: &Element,
+        val: &toml::Value,
+        span: Span,
+        items: &[crate::model::EnumItem],
+    ) -> Option<Value> {
+        let Some(name) = val.as_str() else {
+            self.wrong_kind(span, e, "an item name (a string)");
+            return None;
+        };
+        match items.iter().position(|i| i.name.as_str() == name) {
+            Some(i) => Some(Value::Enum(i, items[i].name.clone())),
+            None => {
+                let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::D028,
+                        format!("element `{}` has no item `{name}`", e.id),
+                    )
+                    .at(span, "unknown item")
+                    .note(format!("its items: {}", names.join(", "))),
+                );
+                None
+            }
+        }
+    }
+
+    /// A list's entries: strings, or `{ name, value }` tables with `explicit_value`; explicit
+    /// names, or (without a prefix) the data itself, become value names and must be usable.
+    fn list_value(
+        &mut self,
+        e: &Element,
+        val: &toml::Value,
+        span: Span,
+        explicit_value: bool,
+        has_prefix: bool,
+    ) -> Option<Value> {
+        let list = if explicit_value {
+            let pairs = val.as_array().and_then(|a| {
+                a.iter()
+                    .map(|x| {
+                        let t = x.as_table()?;
+                        if t.len() != 2 {
+                            return None;
+                        }
+                        Some((
+                            Some(t.get("name")?.as_str()?.to_string()),
+                            t.get("value")?.as_str()?.to_string(),
+                        ))
+                    })
+                    .collect::<Option<Vec<_>>>()
+            });
+            match pairs {
+                Some(p) => p,
+                None => {
+                    self.wrong_kind(
+                        span,
+                        e,
+                        "an array of `{ name = \"…\", value = \"…\" }` tables",
+                    );
+                    return None;
+                }
+            }
+        } else {
+            match string_array(val) {
+                Some(items) => items.into_iter().map(|s| (None, s)).collect(),
+                None => {
+                    self.wrong_kind(span, e, "an array of strings");
+                    return None;
+                }
+            }
+        };
+        // Explicit names, or (without a prefix) the data itself, become value names.
+        for (name, data) in &list {
+            let Some(n) = name.as_ref().or((!has_prefix).then_some(data)) else {
+                continue;
+            };
+            if ValueName::parse(n).is_none() || n.chars().any(char::is_control) {
+                self.err(
+                    Code::D032,
+                    format!("list entry {n:?} of `{}` is not a usable value name", e.id),
+                    span,
+                    "value names have 1 to 259 characters and no control characters",
+                );
+                return None;
+            }
+        }
+        Some(Value::List(list))
     }
 
     /// Items of a multi-string (REG_MULTI_SZ) value: every format must read the same list. An

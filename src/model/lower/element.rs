@@ -111,6 +111,84 @@ fn max_length(cx: &mut Cx, src: &ast::ElementSrc) -> u32 {
         .unwrap_or(DEFAULT_MAX_LENGTH)
 }
 
+/// The keys an element of `kind` has besides [`COMMON`]; `None` for an unknown kind.
+fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "boolean" => &[
+            "true_value",
+            "false_value",
+            "true_list",
+            "false_list",
+            "default",
+        ],
+        "decimal" | "long_decimal" => &[
+            "required",
+            "soft",
+            "min",
+            "max",
+            "store_as_text",
+            "default",
+            "spin",
+            "spin_step",
+        ],
+        "text" => &[
+            "required",
+            "soft",
+            "max_length",
+            "expandable",
+            "default",
+            "control",
+            "suggestions",
+            "no_sort",
+            "format",
+        ],
+        "multi_text" => &[
+            "required",
+            "soft",
+            "max_length",
+            "max_strings",
+            "show_as_dialog",
+            "height",
+        ],
+        "enum" => &["required", "items", "default", "no_sort", "format"],
+        "list" => &["value_prefix", "additive", "expandable", "explicit_value"],
+        _ => return None,
+    })
+}
+
+/// An element's `value_name`: required, except on a list, which writes one value per entry.
+fn element_value_name(
+    cx: &mut Cx,
+    src: &ast::ElementSrc,
+    kind: &str,
+    id_src: &S<String>,
+) -> Option<ValueName> {
+    match (&src.value_name, kind) {
+        (Some(v), "list") => {
+            let span = cx.sp(v);
+            cx.err(
+                Code::D002,
+                "`value_name` does not apply to `list` elements",
+                span,
+                "a list writes one value per entry under its `key`",
+            );
+            None
+        }
+        (Some(v), _) => cx.value_name(v),
+        (None, "list") => None,
+        (None, _) => {
+            let span = cx.sp(id_src);
+            cx.err(
+                Code::D003,
+                format!("element `{}` has no `value_name`", id_src.get_ref()),
+                span,
+                "the registry value this element writes",
+            );
+            None
+        }
+    }
+}
+
 /// What every kind's lowering reads of its element.
 struct Parts<'a> {
     src: &'a ast::ElementSrc,
@@ -132,56 +210,16 @@ pub(super) fn lower_element(
     let src = e.get_ref();
     let kind = src.kind.get_ref().as_str();
     let kspan = cx.sp(&src.kind);
-    let allowed: Vec<&str> = match kind {
-        "boolean" => vec![
-            "true_value",
-            "false_value",
-            "true_list",
-            "false_list",
-            "default",
-        ],
-        "decimal" | "long_decimal" => vec![
-            "required",
-            "soft",
-            "min",
-            "max",
-            "store_as_text",
-            "default",
-            "spin",
-            "spin_step",
-        ],
-        "text" => vec![
-            "required",
-            "soft",
-            "max_length",
-            "expandable",
-            "default",
-            "control",
-            "suggestions",
-            "no_sort",
-            "format",
-        ],
-        "multi_text" => vec![
-            "required",
-            "soft",
-            "max_length",
-            "max_strings",
-            "show_as_dialog",
-            "height",
-        ],
-        "enum" => vec!["required", "items", "default", "no_sort", "format"],
-        "list" => vec!["value_prefix", "additive", "expandable", "explicit_value"],
-        _ => {
-            cx.err(
-                Code::D022,
-                format!("unknown element kind `{kind}`"),
-                kspan,
-                "expected boolean, decimal, long_decimal, text, multi_text, enum, list or label",
-            );
-            return None;
-        }
+    let Some(allowed) = kind_fields(kind) else {
+        cx.err(
+            Code::D022,
+            format!("unknown element kind `{kind}`"),
+            kspan,
+            "expected boolean, decimal, long_decimal, text, multi_text, enum, list or label",
+        );
+        return None;
     };
-    let allowed: Vec<&str> = COMMON.iter().copied().chain(allowed).collect();
+    let allowed: Vec<&str> = COMMON.iter().chain(allowed).copied().collect();
     check_fields(cx, e, &allowed);
 
     let Some(id_src) = &src.id else {
@@ -196,30 +234,7 @@ pub(super) fn lower_element(
     let id: Option<ElementId> = cx.name(id_src, "element id");
     let idstr = id_src.get_ref().as_str();
     let key = src.key.as_ref().and_then(|k| cx.key(k));
-    let value_name = match (&src.value_name, kind) {
-        (Some(v), "list") => {
-            let span = cx.sp(v);
-            cx.err(
-                Code::D002,
-                "`value_name` does not apply to `list` elements",
-                span,
-                "a list writes one value per entry under its `key`",
-            );
-            None
-        }
-        (Some(v), _) => cx.value_name(v),
-        (None, "list") => None,
-        (None, _) => {
-            let span = cx.sp(id_src);
-            cx.err(
-                Code::D003,
-                format!("element `{idstr}` has no `value_name`"),
-                span,
-                "the registry value this element writes",
-            );
-            None
-        }
-    };
+    let value_name = element_value_name(cx, src, kind, id_src);
     let effective_key = key.clone().or_else(|| policy_key.clone());
     let label = match &src.label {
         Some(l) => cx.text(l, None, &[policy, idstr]),
@@ -338,32 +353,7 @@ pub(super) fn lower_items(
         let value = cx.reg_value(&item.value);
         let vspan = cx.sp(&item.value);
         if let Some(v) = &value {
-            // Items that differ only in their value lists are told apart by those lists.
-            // An item repeated with the same text (D038) is redundant, not ambiguous.
-            if let Some((_, _, first)) = values
-                .iter()
-                .find(|(x, l, _)| x == v && *l == value_list)
-                .filter(|_| !repeated)
-            {
-                let first = first.clone();
-                cx.diags.push(
-                    Diagnostic::new(Code::D013, "two items of this enum write the same value")
-                        .at(vspan.clone(), "same value again")
-                        .also(first, "first written here"),
-                );
-            }
-            values.push((v.clone(), value_list.clone(), vspan.clone()));
-            if check == Some(StringCheck::Oid) {
-                match v {
-                    RegValue::String(s) if is_oid(s) => {}
-                    _ => cx.err(
-                        Code::D023,
-                        "item value is not an object identifier",
-                        vspan,
-                        "expected e.g. \"2.16.840.1.101.3.4.1.42\"",
-                    ),
-                }
-            }
+            check_item_value(cx, (v, &value_list, vspan), &mut values, repeated, check);
         }
         let display = cx.display(
             &item.display_name,
@@ -382,6 +372,42 @@ pub(super) fn lower_items(
         }
     }
     out
+}
+
+/// An enum item's value: D013 when an earlier item writes the same value and value list (an
+/// item repeated with the same text, D038, is redundant, not ambiguous); D023 when the enum's
+/// format is `oid` and the value is no object identifier.
+fn check_item_value(
+    cx: &mut Cx,
+    (v, value_list, vspan): (&RegValue, &ValueList, Span),
+    values: &mut Vec<(RegValue, ValueList, Span)>,
+    repeated: bool,
+    check: Option<StringCheck>,
+) {
+    if let Some((_, _, first)) = values
+        .iter()
+        .find(|(x, l, _)| x == v && l == value_list)
+        .filter(|_| !repeated)
+    {
+        let first = first.clone();
+        cx.diags.push(
+            Diagnostic::new(Code::D013, "two items of this enum write the same value")
+                .at(vspan.clone(), "same value again")
+                .also(first, "first written here"),
+        );
+    }
+    values.push((v.clone(), value_list.clone(), vspan.clone()));
+    if check == Some(StringCheck::Oid) {
+        match v {
+            RegValue::String(s) if is_oid(s) => {}
+            _ => cx.err(
+                Code::D023,
+                "item value is not an object identifier",
+                vspan,
+                "expected e.g. \"2.16.840.1.101.3.4.1.42\"",
+            ),
+        }
+    }
 }
 
 /// The `boolean` kind: its model and presentation control.
@@ -418,18 +444,8 @@ fn boolean(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     Some((k, Box::new(c) as MakeControl))
 }
 
-/// The `decimal | long_decimal` kind: its model and presentation control.
-fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
-    let src = p.src;
-    let kind = p.kind;
-    let required = p.required;
-    let soft = p.soft;
-    let long = kind == "long_decimal";
-    let limit: u64 = if long {
-        i64::MAX as u64
-    } else {
-        u32::MAX as u64
-    };
+/// `min` and `max` of a decimal element (each within 0..=`limit`), with D016 when they cross.
+fn decimal_range(cx: &mut Cx, src: &ast::ElementSrc, limit: u64) -> (u64, u64) {
     let min = match &src.min {
         Some(m) => match u64::try_from(*m.get_ref()).ok().filter(|v| *v <= limit) {
             Some(v) => v,
@@ -487,7 +503,17 @@ fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
             "set `max` as well",
         );
     }
-    let (default, empty_default) = cx.decimal_default(src.default.as_ref());
+    (min, max)
+}
+
+/// A decimal default must lie in `min..=max` (D015) and fit the presentation's unsignedInt.
+fn check_decimal_default(
+    cx: &mut Cx,
+    src: &ast::ElementSrc,
+    default: Option<u64>,
+    min: u64,
+    max: u64,
+) {
     if let (Some(v), Some(d)) = (default, &src.default) {
         let span = cx.sp(d);
         if v < min || v > max {
@@ -507,6 +533,23 @@ fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
             );
         }
     }
+}
+
+/// The `decimal | long_decimal` kind: its model and presentation control.
+fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
+    let src = p.src;
+    let kind = p.kind;
+    let required = p.required;
+    let soft = p.soft;
+    let long = kind == "long_decimal";
+    let limit: u64 = if long {
+        i64::MAX as u64
+    } else {
+        u32::MAX as u64
+    };
+    let (min, max) = decimal_range(cx, src, limit);
+    let (default, empty_default) = cx.decimal_default(src.default.as_ref());
+    check_decimal_default(cx, src, default, min, max);
     let spin = src.spin.as_ref().is_none_or(|s| *s.get_ref());
     let spin_step = src
         .spin_step
@@ -552,66 +595,55 @@ fn decimal(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     }
 }
 
-/// The `text` kind: its model and presentation control.
-fn text(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
-    let src = p.src;
-    let policy = p.policy;
-    let idstr = p.idstr;
-    let required = p.required;
-    let soft = p.soft;
-    let max_length = max_length(cx, src);
-    let check = string_check(cx, &src.format);
-    let default = match &src.default {
-        Some(d) => match d.get_ref() {
-            toml::Value::String(t) => {
-                let dspan = cx.sp(d);
-                if t.chars().count() > max_length as usize {
-                    cx.err(
-                        Code::D017,
-                        format!(
-                            "default has {} characters; `max_length` is {max_length}",
-                            t.chars().count()
-                        ),
-                        dspan.clone(),
-                        "too long",
-                    );
-                }
-                if check == Some(StringCheck::Oid) && !is_oid(t) {
-                    cx.err(
-                        Code::D023,
-                        format!("`{t}` is not an object identifier"),
-                        dspan.clone(),
-                        "expected e.g. 2.16.840.1.101.3.4.1.42",
-                    );
-                }
-                let gid = StringId::join(&[policy, idstr, "Default"]);
-                if let Some(g) = &gid {
-                    cx.add_string(g.clone(), t.clone(), dspan);
-                }
-                gid
-            }
-            _ => {
-                let span = cx.sp(d);
-                cx.err(
-                    Code::D022,
-                    "a text default must be a string",
-                    span,
-                    "not a string",
-                );
-                None
-            }
-        },
-        None => None,
+/// A text element's `default`: a string within `max_length` (D017) that passes its format
+/// (D023), added as the string `<policy>_<id>_Default`.
+fn text_default(
+    cx: &mut Cx,
+    p: &Parts,
+    max_length: u32,
+    check: Option<StringCheck>,
+) -> Option<StringId> {
+    let d = p.src.default.as_ref()?;
+    let toml::Value::String(t) = d.get_ref() else {
+        let span = cx.sp(d);
+        cx.err(
+            Code::D022,
+            "a text default must be a string",
+            span,
+            "not a string",
+        );
+        return None;
     };
-    let expandable = flag(&src.expandable);
-    let k = ElementKind::Text {
-        required,
-        max_length,
-        expandable,
-        soft,
-        check,
-    };
-    let combo = match &src.control {
+    let dspan = cx.sp(d);
+    if t.chars().count() > max_length as usize {
+        cx.err(
+            Code::D017,
+            format!(
+                "default has {} characters; `max_length` is {max_length}",
+                t.chars().count()
+            ),
+            dspan.clone(),
+            "too long",
+        );
+    }
+    if check == Some(StringCheck::Oid) && !is_oid(t) {
+        cx.err(
+            Code::D023,
+            format!("`{t}` is not an object identifier"),
+            dspan.clone(),
+            "expected e.g. 2.16.840.1.101.3.4.1.42",
+        );
+    }
+    let gid = StringId::join(&[p.policy, p.idstr, "Default"]);
+    if let Some(g) = &gid {
+        cx.add_string(g.clone(), t.clone(), dspan);
+    }
+    gid
+}
+
+/// Whether a text element's `control` is `comboBox` (else `textBox`, the default).
+fn text_control_is_combo(cx: &mut Cx, src: &ast::ElementSrc) -> bool {
+    match &src.control {
         None => false,
         Some(c) if c.get_ref() == "textBox" => false,
         Some(c) if c.get_ref() == "comboBox" => true,
@@ -625,7 +657,28 @@ fn text(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
             );
             false
         }
+    }
+}
+
+/// The `text` kind: its model and presentation control.
+fn text(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
+    let src = p.src;
+    let policy = p.policy;
+    let idstr = p.idstr;
+    let required = p.required;
+    let soft = p.soft;
+    let max_length = max_length(cx, src);
+    let check = string_check(cx, &src.format);
+    let default = text_default(cx, p, max_length, check);
+    let expandable = flag(&src.expandable);
+    let k = ElementKind::Text {
+        required,
+        max_length,
+        expandable,
+        soft,
+        check,
     };
+    let combo = text_control_is_combo(cx, src);
     if !combo {
         for (f, given) in [
             ("suggestions", src.suggestions.as_ref().map(|s| s.span())),

@@ -74,35 +74,8 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
     let key = key_or_default(cx, env, &p.key, &span);
     let value_name = p.value_name.as_ref().and_then(|v| cx.value_name(v));
 
-    // Category: local ones must exist.
-    let category_ref = cx.reference(&p.category, Code::D007, "category");
-    if let Some(r) = &category_ref
-        && r.prefix.is_none()
-        && !env.categories.contains_key(r.name.as_str())
-    {
-        let cspan = cx.sp(&p.category);
-        cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
-    }
-    let category = category_ref;
-
-    let supported_on = match (&p.supported_on, env.default_supported) {
-        (Some(s), _) => resolve_supported(cx, env, s, cx.file),
-        (None, Some((file, s))) => {
-            let saved = cx.file;
-            let r = resolve_supported(cx, env, s, file);
-            cx.file = saved;
-            r
-        }
-        (None, None) => {
-            cx.err(
-                Code::D003,
-                "no `supported_on` and no `[template.defaults] supported_on`",
-                span.clone(),
-                "every ADMX policy needs a supportedOn reference",
-            );
-            None
-        }
-    };
+    let category = policy_category(cx, env, p);
+    let supported_on = policy_supported_on(cx, env, p, &span);
 
     let display = cx.display(
         &p.display_name,
@@ -121,50 +94,11 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
 
     let on_enabled = p.enabled_value.as_ref().and_then(|v| cx.reg_value(v));
     let on_disabled = p.disabled_value.as_ref().and_then(|v| cx.reg_value(v));
-    for (field, given) in [
-        ("enabled_value", &p.enabled_value),
-        ("disabled_value", &p.disabled_value),
-    ] {
-        if let (Some(v), None) = (given, &p.value_name) {
-            let vspan = cx.sp(v);
-            cx.err(
-                Code::D003,
-                format!("`{field}` needs the policy's `value_name`"),
-                vspan,
-                "no value name to write this to",
-            );
-        }
-    }
+    values_need_a_name(cx, p);
     let enabled_list = cx.value_list(&p.enabled_list, &key);
     let disabled_list = cx.value_list(&p.disabled_list, &key);
 
-    // Elements and their presentation controls.
-    let mut elements = Vec::new();
-    let mut controls = Vec::new();
-    let mut element_ids: HashMap<String, Span> = HashMap::new();
-    let mut label_no = 0;
-    for e in &p.element {
-        if e.get_ref().kind.get_ref() == "label" {
-            label_no += 1;
-            if let Some(c) = lower_label(cx, e, idstr, label_no) {
-                controls.push(c);
-            }
-            continue;
-        }
-        if let Some(eid) = &e.get_ref().id {
-            let msg = format!(
-                "element id `{}` is used twice in policy `{idstr}`",
-                eid.get_ref()
-            );
-            if !cx.first_use(&mut element_ids, eid.get_ref(), cx.sp(eid), Code::D006, msg) {
-                continue;
-            }
-        }
-        if let Some((el, control)) = lower_element(cx, e, idstr, &key) {
-            elements.push(el);
-            controls.push(control);
-        }
-    }
+    let (elements, controls) = policy_elements(cx, p, idstr, &key);
     let presentation_id = match &p.presentation {
         Some(given) => cx.name::<Name>(given, "presentation id"),
         None => Name::parse_loose(idstr),
@@ -195,6 +129,96 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
         source: p.source.as_ref().map(|s| s.get_ref().clone()),
         span,
     })
+}
+
+/// A policy's category: a local one must exist (D007 for a malformed reference).
+fn policy_category(cx: &mut Cx, env: &Env, p: &ast::PolicySrc) -> Option<ItemRef> {
+    let r = cx.reference(&p.category, Code::D007, "category");
+    if let Some(r) = &r
+        && r.prefix.is_none()
+        && !env.categories.contains_key(r.name.as_str())
+    {
+        let cspan = cx.sp(&p.category);
+        cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
+    }
+    r
+}
+
+/// A policy's supportedOn: its own, else the template default (read in the file defining it).
+fn policy_supported_on(cx: &mut Cx, env: &Env, p: &ast::PolicySrc, span: &Span) -> Option<ItemRef> {
+    match (&p.supported_on, env.default_supported) {
+        (Some(s), _) => resolve_supported(cx, env, s, cx.file),
+        (None, Some((file, s))) => {
+            let saved = cx.file;
+            let r = resolve_supported(cx, env, s, file);
+            cx.file = saved;
+            r
+        }
+        (None, None) => {
+            cx.err(
+                Code::D003,
+                "no `supported_on` and no `[template.defaults] supported_on`",
+                span.clone(),
+                "every ADMX policy needs a supportedOn reference",
+            );
+            None
+        }
+    }
+}
+
+/// `enabled_value` / `disabled_value` write to the policy's `value_name` (D003 without one).
+fn values_need_a_name(cx: &mut Cx, p: &ast::PolicySrc) {
+    for (field, given) in [
+        ("enabled_value", &p.enabled_value),
+        ("disabled_value", &p.disabled_value),
+    ] {
+        if let (Some(v), None) = (given, &p.value_name) {
+            let vspan = cx.sp(v);
+            cx.err(
+                Code::D003,
+                format!("`{field}` needs the policy's `value_name`"),
+                vspan,
+                "no value name to write this to",
+            );
+        }
+    }
+}
+
+/// A policy's elements and their presentation controls, in order; `label` elements are
+/// controls only. An element id used twice is D006 (the second is skipped).
+fn policy_elements(
+    cx: &mut Cx,
+    p: &ast::PolicySrc,
+    idstr: &str,
+    key: &Option<RegistryKey>,
+) -> (Vec<Element>, Vec<Control>) {
+    let mut elements = Vec::new();
+    let mut controls = Vec::new();
+    let mut element_ids: HashMap<String, Span> = HashMap::new();
+    let mut label_no = 0;
+    for e in &p.element {
+        if e.get_ref().kind.get_ref() == "label" {
+            label_no += 1;
+            if let Some(c) = lower_label(cx, e, idstr, label_no) {
+                controls.push(c);
+            }
+            continue;
+        }
+        if let Some(eid) = &e.get_ref().id {
+            let msg = format!(
+                "element id `{}` is used twice in policy `{idstr}`",
+                eid.get_ref()
+            );
+            if !cx.first_use(&mut element_ids, eid.get_ref(), cx.sp(eid), Code::D006, msg) {
+                continue;
+            }
+        }
+        if let Some((el, control)) = lower_element(cx, e, idstr, key) {
+            elements.push(el);
+            controls.push(control);
+        }
+    }
+    (elements, controls)
 }
 
 pub(super) fn resolve_supported(

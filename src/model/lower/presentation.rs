@@ -130,106 +130,136 @@ fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> O
     let ref_id: ElementId = cx.name(ref_src, "refId")?;
     let r = ref_src.get_ref().as_str();
     let label = cx.text(label_src, None, &[pres, "", r])?;
-    let flag = |b: &Option<S<bool>>, d: bool| b.as_ref().map_or(d, |b| *b.get_ref());
-    let text_default = |cx: &mut Cx| -> Option<StringId> {
-        match src.default.as_ref() {
+    let shown = Shown { src, kind, pres, r };
+    Some(shown.control(cx, ref_id, label))
+}
+
+/// A control that shows an element: its source, kind, presentation id and refId text.
+struct Shown<'a> {
+    src: &'a ast::ControlSrc,
+    kind: &'a str,
+    pres: &'a str,
+    r: &'a str,
+}
+
+/// A flag key: its value, else `default`.
+fn flag(b: &Option<S<bool>>, default: bool) -> bool {
+    b.as_ref().map_or(default, |b| *b.get_ref())
+}
+
+impl Shown<'_> {
+    fn control(&self, cx: &mut Cx, ref_id: ElementId, label: StringId) -> Control {
+        let src = self.src;
+        match self.kind {
+            "checkBox" => Control::CheckBox {
+                ref_id,
+                label,
+                default_checked: self.checked(cx),
+            },
+            "decimalTextBox" | "longDecimalTextBox" => self.decimal_box(cx, ref_id, label),
+            "textBox" => Control::TextBox {
+                ref_id,
+                label,
+                default: self.text_default(cx),
+            },
+            "multiTextBox" => Control::MultiTextBox {
+                ref_id,
+                label,
+                show_as_dialog: flag(&src.show_as_dialog, false),
+                default_height: src
+                    .height
+                    .as_ref()
+                    .and_then(|h| u32::try_from(*h.get_ref()).ok())
+                    .unwrap_or(3),
+            },
+            "dropdownList" => Control::DropdownList {
+                ref_id,
+                label,
+                no_sort: flag(&src.no_sort, false),
+                default_item: src
+                    .default_item
+                    .as_ref()
+                    .and_then(|i| usize::try_from(*i.get_ref()).ok()),
+            },
+            "listBox" => Control::ListBox { ref_id, label },
+            _ => self.combo_box(cx, ref_id, label),
+        }
+    }
+
+    /// A checkBox's `default`: true or false.
+    fn checked(&self, cx: &mut Cx) -> bool {
+        match self.src.default.as_ref() {
             Some(d) => match d.get_ref() {
-                toml::Value::String(t) => {
-                    let t = S::new(d.span(), t.clone());
-                    cx.text(&t, None, &[pres, "", r, "Default"])
-                }
+                toml::Value::Boolean(b) => *b,
                 _ => {
-                    bad(cx, d.span(), "a text");
-                    None
+                    bad(cx, d.span(), "true or false");
+                    false
                 }
             },
-            None => None,
+            None => false,
         }
-    };
-    Some(match kind {
-        "checkBox" => Control::CheckBox {
-            ref_id,
-            label,
-            default_checked: match src.default.as_ref() {
-                Some(d) => match d.get_ref() {
-                    toml::Value::Boolean(b) => *b,
-                    _ => {
-                        bad(cx, d.span(), "true or false");
-                        false
-                    }
-                },
-                None => false,
-            },
-        },
-        "decimalTextBox" | "longDecimalTextBox" => {
-            let (default, empty_default) = cx.decimal_default(src.default.as_ref());
-            let spin = flag(&src.spin, true);
-            let spin_step = src
-                .spin_step
-                .as_ref()
-                .and_then(|s| u32::try_from(*s.get_ref()).ok())
-                .unwrap_or(1);
-            if kind == "decimalTextBox" {
-                Control::DecimalTextBox {
-                    ref_id,
-                    label,
-                    default: default.map(|d| d.min(u32::MAX as u64) as u32),
-                    empty_default,
-                    spin,
-                    spin_step,
-                }
-            } else {
-                Control::LongDecimalTextBox {
-                    ref_id,
-                    label,
-                    default,
-                    empty_default,
-                    spin,
-                    spin_step,
-                }
+    }
+
+    /// A textBox's or comboBox's `default`: a text, under `<pres>__<refId>_Default`.
+    fn text_default(&self, cx: &mut Cx) -> Option<StringId> {
+        let d = self.src.default.as_ref()?;
+        match d.get_ref() {
+            toml::Value::String(t) => {
+                let t = S::new(d.span(), t.clone());
+                cx.text(&t, None, &[self.pres, "", self.r, "Default"])
+            }
+            _ => {
+                bad(cx, d.span(), "a text");
+                None
             }
         }
-        "textBox" => Control::TextBox {
-            ref_id,
-            label,
-            default: text_default(cx),
-        },
-        "multiTextBox" => Control::MultiTextBox {
-            ref_id,
-            label,
-            show_as_dialog: flag(&src.show_as_dialog, false),
-            default_height: src
-                .height
-                .as_ref()
-                .and_then(|h| u32::try_from(*h.get_ref()).ok())
-                .unwrap_or(3),
-        },
-        "dropdownList" => Control::DropdownList {
-            ref_id,
-            label,
-            no_sort: flag(&src.no_sort, false),
-            default_item: src
-                .default_item
-                .as_ref()
-                .and_then(|i| usize::try_from(*i.get_ref()).ok()),
-        },
-        "listBox" => Control::ListBox { ref_id, label },
-        _ => {
-            let default = text_default(cx);
-            let mut suggestions = Vec::new();
-            for (k, s) in src.suggestions.iter().flatten().enumerate() {
-                let n = format!("Suggestion{}", k + 1);
-                suggestions.extend(cx.text(s, None, &[pres, "", r, &n]));
+    }
+
+    fn decimal_box(&self, cx: &mut Cx, ref_id: ElementId, label: StringId) -> Control {
+        let src = self.src;
+        let (default, empty_default) = cx.decimal_default(src.default.as_ref());
+        let spin = flag(&src.spin, true);
+        let spin_step = src
+            .spin_step
+            .as_ref()
+            .and_then(|s| u32::try_from(*s.get_ref()).ok())
+            .unwrap_or(1);
+        if self.kind == "decimalTextBox" {
+            Control::DecimalTextBox {
+                ref_id,
+                label,
+                default: default.map(|d| d.min(u32::MAX as u64) as u32),
+                empty_default,
+                spin,
+                spin_step,
             }
-            Control::ComboBox {
+        } else {
+            Control::LongDecimalTextBox {
                 ref_id,
                 label,
                 default,
-                suggestions,
-                no_sort: flag(&src.no_sort, false),
+                empty_default,
+                spin,
+                spin_step,
             }
         }
-    })
+    }
+
+    fn combo_box(&self, cx: &mut Cx, ref_id: ElementId, label: StringId) -> Control {
+        let default = self.text_default(cx);
+        let mut suggestions = Vec::new();
+        for (k, s) in self.src.suggestions.iter().flatten().enumerate() {
+            let n = format!("Suggestion{}", k + 1);
+            suggestions.extend(cx.text(s, None, &[self.pres, "", self.r, &n]));
+        }
+        Control::ComboBox {
+            ref_id,
+            label,
+            default,
+            suggestions,
+            no_sort: flag(&self.src.no_sort, false),
+        }
+    }
 }
 
 fn bad(cx: &mut Cx, range: std::ops::Range<usize>, want: &str) {
