@@ -15,6 +15,7 @@ const CASES: &[(&str, Option<Code>)] = &[
     ("anyuri_namespace", Some(Code::D042)),
     ("blank_enum_text", Some(Code::D043)),
     ("culture_only_string", Some(Code::D048)),
+    ("culture_presentation_layout", None),
     ("element_client_extension", None),
     ("empty_value_name", Some(Code::D045)),
     ("file_name_with_spaces", None),
@@ -114,4 +115,42 @@ fn each_construct_imports_builds_and_round_trips() {
             None => assert!(!strict.has_errors(), "{case}: errors under --strict"),
         }
     }
+}
+
+/// A culture's own layout names a presentation of the template; any other id is refused
+/// (D022) at the line that names it.
+#[test]
+fn a_culture_layout_must_name_a_presentation_of_the_template() {
+    let input = gpforge::import::read_input(&admx_of("culture_presentation_layout")).unwrap();
+    let (imported, _) = import_input(input);
+    let imported = imported.unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let folder = work.path().join(&imported.folder);
+    for (name, text) in &imported.files {
+        let text = if name == "locales/de-DE.toml" {
+            assert!(text.contains("[[presentation]]\nid = \"P\""), "{text}");
+            text.replace(
+                "[[presentation]]\nid = \"P\"",
+                "[[presentation]]\nid = \"Nope\"",
+            )
+        } else {
+            text.clone()
+        };
+        let p = folder.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let c = compile_strict(work.path(), Default::default(), false).unwrap();
+    let d = c
+        .diags
+        .iter()
+        .find(|d| d.code == Code::D022)
+        .unwrap_or_else(|| panic!("no D022"));
+    assert!(
+        d.message
+            .contains("presentation `Nope` is not one of the template's"),
+        "{}",
+        d.message
+    );
+    assert!(c.artifacts.is_empty());
 }

@@ -153,6 +153,12 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
         // Policies may share a presentation (lowering checks they agree): write it once.
         let mut seen = HashSet::new();
         for p in presentations.into_iter().filter(|p| seen.insert(&p.id)) {
+            // A culture may lay a presentation out its own way (its locale file says how).
+            let p = table
+                .presentations
+                .iter()
+                .find(|o| o.id == p.id)
+                .unwrap_or(p);
             x.open("presentation", &[("id", p.id.as_str())]);
             for c in &p.controls {
                 control(&mut x, t, table, c);

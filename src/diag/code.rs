@@ -689,14 +689,15 @@ codes! {
     /// **Example:** `<policy … Area="Security">`.
     I002 => Warning, "not representable; left out";
 
-    /// **What:** a culture's ADML does not match the en-US one: strings with no en-US
-    /// counterpart, or a presentation laid out differently.
+    /// **What:** (no longer reported) a culture's ADML that differs from the en-US one.
     ///
-    /// **Why:** definitions translate en-US texts; a culture cannot add strings or its own
-    /// layout, so those parts are left out (texts are matched by refId and order).
+    /// **Why:** both ways a culture can differ are now imported: strings only that culture has
+    /// stay in its locale file (the build warns, D048), and a presentation it lays out its own
+    /// way is written whole to its locale file as `[[presentation]]`, which the build puts in
+    /// that culture's ADML. The code stays reserved so it keeps its meaning.
     ///
-    /// **Example:** a `de-DE` presentation with an extra static text.
-    I003 => Warning, "culture differs from en-US";
+    /// **Example:** a `de-DE` presentation with an extra static text (imported, not reported).
+    I003 => Warning, "culture differs from en-US (no longer reported)";
 
     /// **What:** the ADMX refers to a string or presentation that the en-US ADML lacks.
     ///

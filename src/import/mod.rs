@@ -342,6 +342,7 @@ pub fn import(input: Input, sources: &mut SourceMap, diags: &mut Diagnostics) ->
             .map(|c| (c.name.clone(), IndexMap::new()))
             .collect(),
         en_labels: HashMap::new(),
+        own_layouts: BTreeMap::new(),
     };
     let mut imported = cx.run(root, stem);
     let file_name = |n: &str| {
@@ -369,6 +370,9 @@ struct Cx<'a> {
     locales: BTreeMap<String, IndexMap<String, String>>,
     /// Generated ids of presentation texts (labels, defaults) → en-US text.
     en_labels: HashMap<String, String>,
+    /// Per culture: presentations it lays out otherwise than en-US (written to its locale
+    /// file as `[[presentation]]`).
+    own_layouts: BTreeMap<String, Vec<String>>,
 }
 
 impl Cx<'_> {
@@ -743,6 +747,12 @@ impl Cx<'_> {
             d.table("[strings]");
             for (id, t) in table {
                 d.text(id, t);
+            }
+            // Presentations this culture lays out its own way, whole.
+            for id in self.own_layouts.get(&c.name).into_iter().flatten() {
+                if let Some(p) = c.presentation(id) {
+                    presentation::write_presentation(&mut d, id, p);
+                }
             }
             out.push((format!("locales/{}.toml", c.name), d.finish()));
         }

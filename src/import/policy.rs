@@ -405,19 +405,14 @@ impl Cx<'_> {
                 continue;
             };
             let cctl: Vec<Control<'_>> = cp.controls().collect();
-            let same_shape = cctl.len() == controls.len()
-                && cctl
-                    .iter()
-                    .zip(&controls)
-                    .all(|(x, y)| x.tag() == y.tag() && x.get("refId") == y.get("refId"));
-            if !same_shape {
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::I003,
-                        format!("presentation `{pres_id}` in {} differs from en-US; its texts are matched by refId and order, the en-US layout is kept", c.name),
-                    )
-                    .at(c.file.span(*cp), "this presentation"),
-                );
+            if let Some(en_pres) = en_pres
+                && !super::presentation::same_layout(en_pres, cp)
+            {
+                // Written whole to the culture's locale file.
+                self.own_layouts
+                    .entry(c.name.clone())
+                    .or_default()
+                    .push(pres_id.to_string());
             }
             let mut n = 0;
             let mut texts = Vec::new();

@@ -5,95 +5,39 @@
 use super::Cx;
 use super::policy::{control_texts, label_of};
 use super::toml::{Doc, array, string, text_field};
+use crate::admx::view::Presentation;
+
+/// Whether two cultures lay a presentation out alike: the same controls, kinds and refIds, in
+/// the same order (texts aside).
+pub(super) fn same_layout(a: Presentation<'_>, b: Presentation<'_>) -> bool {
+    a.controls().count() == b.controls().count()
+        && a.controls()
+            .zip(b.controls())
+            .all(|(x, y)| x.tag() == y.tag() && x.get("refId") == y.get("refId"))
+}
 
 impl Cx<'_> {
     pub(super) fn orphan_presentation(&mut self, id: &str, d: &mut Doc) {
         let Some(p) = self.en.presentation(id) else {
             return;
         };
-        d.table("[[presentation]]");
-        d.str("id", id);
-        let prefix = format!("{id}_");
-        let mut en_texts = Vec::new();
-        let mut n = 0;
-        for c in p.controls() {
-            let kind = c.tag();
-            let attr = |a: &str| c.get(a).map(|v| v.trim().to_string());
-            d.table("[[presentation.control]]");
-            d.str("control", kind);
-            let ref_id = attr("refId");
-            if let Some(r) = &ref_id {
-                d.str("ref_id", r);
-            }
-            d.raw("label", &text_field(&label_of(c)));
-            let flag = |a: &str| c.flag(a);
-            let number = |a: &str| c.number(a).map(|n| n.0);
-            match kind {
-                "checkBox" if flag("defaultChecked") == Some(true) => d.bool("default", true),
-                "decimalTextBox" | "longDecimalTextBox" => {
-                    match attr("defaultValue") {
-                        Some(v) if v.is_empty() => d.str("default", ""),
-                        Some(_) => {
-                            if let Some(n) = number("defaultValue") {
-                                d.num("default", n);
-                            }
-                        }
-                        None => {}
-                    }
-                    if flag("spin") == Some(false) {
-                        d.bool("spin", false);
-                    }
-                    if let Some(s) = number("spinStep") {
-                        d.num("spin_step", s);
-                    }
-                }
-                "multiTextBox" => {
-                    if flag("showAsDialog") == Some(true) {
-                        d.bool("show_as_dialog", true);
-                    }
-                    if let Some(h) = number("defaultHeight") {
-                        d.num("height", h);
-                    }
-                }
-                "dropdownList" | "comboBox" => {
-                    if flag("noSort") == Some(true) {
-                        d.bool("no_sort", true);
-                    }
-                    if kind == "dropdownList"
-                        && let Some(i) = number("defaultItem")
-                    {
-                        d.num("default_item", i);
-                    }
-                }
-                _ => {}
-            }
-            if kind == "text" {
-                n += 1;
-            }
-            let texts = control_texts(c, &prefix, ref_id.as_deref(), n);
-            for (tid, t) in texts.iter().skip(1) {
-                if tid.ends_with("_Default") {
-                    d.raw("default", &text_field(t));
-                }
-            }
-            let suggestions: Vec<String> = texts
-                .iter()
-                .filter(|(tid, _)| tid.contains("_Suggestion"))
-                .map(|(_, t)| string(t))
-                .collect();
-            if !suggestions.is_empty() {
-                d.raw("suggestions", &array(&suggestions));
-            }
-            en_texts.extend(texts);
-        }
+        let en_texts = write_presentation(d, id, p);
         for (tid, t) in &en_texts {
             self.en_labels.insert(tid.clone(), t.clone());
         }
-        // Other cultures: texts matched by refId (static texts by order).
+        // Other cultures: texts matched by refId (static texts by order); a culture that lays
+        // the presentation out otherwise gets it in its own locale file.
+        let prefix = format!("{id}_");
         for c in self.cultures {
             let Some(cp) = c.presentation(id) else {
                 continue;
             };
+            if !same_layout(p, cp) {
+                self.own_layouts
+                    .entry(c.name.clone())
+                    .or_default()
+                    .push(id.to_string());
+            }
             let mut n = 0;
             let mut texts = Vec::new();
             for x in cp.controls() {
@@ -114,4 +58,89 @@ impl Cx<'_> {
             }
         }
     }
+}
+
+/// Writes presentation `id` as a `[[presentation]]` table with its controls and their texts
+/// inline (as this ADML has them); returns the texts by the ids lowering generates for them.
+pub(super) fn write_presentation(
+    d: &mut Doc,
+    id: &str,
+    p: Presentation<'_>,
+) -> Vec<(String, String)> {
+    d.table("[[presentation]]");
+    d.str("id", id);
+    let prefix = format!("{id}_");
+    let mut en_texts = Vec::new();
+    let mut n = 0;
+    for c in p.controls() {
+        let kind = c.tag();
+        let attr = |a: &str| c.get(a).map(|v| v.trim().to_string());
+        d.table("[[presentation.control]]");
+        d.str("control", kind);
+        let ref_id = attr("refId");
+        if let Some(r) = &ref_id {
+            d.str("ref_id", r);
+        }
+        d.raw("label", &text_field(&label_of(c)));
+        let flag = |a: &str| c.flag(a);
+        let number = |a: &str| c.number(a).map(|n| n.0);
+        match kind {
+            "checkBox" if flag("defaultChecked") == Some(true) => d.bool("default", true),
+            "decimalTextBox" | "longDecimalTextBox" => {
+                match attr("defaultValue") {
+                    Some(v) if v.is_empty() => d.str("default", ""),
+                    Some(_) => {
+                        if let Some(n) = number("defaultValue") {
+                            d.num("default", n);
+                        }
+                    }
+                    None => {}
+                }
+                if flag("spin") == Some(false) {
+                    d.bool("spin", false);
+                }
+                if let Some(s) = number("spinStep") {
+                    d.num("spin_step", s);
+                }
+            }
+            "multiTextBox" => {
+                if flag("showAsDialog") == Some(true) {
+                    d.bool("show_as_dialog", true);
+                }
+                if let Some(h) = number("defaultHeight") {
+                    d.num("height", h);
+                }
+            }
+            "dropdownList" | "comboBox" => {
+                if flag("noSort") == Some(true) {
+                    d.bool("no_sort", true);
+                }
+                if kind == "dropdownList"
+                    && let Some(i) = number("defaultItem")
+                {
+                    d.num("default_item", i);
+                }
+            }
+            _ => {}
+        }
+        if kind == "text" {
+            n += 1;
+        }
+        let texts = control_texts(c, &prefix, ref_id.as_deref(), n);
+        for (tid, t) in texts.iter().skip(1) {
+            if tid.ends_with("_Default") {
+                d.raw("default", &text_field(t));
+            }
+        }
+        let suggestions: Vec<String> = texts
+            .iter()
+            .filter(|(tid, _)| tid.contains("_Suggestion"))
+            .map(|(_, t)| string(t))
+            .collect();
+        if !suggestions.is_empty() {
+            d.raw("suggestions", &array(&suggestions));
+        }
+        en_texts.extend(texts);
+    }
+    en_texts
 }

@@ -374,4 +374,8 @@ pub struct LocaleFileSrc {
     /// Ids whose text is rightly the same as in en-US (names, URLs): no D036 for them.
     #[serde(default)]
     pub same: Vec<S<String>>,
+    /// Presentations this culture lays out differently from en-US (its own controls, texts
+    /// inline), as `[[presentation]]` tables.
+    #[serde(default)]
+    pub presentation: Vec<S<PresentationSrc>>,
 }

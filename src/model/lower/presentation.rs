@@ -87,6 +87,38 @@ pub(super) fn lower_presentations(
     out
 }
 
+/// A culture's own layout of presentation `id` (a `[[presentation]]` in its locale file): the
+/// id must be one of the template's presentations (D022); controls as in `[[presentation]]`,
+/// their texts registered (in `cx.strings`, which the caller moves into the culture's table).
+pub(super) fn lower_override(
+    cx: &mut Cx,
+    p: &S<ast::PresentationSrc>,
+    known: &[&str],
+) -> Option<Presentation> {
+    let p = p.get_ref();
+    let raw = p.id.get_ref();
+    if !known.contains(&raw.as_str()) {
+        let span = cx.sp(&p.id);
+        cx.err(
+            Code::D022,
+            format!("presentation `{raw}` is not one of the template's"),
+            span,
+            "a culture can lay out only a presentation en-US has",
+        );
+        return None;
+    }
+    let id = cx.name::<Name>(&p.id, "presentation id")?;
+    let mut controls = Vec::new();
+    let mut texts = 0;
+    for c in &p.control {
+        if c.get_ref().control.get_ref() == "text" {
+            texts += 1;
+        }
+        controls.extend(control(cx, raw, c, texts));
+    }
+    Some(Presentation { id, controls })
+}
+
 fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> Option<Control> {
     let src = c.get_ref();
     let kind = src.control.get_ref().as_str();

@@ -83,6 +83,7 @@ pub(super) fn locale(
     Some(StringTable {
         culture: culture.to_string(),
         entries,
+        ..StringTable::default()
     })
 }
 
@@ -96,7 +97,11 @@ pub(super) fn written(raw: &str) -> String {
 }
 
 /// The en-US table (once every `$(string.ID)` is checked, D009) and one per locale file.
-pub(super) fn string_tables(cx: &mut Cx, t: &TemplateSource) -> Vec<StringTable> {
+pub(super) fn string_tables(
+    cx: &mut Cx,
+    t: &TemplateSource,
+    presentation_ids: &[&str],
+) -> Vec<StringTable> {
     for (id, span) in std::mem::take(&mut cx.string_refs) {
         if !cx.strings.contains_key(&id) {
             cx.err(
@@ -113,10 +118,26 @@ pub(super) fn string_tables(cx: &mut Cx, t: &TemplateSource) -> Vec<StringTable>
             .into_iter()
             .map(|(k, (text, _))| (k, text))
             .collect(),
+        ..StringTable::default()
     };
     let mut tables = vec![table];
     for (culture, file, src) in &t.locales {
-        tables.extend(locale(culture, *file, src, &tables[0], cx.diags));
+        let Some(mut table) = locale(culture, *file, src, &tables[0], cx.diags) else {
+            continue;
+        };
+        // A layout of its own: lowered like `[[presentation]]`, its texts this culture's.
+        let saved = cx.file;
+        cx.file = *file;
+        for p in &src.presentation {
+            table
+                .presentations
+                .extend(super::presentation::lower_override(cx, p, presentation_ids));
+            for (id, (text, _)) in std::mem::take(&mut cx.strings) {
+                table.presentation_texts.insert(id, text);
+            }
+        }
+        cx.file = saved;
+        tables.push(table);
     }
     tables
 }
