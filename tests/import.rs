@@ -28,6 +28,20 @@ fn admx_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
+/// Every ADMX file below `dir`, at any depth, sorted.
+fn admx_below(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    common::walk(dir, &mut |p| {
+        if p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("admx"))
+        {
+            files.push(p.to_path_buf());
+        }
+    });
+    files.sort();
+    files
+}
+
 #[test]
 #[cfg_attr(
     not(gpforge_shared),
@@ -56,15 +70,7 @@ fn corpus_round_trip() {
 )]
 fn vendors_round_trip() {
     let dir = common::vendors();
-    let mut files = Vec::new();
-    common::walk(&dir, &mut |p| {
-        if p.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("admx"))
-        {
-            files.push(p.to_path_buf());
-        }
-    });
-    files.sort();
+    let files = admx_below(&dir);
     let summary = round_trip_all(&dir, &files);
     println!("{summary}");
     insta::assert_snapshot!("vendors_round_trip", summary);
@@ -88,15 +94,7 @@ fn any_store_round_trips() {
     let dir = PathBuf::from(
         std::env::var_os("GPFORGE_CORPUS").expect("GPFORGE_CORPUS names the store to round-trip"),
     );
-    let mut files = Vec::new();
-    common::walk(&dir, &mut |p| {
-        if p.extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("admx"))
-        {
-            files.push(p.to_path_buf());
-        }
-    });
-    files.sort();
+    let files = admx_below(&dir);
     assert!(!files.is_empty(), "no ADMX under {}", dir.display());
     println!("{}: {}", dir.display(), round_trip_all(&dir, &files));
 }

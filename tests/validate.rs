@@ -222,26 +222,16 @@ fn a_reference_store_resolves_usings_and_references() {
     let codes: Vec<Code> = alone.diags.iter().map(|d| d.code).collect();
     assert_eq!(codes, [Code::V072], "without the store");
     for profile in [Profile::Gpmc, Profile::Intune] {
-        let r = gpforge::validate::validate_against(
-            std::slice::from_ref(&vendor),
-            profile,
-            Some(central),
-        )
-        .unwrap();
-        let found: Vec<(Code, &str)> = r
-            .diags
-            .iter()
-            .map(|d| (d.code, d.message.as_str()))
-            .collect();
+        let (found, files) = against(&vendor, profile, central);
         assert_eq!(
             found,
             [(
                 Code::V031,
-                "category `shared:NoSuchCategory` does not exist"
+                "category `shared:NoSuchCategory` does not exist".to_string()
             )],
             "{profile:?}"
         );
-        assert_eq!(r.files, 2, "the reference store's files are not counted");
+        assert_eq!(files, 2, "the reference store's files are not counted");
     }
     // The command line, and a missing store is an I/O failure.
     let bin = env!("CARGO_BIN_EXE_gpforge");
@@ -300,22 +290,12 @@ fn windows_references_resolve_against_microsofts_windows_admx() {
         alone.diags.iter().all(|d| d.code != Code::V072),
         "Windows' namespace is provided by every store"
     );
-    let r = gpforge::validate::validate_against(
-        std::slice::from_ref(&vendor),
-        Profile::Gpmc,
-        Some(windows),
-    )
-    .unwrap();
-    let found: Vec<(Code, &str)> = r
-        .diags
-        .iter()
-        .map(|d| (d.code, d.message.as_str()))
-        .collect();
+    let (found, _) = against(&vendor, Profile::Gpmc, windows);
     assert_eq!(
         found,
         [(
             Code::V031,
-            "category `windows:NoSuchCategory` does not exist"
+            "category `windows:NoSuchCategory` does not exist".to_string()
         )]
     );
     let text = std::fs::read(windows.join("Windows.admx")).unwrap();
@@ -324,4 +304,17 @@ fn windows_references_resolve_against_microsofts_windows_admx() {
     assert!(gpforge::validate::windows_namespaces::provided_by_windows(
         "Microsoft.Policies.Windows"
     ));
+}
+
+/// The findings (code, message) of validating `dir` against a reference store, and the number
+/// of files validated.
+fn against(dir: &Path, profile: Profile, store: &Path) -> (Vec<(Code, String)>, usize) {
+    let r =
+        gpforge::validate::validate_against(&[dir.to_path_buf()], profile, Some(store)).unwrap();
+    let found = r
+        .diags
+        .iter()
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    (found, r.files)
 }

@@ -73,14 +73,7 @@ pub(super) fn lower_presentations(
             let Some(id) = cx.name::<Name>(&p.id, "presentation id") else {
                 continue;
             };
-            let mut controls = Vec::new();
-            let mut texts = 0;
-            for c in &p.control {
-                if c.get_ref().control.get_ref() == "text" {
-                    texts += 1;
-                }
-                controls.extend(control(cx, raw, c, texts));
-            }
+            let controls = controls(cx, raw, &p.control);
             out.push(Presentation { id, controls });
         }
     }
@@ -108,15 +101,21 @@ pub(super) fn lower_override(
         return None;
     }
     let id = cx.name::<Name>(&p.id, "presentation id")?;
-    let mut controls = Vec::new();
+    let controls = controls(cx, raw, &p.control);
+    Some(Presentation { id, controls })
+}
+
+/// The controls of `[[presentation]]` `pres`, static texts numbered in order.
+fn controls(cx: &mut Cx, pres: &str, srcs: &[S<ast::ControlSrc>]) -> Vec<Control> {
+    let mut out = Vec::new();
     let mut texts = 0;
-    for c in &p.control {
+    for c in srcs {
         if c.get_ref().control.get_ref() == "text" {
             texts += 1;
         }
-        controls.extend(control(cx, raw, c, texts));
+        out.extend(control(cx, pres, c, texts));
     }
-    Some(Presentation { id, controls })
+    out
 }
 
 fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> Option<Control> {
