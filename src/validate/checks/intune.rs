@@ -6,6 +6,7 @@
 
 use super::{Sink, push_at, rule};
 use crate::admx::dom::Document;
+use crate::admx::view::{Admx, Node, Policy};
 use crate::backend::intune::{MAX_ADMX_BYTES, forbidden_key};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::store::StoreView;
@@ -102,23 +103,21 @@ pub fn admx(doc: &Document, bytes: usize, sink: &mut Sink<'_>) {
             }
         }
         if doc.name(el) == "policy" {
-            let name = doc
-                .attr(el, "name")
-                .map(|a| a.0.into_owned())
-                .unwrap_or_default();
-            if doc.attr(el, "explainText").is_none() {
+            let p = Policy(Node { doc, index: el });
+            let name = p.get("name").unwrap_or_default();
+            if p.explain_text().is_none() {
                 sink.push(
                     Code::V082,
                     format!("policy `{name}` has no explainText"),
-                    doc.name_span(el),
+                    p.span(),
                     "Intune's import fails on it",
                 );
             }
-            if doc.child(el, "parentCategory").is_none() {
+            if p.parent().is_none() {
                 sink.push(
                     Code::V086,
                     format!("policy `{name}` has no parentCategory"),
-                    doc.name_span(el),
+                    p.span(),
                     "Intune rejects it",
                 );
             }
@@ -141,12 +140,9 @@ rule! {
 
 /// `parentCategory` references through the file's own prefix (V087).
 fn own_prefix_parents(doc: &Document, sink: &mut Sink<'_>) {
-    let Some(root) = doc.root else { return };
-    let Some(own) = doc
-        .child(root, "policyNamespaces")
-        .and_then(|n| doc.child(n, "target"))
-        .and_then(|t| doc.attr(t, "prefix"))
-        .map(|(p, _)| p.into_owned())
+    let Some(own) = Admx::of(doc)
+        .and_then(|x| x.target())
+        .and_then(|t| t.get("prefix"))
     else {
         return;
     };

@@ -5,6 +5,7 @@
 
 use super::{Sink, push_at, rule};
 use crate::admx::dom::Document;
+use crate::admx::view::{Adml, Node};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::store::StoreView;
 use std::collections::HashMap;
@@ -98,25 +99,21 @@ pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mu
             );
         }
     }
-    let Some(root) = doc.root else { return };
-    let Some(res) = doc.child(root, "resources") else {
-        return;
-    };
-    for (table, item, code, what) in [
-        ("stringTable", "string", Code::V064, "string"),
-        (
-            "presentationTable",
-            "presentation",
-            Code::V065,
-            "presentation",
-        ),
-    ] {
-        let Some(t) = doc.child(res, table) else {
-            continue;
-        };
+    let Some(l) = Adml::of(doc) else { return };
+    let strings = l
+        .string_table()
+        .into_iter()
+        .flat_map(|t| t.strings())
+        .map(|s| *s);
+    let presentations = l.presentations().map(|p| *p);
+    let tables: [(Box<dyn Iterator<Item = Node<'_>>>, Code, &str); 2] = [
+        (Box::new(strings), Code::V064, "string"),
+        (Box::new(presentations), Code::V065, "presentation"),
+    ];
+    for (items, code, what) in tables {
         let mut seen: HashMap<String, Range<usize>> = HashMap::new();
-        for s in doc.children_named(t, item) {
-            let Some((id, span)) = doc.attr(s, "id") else {
+        for s in items {
+            let Some((id, span)) = s.attr("id") else {
                 continue;
             };
             let file = sink.file;
