@@ -154,3 +154,42 @@ fn a_culture_layout_must_name_a_presentation_of_the_template() {
     );
     assert!(c.artifacts.is_empty());
 }
+
+/// `xml:space="preserve"` on a control or its `<label>` (as Microsoft's appv.adml has) is
+/// reported where it stands and left out: labels are imported and compared without edge white
+/// space, so the rebuild shows no difference.
+#[test]
+fn xml_space_is_reported_and_not_a_difference() {
+    let work = tempfile::tempdir().unwrap();
+    let src = Path::new(DIR).join("culture_presentation_layout");
+    std::fs::create_dir_all(work.path().join("en-US")).unwrap();
+    std::fs::copy(src.join("Fixture.admx"), work.path().join("Fixture.admx")).unwrap();
+    let adml = std::fs::read_to_string(src.join("en-US/Fixture.adml"))
+        .unwrap()
+        .replace(
+            "<label>Server:</label>",
+            "<label xml:space=\"preserve\">Server:    </label>",
+        )
+        .replace(
+            "defaultValue=\"443\">Port:<",
+            "defaultValue=\"443\" xml:space=\"preserve\">Port:      <",
+        );
+    assert_eq!(adml.matches("xml:space").count(), 2);
+    std::fs::write(work.path().join("en-US/Fixture.adml"), adml).unwrap();
+    let admx = work.path().join("Fixture.admx");
+    let out = work.path().join("rebuilt");
+    let rt = roundtrip(&admx, Some(&out)).unwrap();
+    let notes: Vec<&String> = rt
+        .findings
+        .iter()
+        .filter(|f| f.contains("xml:space"))
+        .collect();
+    assert_eq!(notes.len(), 2, "{:#?}", rt.findings);
+    assert!(
+        notes
+            .iter()
+            .all(|n| n.contains("I002") && n.contains("diff does not count it")),
+        "{notes:#?}"
+    );
+    assert!(rt.diff.as_ref().is_some_and(|d| d.equal), "{:#?}", rt.diff);
+}

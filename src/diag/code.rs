@@ -684,7 +684,9 @@ codes! {
     /// **Why:** nothing is dropped silently; the rebuilt template differs from the original
     /// exactly there (`gpforge diff` shows it). An attribute that a presentation control does
     /// not have in Microsoft's schema (`defaultItem` on a `checkBox`) is read by no consumer:
-    /// import leaves it out without a finding, and `gpforge diff` does not count it.
+    /// import leaves it out without a finding, and `gpforge diff` does not count it. Likewise
+    /// `xml:space` on a control or its `<label>`: it only says how white space around a label is
+    /// kept, and labels are imported and compared without leading and trailing white space.
     ///
     /// **Example:** `<policy … Area="Security">`.
     I002 => Warning, "not representable; left out";

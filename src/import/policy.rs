@@ -445,11 +445,17 @@ impl Cx<'_> {
         let known = crate::admx::control_attributes(kind).unwrap_or_default();
         let numeric = ["defaultValue", "spinStep", "defaultHeight", "defaultItem"];
         let mut found = Vec::new();
+        // `xml:space` on the control or on its `<label>`: only how white space is kept.
+        for el in std::iter::once(*c).chain(c.child("label")) {
+            if let Some((_, span)) = el.attr("xml:space") {
+                found.push((span.start.saturating_sub("xml:space=\"".len())..span.end + 1, format!("`xml:space` of a `{}` in policy `{policy}`'s presentation only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
+            }
+        }
         for at in doc.attrs(c.index) {
             let n = doc.attr_name(at).to_string();
             let v = doc.value(at).trim().to_string();
             let range = at.name.start as usize..at.value.end as usize;
-            if n == "refId" {
+            if n == "refId" || n == "xml:space" {
                 continue;
             }
             if !known.contains(&n.as_str()) && crate::admx::control_attributes(kind).is_some() {
