@@ -207,7 +207,40 @@ pub fn human_to(
     sources: &SourceMap,
     color: bool,
 ) -> std::io::Result<()> {
+    // Snippets are rendered by every core, a batch at a time, and written in order: the report
+    // streams (at most one batch is held) and a long one takes a fraction of the time.
+    const BATCH: usize = 512;
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    for batch in diags.chunks(BATCH) {
+        let per = batch.len().div_ceil(workers).max(1);
+        let parts: Vec<Vec<u8>> = if batch.len() < 2 * workers || workers == 1 {
+            vec![render_human(batch, sources, color)]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = batch
+                    .chunks(per)
+                    .map(|part| s.spawn(move || render_human(part, sources, color)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_default())
+                    .collect()
+            })
+        };
+        for p in parts {
+            out.write_all(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// The human form of `diags`, one after the other.
+fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Vec<u8> {
     let config = term::Config::default();
+    let mut out = Vec::new();
     for d in diags {
         let mut shown = Shown {
             sources,
@@ -221,12 +254,12 @@ pub fn human_to(
         };
         // A span outside its file would be a bug in the front end; fall back to the short form.
         if term::emit_to_write_style(&mut buf, &config, &shown, &cd).is_err() {
-            short_to(out, std::slice::from_ref(d), sources)?;
+            let _ = short_to(&mut out, std::slice::from_ref(d), sources);
             continue;
         }
-        out.write_all(buf.as_slice())?;
+        out.extend_from_slice(buf.as_slice());
     }
-    Ok(())
+    out
 }
 
 /// One line per diagnostic: `path:line:col: severity[code]: message`.
