@@ -554,7 +554,8 @@ impl TextShape {
             chars: if t.len() <= 255 {
                 t.len()
             } else {
-                t.chars().filter(|&c| c != '\r').count()
+                // std counts characters a word at a time; CR LF counts as one.
+                t.chars().count() - t.bytes().filter(|&b| b == b'\r').count()
             },
             blank,
             edge_break: !blank && (lead.contains('\n') || trail.contains('\n')),

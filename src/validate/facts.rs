@@ -4,7 +4,7 @@
 
 use crate::admx::dom::Document;
 use crate::admx::view::{Adml, Admx, Attr, ElementKind, Namespace, reference_id};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::ops::Range;
 
 /// A name or reference with the span of its attribute value.

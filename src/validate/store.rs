@@ -6,7 +6,7 @@
 use super::checks::namespace::Kind;
 use super::facts::{AdmlFacts, AdmxFacts, At};
 use crate::diag::FileId;
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMap as Map, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where a file sits in its store.
@@ -261,8 +261,8 @@ pub struct StoreView<'a> {
 
 impl<'a> StoreView<'a> {
     pub fn new(files: Vec<&'a FileInfo>, is_store: bool) -> Self {
-        let mut providers: HashMap<&str, Vec<&FileInfo>> = HashMap::new();
-        let mut admls: HashMap<&str, Vec<&FileInfo>> = HashMap::new();
+        let mut providers: HashMap<&str, Vec<&FileInfo>> = Map::default();
+        let mut admls: HashMap<&str, Vec<&FileInfo>> = Map::default();
         let mut cultures: Vec<String> = Vec::new();
         for f in &files {
             if let Some(t) = f.target() {
@@ -280,8 +280,8 @@ impl<'a> StoreView<'a> {
                 }
             }
         }
-        let mut names: HashMap<(&str, NameKind), HashSet<&str>> = HashMap::new();
-        let mut admx_stems = HashSet::new();
+        let mut names: HashMap<(&str, NameKind), HashSet<&str>> = Map::default();
+        let mut admx_stems = HashSet::default();
         for f in &files {
             if let (Some(a), Some(t)) = (&f.admx, f.target()) {
                 for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
