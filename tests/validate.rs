@@ -220,7 +220,19 @@ fn a_reference_store_resolves_usings_and_references() {
     let central = Path::new("tests/fixtures/reference_store/central");
     let alone = validate_paths(std::slice::from_ref(&vendor), Profile::Gpmc).unwrap();
     let codes: Vec<Code> = alone.diags.iter().map(|d| d.code).collect();
-    assert_eq!(codes, [Code::V072], "without the store");
+    // Without the store: the using, and each reference through its prefix on its own.
+    assert_eq!(
+        codes,
+        [Code::V072, Code::V031, Code::V031],
+        "without the store"
+    );
+    assert!(
+        alone.diags[1]
+            .message
+            .contains("`shared:ContosoRoot` does not resolve: no ADMX of the store provides namespace `Contoso.Policies.Shared`"),
+        "{}",
+        alone.diags[1].message
+    );
     for profile in [Profile::Gpmc, Profile::Intune] {
         let (found, files) = against(&vendor, profile, central);
         assert_eq!(

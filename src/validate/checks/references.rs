@@ -143,6 +143,14 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
                 category(view, file, f, r, true, out);
             }
             if let Some(r) = &p.supported
+                && !unresolvable(
+                    view,
+                    file,
+                    f,
+                    r,
+                    (Code::V032, "supportedOn definition"),
+                    out,
+                )
                 && view.resolve(f, r, NameKind::Definition) == Some(false)
             {
                 push_at(
@@ -156,6 +164,9 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
         }
         for r in &f.product_refs {
             // A range or reference may name a product, a version, or another definition.
+            if unresolvable(view, file, f, r, (Code::V033, "product or version"), out) {
+                continue;
+            }
             if view.resolve(f, r, NameKind::Product) == Some(false)
                 && view.resolve(f, r, NameKind::Definition) == Some(false)
             {
@@ -172,6 +183,49 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// The namespace a `prefix:name` reference points into when the store has no ADMX providing
+/// it (reported once as V072 at the `using`), unless it is one of Windows' own namespaces,
+/// which every central store provides. Only for a whole store: files validated loose are
+/// missing the rest of their store by design (V072 says to validate the folder).
+fn unprovided<'f>(view: &StoreView<'_>, f: &'f AdmxFacts, r: &At) -> Option<&'f str> {
+    if !view.is_store {
+        return None;
+    }
+    let (prefix, _) = split_ref(&r.text);
+    let ns = StoreView::namespace_of(f, Some(prefix?))?;
+    (!view.providers.contains_key(ns)
+        && !crate::validate::windows_namespaces::provided_by_windows(ns))
+    .then_some(ns)
+}
+
+/// A reference through a prefix whose namespace the store lacks: reported on its own, with the
+/// code of its kind, since nothing can resolve it.
+fn unresolvable(
+    view: &StoreView<'_>,
+    file: &FileInfo,
+    f: &AdmxFacts,
+    r: &At,
+    (code, what): (Code, &str),
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let Some(ns) = unprovided(view, f, r) else {
+        return false;
+    };
+    push_at(
+        out,
+        code,
+        format!(
+            "{what} `{}` does not resolve: no ADMX of the store provides namespace `{ns}`",
+            r.text
+        ),
+        Span::new(file.id, r.span.clone()),
+        "namespace not in the store",
+    )
+    .notes
+    .push("validate with the store that provides it (`--store DIR`), or add its ADMX".into());
+    true
+}
+
 fn category(
     view: &StoreView<'_>,
     file: &FileInfo,
@@ -180,6 +234,15 @@ fn category(
     policy: bool,
     out: &mut Vec<Diagnostic>,
 ) {
+    if unresolvable(view, file, f, r, (Code::V031, "category"), out) {
+        if policy && let Some(d) = out.last_mut() {
+            d.notes.push(
+                "the editor does not show this policy: the setting cannot be reached (`--error V031` makes this an error)"
+                    .into(),
+            );
+        }
+        return;
+    }
     if view.resolve(f, r, NameKind::Category) == Some(false) {
         let d = push_at(
             out,

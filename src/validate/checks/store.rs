@@ -38,9 +38,11 @@ rule! {
     /// (`SmartScreen.admx` uses `Microsoft.Policies.MicrosoftEdge`, `WindowsBackup.admx` uses
     /// `Microsoft.Policies.Backup`, neither provided), and a maintainer of Winget-AutoUpdate
     /// reports that such a `using` "in domain GPO hasn't been a problem" (Romanitho/
-    /// Winget-AutoUpdate#265); only the references through that prefix fail to resolve. Intune
-    /// refuses the file: "ADMX file referenced not found NamespaceMissing:Microsoft.Policies.
-    /// Windows. Please upload it first."
+    /// Winget-AutoUpdate#265); only the references through that prefix fail to resolve, and
+    /// each is reported on its own (V031 category, V032 supportedOn, V033 product) unless the
+    /// namespace is one of Windows' own, which every central store provides. Intune refuses
+    /// the file: "ADMX file referenced not found NamespaceMissing:Microsoft.Policies.Windows.
+    /// Please upload it first." `--store DIR` resolves against the store the file will join.
     ///
     /// **Example:** `<using prefix="windows" namespace="Microsoft.Policies.Windows"/>` in a store
     /// without `Windows.admx`.
