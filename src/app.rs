@@ -1085,8 +1085,7 @@ pub fn audit_reports_with(
         let names = g.iter().map(|p| p.display().to_string()).collect();
         let mut r = crate::audit::audit(set, b, &snap, names);
         if let Some(store) = &store {
-            let (elsewhere, unexplained) =
-                crate::audit::map_elsewhere(store, &set.templates[b.template], &snap);
+            let (elsewhere, unexplained) = crate::audit::map_elsewhere(store, &r.explained, &snap);
             r.elsewhere = elsewhere;
             r.unexplained = unexplained;
             r.store_skipped = skipped

@@ -111,16 +111,20 @@ pub struct Report {
     /// With `--store`: the store's ADMX files that could not be imported and built (their
     /// policies explain nothing here).
     pub store_skipped: Vec<String>,
+    /// The values of the state that the baseline's template explains (reverse mapping), kept
+    /// for [`map_elsewhere`] so the mapping is computed once.
+    #[serde(skip)]
+    pub explained: BTreeSet<(Hive, String, String)>,
 }
 
 /// Policy states of other templates (a store's) found in `state`, and the values of the state
 /// that none of `templates` nor `own` explains.
 pub fn map_elsewhere(
     templates: &[Template],
-    own: &Template,
+    own_explained: &BTreeSet<(Hive, String, String)>,
     state: &Snapshot,
 ) -> (Vec<String>, Vec<Extra>) {
-    let mut explained = reverse::map(own, state).explained;
+    let mut explained = own_explained.clone();
     let mut found = Vec::new();
     for t in templates {
         let m = reverse::map(t, state);
@@ -268,21 +272,27 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
             actual,
         });
     }
+    let explained = reverse::map(t, state).explained;
     Report {
         baseline: b.name.clone(),
         sources,
         rows,
-        extras: extras(t, state),
+        extras: extras(t, state, &explained),
         elsewhere: Vec::new(),
         unexplained: Vec::new(),
         store_skipped: Vec::new(),
+        explained,
     }
 }
 
-/// Values under the template's keys that no policy state of the template explains: values no
-/// policy names, and values that form no valid state of their policy (`reverse::map`).
-fn extras(t: &Template, state: &Snapshot) -> Vec<Extra> {
-    let explained = reverse::map(t, state).explained;
+/// Values under the template's keys that no policy state of the template explains (`explained`,
+/// the reverse mapping): values no policy names, and values that form no valid state of their
+/// policy.
+fn extras(
+    t: &Template,
+    state: &Snapshot,
+    explained: &BTreeSet<(Hive, String, String)>,
+) -> Vec<Extra> {
     let mut keys: BTreeSet<String> = BTreeSet::new();
     for p in &t.policies {
         keys.insert(p.key.as_str().to_lowercase());
