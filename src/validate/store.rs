@@ -6,7 +6,7 @@
 use super::checks::namespace::Kind;
 use super::facts::{AdmlFacts, AdmxFacts, At};
 use crate::diag::FileId;
-use foldhash::{HashMap, HashMap as Map, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Where a file sits in its store.
@@ -261,8 +261,8 @@ pub struct StoreView<'a> {
 
 impl<'a> StoreView<'a> {
     pub fn new(files: Vec<&'a FileInfo>, is_store: bool) -> Self {
-        let mut providers: HashMap<&str, Vec<&FileInfo>> = Map::default();
-        let mut admls: HashMap<&str, Vec<&FileInfo>> = Map::default();
+        let mut providers: HashMap<&str, Vec<&FileInfo>> = HashMap::default();
+        let mut admls: HashMap<&str, Vec<&FileInfo>> = HashMap::default();
         let mut cultures: Vec<String> = Vec::new();
         for f in &files {
             if let Some(t) = f.target() {
@@ -280,16 +280,11 @@ impl<'a> StoreView<'a> {
                 }
             }
         }
-        let mut names: HashMap<(&str, NameKind), HashSet<&str>> = Map::default();
+        let mut names: HashMap<(&str, NameKind), HashSet<&str>> = HashMap::default();
         let mut admx_stems = HashSet::default();
         for f in &files {
             if let (Some(a), Some(t)) = (&f.admx, f.target()) {
-                for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
-                    names
-                        .entry((t.namespace.text.as_str(), kind))
-                        .or_default()
-                        .extend(kind.of(a).iter().map(|n| n.text.as_str()));
-                }
+                add_names(&mut names, &t.namespace.text, a);
             }
             if f.place == Place::Top && f.kind == Some(Kind::Admx) {
                 admx_stems.insert(f.stem.as_str());
@@ -325,12 +320,7 @@ impl<'a> StoreView<'a> {
                 continue;
             }
             self.providers.entry(ns).or_default().push(f);
-            for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
-                self.names
-                    .entry((ns, kind))
-                    .or_default()
-                    .extend(kind.of(a).iter().map(|n| n.text.as_str()));
-            }
+            add_names(&mut self.names, ns, a);
         }
     }
 
@@ -375,6 +365,21 @@ impl<'a> StoreView<'a> {
                 .get(&(ns, kind))
                 .is_some_and(|set| set.contains(name)),
         )
+    }
+}
+
+/// Records the categories, supportedOn definitions and products an ADMX defines under its
+/// target namespace.
+fn add_names<'a>(
+    names: &mut HashMap<(&'a str, NameKind), HashSet<&'a str>>,
+    ns: &'a str,
+    a: &'a AdmxFacts,
+) {
+    for kind in [NameKind::Category, NameKind::Definition, NameKind::Product] {
+        names
+            .entry((ns, kind))
+            .or_default()
+            .extend(kind.of(a).iter().map(|n| n.text.as_str()));
     }
 }
 
