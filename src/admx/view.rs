@@ -32,6 +32,14 @@ impl<'d> Node<'d> {
     pub fn attr(self, name: &str) -> Option<Attr<'d>> {
         self.doc.attr(self.index, name)
     }
+    /// Where a whole attribute is written: from its name to the end of its value.
+    pub fn attr_span(self, name: &str) -> Option<Range<usize>> {
+        let doc = self.doc;
+        doc.attrs(self.index)
+            .iter()
+            .find(|a| doc.attr_name(a) == name)
+            .map(|a| a.name.start as usize..a.value.end as usize)
+    }
     /// An attribute's value alone.
     pub fn get(self, name: &str) -> Option<Cow<'d, str>> {
         self.attr(name).map(|a| a.0)

@@ -447,8 +447,8 @@ impl Cx<'_> {
         let mut found = Vec::new();
         // `xml:space` on the control or on its `<label>`: only how white space is kept.
         for el in std::iter::once(*c).chain(c.child("label")) {
-            if let Some((_, span)) = el.attr("xml:space") {
-                found.push((span.start.saturating_sub("xml:space=\"".len())..span.end + 1, format!("`xml:space` of a `{}` in policy `{policy}`'s presentation only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
+            if let Some(span) = el.attr_span("xml:space") {
+                found.push((span, format!("`xml:space` of a `{}` in policy `{policy}`'s presentation only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
             }
         }
         for at in doc.attrs(c.index) {
