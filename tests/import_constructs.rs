@@ -153,6 +153,22 @@ fn a_culture_layout_must_name_a_presentation_of_the_template() {
         d.message
     );
     assert!(c.artifacts.is_empty());
+    // The same presentation laid out twice in one culture: refused, not silently one of them.
+    let de = folder.join("locales/de-DE.toml");
+    let text = std::fs::read_to_string(&de)
+        .unwrap()
+        .replace("id = \"Nope\"", "id = \"P\"");
+    let layout = text[text.find("[[presentation]]").unwrap()..].to_string();
+    std::fs::write(&de, format!("{text}\n{layout}")).unwrap();
+    let c = compile_strict(work.path(), Default::default(), false).unwrap();
+    assert!(
+        c.diags
+            .iter()
+            .any(|d| d.code == Code::D022 && d.message.contains("lays out presentation `P` twice")),
+        "{}",
+        c.render(gpforge::cli::DiagFormat::Short, Severity::Warning)
+    );
+    assert!(c.artifacts.is_empty());
 }
 
 /// `xml:space="preserve"` on a control or its `<label>` (as Microsoft's appv.adml has) is

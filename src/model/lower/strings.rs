@@ -129,6 +129,21 @@ pub(super) fn string_tables(
         let saved = cx.file;
         cx.file = *file;
         for p in &src.presentation {
+            let id = &p.get_ref().id;
+            if table
+                .presentations
+                .iter()
+                .any(|o| o.id.as_str() == id.get_ref())
+            {
+                let span = cx.sp(id);
+                cx.err(
+                    Code::D022,
+                    format!("{culture} lays out presentation `{}` twice", id.get_ref()),
+                    span,
+                    "one `[[presentation]]` per presentation id",
+                );
+                continue;
+            }
             table
                 .presentations
                 .extend(super::presentation::lower_override(cx, p, presentation_ids));
