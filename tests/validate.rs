@@ -330,3 +330,30 @@ fn against(dir: &Path, profile: Profile, store: &Path) -> (Vec<(Code, String)>, 
         .collect();
     (found, r.files)
 }
+
+/// A reference store is read like any store: a link in it whose target lies outside it is not
+/// followed, so what the target provides resolves nothing.
+#[test]
+fn a_reference_store_does_not_follow_links_out_of_it() {
+    let work = tempfile::tempdir().unwrap();
+    let central = work.path().join("central");
+    std::fs::create_dir_all(&central).unwrap();
+    let outside = work.path().join("outside.admx");
+    std::fs::copy(
+        "tests/fixtures/reference_store/central/shared.admx",
+        &outside,
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&outside, central.join("shared.admx")).unwrap();
+    let vendor = Path::new("tests/fixtures/reference_store/vendor");
+    let (found, _) = against(vendor, Profile::Gpmc, &central);
+    assert!(
+        found.iter().any(|(c, _)| *c == Code::V072),
+        "the linked file was read: {found:?}"
+    );
+    // The same file placed inside the store resolves the namespace.
+    std::fs::remove_file(central.join("shared.admx")).unwrap();
+    std::fs::copy(&outside, central.join("shared.admx")).unwrap();
+    let (found, _) = against(vendor, Profile::Gpmc, &central);
+    assert!(found.iter().all(|(c, _)| *c != Code::V072), "{found:?}");
+}
