@@ -515,7 +515,7 @@ impl Document {
         let el = self.element(i);
         if el.first_child == NONE {
             let raw = &self.text[r(&el.content)];
-            if !raw.bytes().any(|b| b == b'&' || b == b'<') {
+            if memchr::memchr2(b'&', b'<', raw.as_bytes()).is_none() {
                 return TextShape::of(raw);
             }
         }
@@ -573,16 +573,30 @@ pub fn is_xml_char(c: char) -> bool {
 /// only C0 bytes and the UTF-8 of U+FFFE/U+FFFF (EF BF BE/BF) need a look.
 pub fn illegal_char(text: &str) -> Option<(usize, char)> {
     let b = text.as_bytes();
+    // A block of 64 bytes is first tested without a branch per byte (the compiler vectorises the
+    // test); only a block holding a byte worth a look is walked byte by byte.
+    const BLOCK: usize = 64;
+    let worth_a_look = |x: u8| (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r')) | (x == 0xEF);
     let mut i = 0;
     while i < b.len() {
-        let x = b[i];
-        if x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r') {
-            return Some((i, x as char));
+        let end = (i + BLOCK).min(b.len());
+        if end - i == BLOCK && !b[i..end].iter().fold(false, |any, &x| any | worth_a_look(x)) {
+            i = end;
+            continue;
         }
-        if x == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF)) {
-            return text[i..].chars().next().map(|c| (i, c));
+        while i < end {
+            let x = b[i];
+            if x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r') {
+                return Some((i, x as char));
+            }
+            if x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF))
+            {
+                return text[i..].chars().next().map(|c| (i, c));
+            }
+            i += 1;
         }
-        i += 1;
     }
     None
 }
@@ -652,6 +666,32 @@ impl Iterator for Children<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The block-wise scan finds what a plain character walk finds, wherever the character
+    /// stands relative to the 64-byte blocks (including U+FFFE split across two blocks, and a
+    /// legal U+F000, whose UTF-8 also starts with EF, before it).
+    #[test]
+    fn illegal_char_at_every_block_position() {
+        let reference = |t: &str| t.char_indices().find(|&(_, c)| !is_xml_char(c));
+        for len in [0, 1, 63, 64, 65, 127, 128, 200] {
+            let base = "a\tb\nc\r".repeat(len).chars().take(len).collect::<String>();
+            assert_eq!(illegal_char(&base), None);
+            for bad in ['\u{1}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'] {
+                for at in 0..=len {
+                    for legal_ef in [false, true] {
+                        let mut t = base[..at].to_string();
+                        if legal_ef {
+                            t.insert(0, '\u{F000}');
+                        }
+                        t.push(bad);
+                        t.push_str(&base[at..]);
+                        assert_eq!(illegal_char(&t), reference(&t), "{bad:?} at {at} of {len}");
+                        assert!(illegal_char(&t).is_some());
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn spans_children_and_text() {

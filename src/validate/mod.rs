@@ -391,21 +391,63 @@ fn run(
         bytes += p.info.bytes;
         infos.push((inputs[i].0, p.info));
     }
-    for (g, group) in groups.iter().enumerate() {
-        let files: Vec<&store::FileInfo> = infos
-            .iter()
-            .filter(|(gi, _)| *gi == g)
-            .map(|(_, f)| f)
-            .collect();
-        let mut view = store::StoreView::new(files, group.is_store);
+    // The store rules, a store per task on every core.
+    let mut by_group: Vec<Vec<store::FileInfo>> = groups.iter().map(|_| Vec::new()).collect();
+    for (g, info) in infos {
+        by_group[g].push(info);
+    }
+    let intune = profile == Profile::Intune;
+    let store_rules = |g: usize, files: Vec<store::FileInfo>| {
+        let mut out = Vec::new();
+        let mut view = store::StoreView::new(files.iter().collect(), groups[g].is_store);
         view.add_reference(reference);
-        checks::store::store(&view, profile == Profile::Intune, &mut diags);
-        checks::references::store(&view, &mut diags);
-        checks::strings::store(&view, &mut diags);
-        checks::presentation::store(&view, &mut diags);
-        if profile == Profile::Intune {
-            checks::intune::store(&view, &mut diags);
+        checks::store::store(&view, intune, &mut out);
+        checks::references::store(&view, &mut out);
+        checks::strings::store(&view, &mut out);
+        checks::presentation::store(&view, &mut out);
+        if intune {
+            checks::intune::store(&view, &mut out);
         }
+        out
+    };
+    let tasks: Vec<std::sync::Mutex<Option<Vec<store::FileInfo>>>> = by_group
+        .into_iter()
+        .map(|f| std::sync::Mutex::new(Some(f)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let found: Vec<Vec<(usize, Vec<Diagnostic>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers.min(tasks.len()).max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let g = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(task) = tasks.get(g) else { break };
+                        let files = task.lock().map(|mut t| t.take()).ok().flatten();
+                        mine.push((g, store_rules(g, files.unwrap_or_default())));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut per_group: Vec<Option<Vec<Diagnostic>>> = groups.iter().map(|_| None).collect();
+    for (g, d) in found.into_iter().flatten() {
+        per_group[g] = Some(d);
+    }
+    for (g, d) in per_group.into_iter().enumerate() {
+        // A task that panicked leaves its store unchecked; that is a bug, reported as such.
+        let d = d.ok_or_else(|| {
+            IoError(
+                groups[g].root.clone().unwrap_or_default(),
+                std::io::Error::other("internal error while checking this store"),
+            )
+        })?;
+        diags.extend(d);
     }
     for d in &mut diags {
         profile.adjust(d);
