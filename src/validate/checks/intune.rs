@@ -10,7 +10,7 @@ use crate::admx::view::{Admx, Node, Policy};
 use crate::backend::intune::{MAX_ADMX_BYTES, forbidden_key};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::store::StoreView;
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 rule! {
     /// **What:** a registry key under `System`, `Software\Microsoft` or `Software\Policies\Microsoft`

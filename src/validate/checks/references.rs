@@ -6,7 +6,7 @@ use super::{push_at, rule, split_ref};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::facts::{AdmxFacts, At};
 use crate::validate::store::{FileInfo, NameKind, StoreView};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 rule! {
     /// **What:** a reference `prefix:name` whose prefix is neither the file's target prefix nor

@@ -6,7 +6,7 @@ use super::{Sink, rule};
 use crate::admx::dom::Document;
 use crate::admx::view::{Element, EnumItem, Node, Policy, Val};
 use crate::diag::Code;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 rule! {

@@ -7,7 +7,7 @@ use super::{push_at, rule};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::checks::namespace::Kind;
 use crate::validate::store::{Place, StoreView};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 rule! {
     /// **What:** two ADMX files of the store declare the same target namespace.

@@ -8,7 +8,7 @@ use crate::admx::dom::Document;
 use crate::admx::view::{Adml, Node};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::store::StoreView;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::ops::Range;
 
 rule! {
