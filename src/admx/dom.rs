@@ -488,6 +488,15 @@ impl Document {
     /// references resolved, CDATA kept, line ends normalised to `\n`).
     pub fn text(&self, i: u32) -> Cow<'_, str> {
         let el = self.element(i);
+        if el.first_child == NONE {
+            let raw = &self.text[r(&el.content)];
+            if memchr::memchr3(b'<', b'&', b'\r', raw.as_bytes()).is_none() {
+                return Cow::Borrowed(raw);
+            }
+            let mut out = String::with_capacity(raw.len());
+            unescape_into(raw, &mut out);
+            return Cow::Owned(out);
+        }
         let mut pieces: Vec<Range<usize>> = Vec::new();
         let mut at = el.content.start as usize;
         for c in self.children(i) {
@@ -580,7 +589,11 @@ pub fn illegal_char(text: &str) -> Option<(usize, char)> {
     let mut i = 0;
     while i < b.len() {
         let end = (i + BLOCK).min(b.len());
-        if end - i == BLOCK && !b[i..end].iter().fold(false, |any, &x| any | worth_a_look(x)) {
+        if end - i == BLOCK
+            && !b[i..end]
+                .iter()
+                .fold(false, |any, &x| any | worth_a_look(x))
+        {
             i = end;
             continue;
         }
@@ -589,9 +602,7 @@ pub fn illegal_char(text: &str) -> Option<(usize, char)> {
             if x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r') {
                 return Some((i, x as char));
             }
-            if x == 0xEF
-                && b.get(i + 1) == Some(&0xBF)
-                && matches!(b.get(i + 2), Some(0xBE | 0xBF))
+            if x == 0xEF && b.get(i + 1) == Some(&0xBF) && matches!(b.get(i + 2), Some(0xBE | 0xBF))
             {
                 return text[i..].chars().next().map(|c| (i, c));
             }
@@ -622,7 +633,7 @@ fn unescape_into(raw: &str, out: &mut String) {
                 };
                 let body_end = rest.find(close).unwrap_or(rest.len());
                 if open == "<![CDATA[" {
-                    out.push_str(&rest[open.len().min(body_end)..body_end]);
+                    push_normalised(&rest[open.len().min(body_end)..body_end], out);
                 }
                 rest = &rest[(body_end + close.len()).min(rest.len())..];
             }
@@ -633,16 +644,32 @@ fn unescape_into(raw: &str, out: &mut String) {
 /// Line ends are normalised in the raw text (XML 1.0 §2.11) before references are resolved, so a
 /// `&#13;` stays a carriage return.
 fn push_text(raw: &str, out: &mut String) {
-    let raw: Cow<str> = if raw.contains('\r') {
-        Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
-    } else {
-        Cow::Borrowed(raw)
-    };
-    if raw.contains('&') {
-        out.push_str(&quick_xml::escape::unescape(&raw).unwrap_or(Cow::Borrowed(&*raw)));
-    } else {
-        out.push_str(&raw);
+    if !raw.contains('&') {
+        push_normalised(raw, out);
+        return;
     }
+    let mut normalised = String::new();
+    let raw = if raw.contains('\r') {
+        push_normalised(raw, &mut normalised);
+        normalised.as_str()
+    } else {
+        raw
+    };
+    out.push_str(&quick_xml::escape::unescape(raw).unwrap_or(Cow::Borrowed(raw)));
+}
+
+/// `raw` with CR LF and lone CR as LF (XML 1.0 §2.11), appended to `out` in one pass.
+fn push_normalised(raw: &str, out: &mut String) {
+    let mut rest = raw;
+    while let Some(p) = memchr::memchr(b'\r', rest.as_bytes()) {
+        out.push_str(&rest[..p]);
+        out.push('\n');
+        rest = &rest[p + 1..];
+        if let Some(after) = rest.strip_prefix('\n') {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
 }
 
 pub struct Children<'a> {
@@ -674,7 +701,11 @@ mod tests {
     fn illegal_char_at_every_block_position() {
         let reference = |t: &str| t.char_indices().find(|&(_, c)| !is_xml_char(c));
         for len in [0, 1, 63, 64, 65, 127, 128, 200] {
-            let base = "a\tb\nc\r".repeat(len).chars().take(len).collect::<String>();
+            let base = "a\tb\nc\r"
+                .repeat(len)
+                .chars()
+                .take(len)
+                .collect::<String>();
             assert_eq!(illegal_char(&base), None);
             for bad in ['\u{1}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'] {
                 for at in 0..=len {
@@ -709,6 +740,24 @@ mod tests {
         assert_eq!(doc.text(b), "t<<z>");
         assert_eq!(doc.element(root).text_at, NONE);
         assert_eq!(&src[doc.end_of(b) - 4..doc.end_of(b)], "</b>");
+    }
+
+    /// Line ends are normalised (in CDATA too) before references are resolved, with and without
+    /// references, with and without child elements.
+    #[test]
+    fn text_normalises_line_ends_then_references() {
+        for (src, want) in [
+            ("<a>x\r\ny\rz</a>", "x\ny\nz"),
+            ("<a>x\r\ny\rz &amp; &#13;&#xA;</a>", "x\ny\nz & \r\n"),
+            ("<a>plain</a>", "plain"),
+            ("<a>\r\r\n\n</a>", "\n\n\n"),
+            ("<a>a\r\n<b/>b&lt;\r</a>", "a\nb<\n"),
+            ("<a>a<!--c\r\n--><![CDATA[\r\n&amp;]]>b</a>", "a\n&amp;b"),
+        ] {
+            let (doc, p) = Document::parse(src.to_string());
+            assert_eq!(p, None, "{src:?}");
+            assert_eq!(doc.text(doc.root.unwrap()), want, "{src:?}");
+        }
     }
 
     #[test]

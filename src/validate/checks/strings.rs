@@ -111,13 +111,13 @@ pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mu
         (Box::new(presentations), Code::V065, "presentation"),
     ];
     for (items, code, what) in tables {
-        let mut seen: HashMap<String, Range<usize>> = HashMap::new();
+        let mut seen: HashMap<std::borrow::Cow<'_, str>, Range<usize>> = HashMap::new();
         for s in items {
             let Some((id, span)) = s.attr("id") else {
                 continue;
             };
             let file = sink.file;
-            if let Some(first) = seen.get(id.as_ref()) {
+            if let Some(first) = seen.get(&id) {
                 sink.push(
                     code,
                     format!("{what} `{id}` is defined twice"),
@@ -126,7 +126,7 @@ pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mu
                 )
                 .secondary(Span::new(file, first.clone()), "first definition (used)");
             } else {
-                seen.insert(id.to_string(), span.clone());
+                seen.insert(id, span.clone());
             }
         }
     }
