@@ -258,17 +258,21 @@ fn render_human(diags: &[Diagnostic], sources: &SourceMap, color: bool) -> Vec<u
             wins: Vec::new(),
         };
         let cd = to_codespan(d, &mut shown);
-        let mut buf = if color {
-            term::termcolor::Buffer::ansi()
+        let before = out.len();
+        let rendered = if color {
+            let mut buf = term::termcolor::Buffer::ansi();
+            let r = term::emit_to_write_style(&mut buf, &config, &shown, &cd);
+            out.extend_from_slice(buf.as_slice());
+            r
         } else {
-            term::termcolor::Buffer::no_color()
+            // Plain text straight into the batch.
+            term::emit_to_io_write(&mut out, &config, &shown, &cd)
         };
         // A span outside its file would be a bug in the front end; fall back to the short form.
-        if term::emit_to_write_style(&mut buf, &config, &shown, &cd).is_err() {
+        if rendered.is_err() {
+            out.truncate(before);
             let _ = short_to(&mut out, std::slice::from_ref(d), sources);
-            continue;
         }
-        out.extend_from_slice(buf.as_slice());
     }
     out
 }
