@@ -162,14 +162,42 @@ fn utf8(body: Vec<u8>, findings: &mut Vec<Finding>) -> String {
     }
 }
 
+/// Well-formed UTF-16 as a string of exactly its length, or `None` at the first bad unit.
+///
+/// encoding_rs's one-call decode fills a fresh buffer of the worst-case length (1.5 bytes per
+/// input byte) with zeros before decoding into it, so each file would fault in and keep about
+/// three times its text. Here the decoder writes into a scratch buffer that each thread keeps
+/// (faulted in once), and only the decoded bytes are copied out.
+fn utf16_exact(codec: &'static encoding_rs::Encoding, body: &[u8]) -> Option<String> {
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let mut decoder = codec.new_decoder_without_bom_handling();
+    let max = decoder.max_utf8_buffer_length_without_replacement(body.len())?;
+    SCRATCH.with_borrow_mut(|scratch| {
+        if scratch.len() < max {
+            scratch.resize(max, 0);
+        }
+        let (result, _, written) =
+            decoder.decode_to_utf8_without_replacement(body, &mut scratch[..max], true);
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => {
+                // The decoder writes only UTF-8; the check is one fast pass, no unsafe needed.
+                std::str::from_utf8(&scratch[..written]).ok().map(str::to_owned)
+            }
+            _ => None,
+        }
+    })
+}
+
 fn utf16(body: &[u8], le: bool, findings: &mut Vec<Finding>) -> String {
     let codec = if le {
         encoding_rs::UTF_16LE
     } else {
         encoding_rs::UTF_16BE
     };
-    if let Some(text) = codec.decode_without_bom_handling_and_without_replacement(body) {
-        return text.into_owned();
+    if let Some(text) = utf16_exact(codec, body) {
+        return text;
     }
     // Slow path, only to find where the first bad unit is.
     let units = body.chunks(2).map(|c| match (c, le) {
