@@ -183,7 +183,9 @@ fn utf16_exact(codec: &'static encoding_rs::Encoding, body: &[u8]) -> Option<Str
         match result {
             encoding_rs::DecoderResult::InputEmpty => {
                 // The decoder writes only UTF-8; the check is one fast pass, no unsafe needed.
-                std::str::from_utf8(&scratch[..written]).ok().map(str::to_owned)
+                std::str::from_utf8(&scratch[..written])
+                    .ok()
+                    .map(str::to_owned)
             }
             _ => None,
         }
@@ -279,6 +281,35 @@ mod tests {
         let mut odd = utf16le("<a/>", true);
         odd.push(0x41);
         assert!(matches!(decode(odd).findings[0], Finding::Invalid { .. }));
+    }
+
+    /// UTF-16 through the per-thread scratch buffer: exact text (BMP, astral, both byte orders),
+    /// a shorter file after a longer one gets none of its bytes, a lone surrogate is reported
+    /// where it stands.
+    #[test]
+    fn utf16_decodes_exactly_through_the_scratch_buffer() {
+        let long = "<a>é中😀 long text</a>".repeat(50);
+        let short = "<b>ü😀</b>";
+        for s in [long.as_str(), short, long.as_str(), ""] {
+            let d = decode(utf16le(s, true));
+            assert_eq!(d.text, s);
+            assert!(d.findings.is_empty());
+            let mut be = vec![0xFE, 0xFF];
+            be.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()));
+            assert_eq!(decode(be).text, s);
+        }
+        let mut lone = utf16le("<a>x", true);
+        lone.extend(0xD800u16.to_le_bytes());
+        lone.extend(utf16le("</a>", false));
+        let d = decode(lone);
+        assert_eq!(d.text, "<a>x\u{FFFD}</a>");
+        assert_eq!(
+            d.findings,
+            vec![Finding::Invalid {
+                at: 4,
+                encoding: "UTF-16LE"
+            }]
+        );
     }
 
     #[test]
