@@ -63,7 +63,7 @@ fn child(n: usize) {
     let t = Instant::now();
     let report = validate_memory(&[("x.admx".to_string(), bytes)], Profile::Gpmc).unwrap();
     let total = report.diags.len();
-    let capped = render::capped(&report.diags, 100);
+    let capped = render::capped(report.diags.clone(), 100);
     let mut sink = std::io::sink();
     render::human_to(&mut sink, &capped, &report.sources, false).unwrap();
     render::short_to(&mut sink, &capped, &report.sources).unwrap();

@@ -825,7 +825,7 @@ fn validate(
     if opts.quiet {
         report.diags.retain(|d| d.severity == Severity::Error);
     }
-    report.diags = render::capped(&report.diags, max_per_code);
+    report.diags = render::capped(std::mem::take(&mut report.diags), max_per_code);
     match format {
         DiagFormat::Human | DiagFormat::Short => {
             o.stream = Some(Box::new(move |out: &mut dyn std::io::Write| {

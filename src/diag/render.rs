@@ -308,25 +308,23 @@ pub fn short_to(
 
 /// At most `limit` diagnostics per (file, code); for each group cut short, a note of the same
 /// code saying how many more there are, placed at the first one left out. `limit` 0 keeps all.
-pub fn capped(diags: &[Diagnostic], limit: usize) -> Vec<Diagnostic> {
+pub fn capped(diags: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
     if limit == 0 {
-        return diags.to_vec();
+        return diags;
     }
     let key = |d: &Diagnostic| (d.primary_span().map(|s| s.file), d.code);
-    let mut total: std::collections::HashMap<(Option<usize>, super::Code), usize> =
-        std::collections::HashMap::new();
-    for d in diags {
+    let mut total: foldhash::HashMap<(Option<usize>, super::Code), usize> = Default::default();
+    for d in &diags {
         *total.entry(key(d)).or_default() += 1;
     }
-    let mut seen: std::collections::HashMap<(Option<usize>, super::Code), usize> =
-        std::collections::HashMap::new();
-    let mut out = Vec::new();
+    let mut seen: foldhash::HashMap<(Option<usize>, super::Code), usize> = Default::default();
+    let mut out = Vec::with_capacity(diags.len());
     for d in diags {
-        let k = key(d);
+        let k = key(&d);
         let n = seen.entry(k).or_default();
         *n += 1;
         if *n <= limit {
-            out.push(d.clone());
+            out.push(d);
         } else if *n == limit + 1 {
             let rest = total[&k] - limit;
             let mut note = Diagnostic::new(
