@@ -120,6 +120,12 @@ impl SourceMap {
         };
         let to = f.text.floor_char_boundary(to.min(f.text.len()));
         let from = f.text.floor_char_boundary(from.min(to));
+        // A column within an ordinary line: count it directly. Only a distance longer than the
+        // marks' spacing (a very long line) goes through the marks, so neither costs more than
+        // O(MARK) and a file without long lines never builds them.
+        if to - from <= MARK {
+            return f.text[from..to].chars().count();
+        }
         f.chars_before(to) - f.chars_before(from)
     }
 
@@ -629,5 +635,38 @@ fn narrow(text: &str, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
     match text[start..end].find('\n') {
         Some(i) if i > 0 => start..start + i,
         _ => start..end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns count characters, whether the distance is short (counted directly) or longer than
+    /// the marks' spacing (through the marks), across multi-byte characters.
+    #[test]
+    fn chars_between_counts_characters_near_and_far() {
+        let line: String = "aé中😀".repeat(3000);
+        let text = format!("x\n{line}\nend");
+        let mut m = SourceMap::new();
+        let id = m.add("f", text.clone());
+        let bounds: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .step_by(97)
+            .chain([text.len()])
+            .collect();
+        for &from in bounds.iter().step_by(7) {
+            for &to in &bounds {
+                let want = if from <= to {
+                    text[from..to].chars().count()
+                } else {
+                    0
+                };
+                assert_eq!(m.chars_between(id, from, to), want, "{from}..{to}");
+            }
+        }
+        let (line_no, col) = m.line_col(id, text.len() - 1);
+        assert_eq!((line_no, col), (3, 3));
     }
 }
