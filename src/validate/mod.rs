@@ -327,64 +327,40 @@ fn run(
     };
     let sizes: Vec<u64> = (0..n).map(size).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
-    let next = AtomicUsize::new(0);
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, 8)
-        .min(n.max(1));
-    let results: Vec<Vec<(usize, Result<Processed, IoError>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    let mut spare = dom::Spare::default();
-                    loop {
-                        let k = next.fetch_add(1, Ordering::Relaxed);
-                        if k >= n {
-                            break;
-                        }
-                        let i = order[k];
-                        let (g, entry, bytes) = &inputs[i];
-                        let r = match bytes {
-                            Some(b) => Ok(process(i, entry, b.to_vec(), profile, &mut spare)),
-                            None => {
-                                match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref())
-                                {
-                                    Ok(Ok(b)) => Ok(process(i, entry, b, profile, &mut spare)),
-                                    Ok(Err(why)) => Ok(refused(i, entry, &why)),
-                                    Err(e) => Err(IoError(entry.path.clone(), e)),
-                                }
-                            }
-                        };
-                        mine.push((i, r));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+        .clamp(1, 8);
+    let results = on_workers(workers, n, dom::Spare::default, |spare, k| {
+        let i = order[k];
+        let (g, entry, bytes) = &inputs[i];
+        match bytes {
+            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare)),
+            None => match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref()) {
+                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare)),
+                Ok(Err(why)) => Ok(refused(i, entry, &why)),
+                Err(e) => Err(IoError(entry.path.clone(), e)),
+            },
+        }
     });
     let mut slots: Vec<Option<Processed>> = (0..n).map(|_| None).collect();
-    for (i, r) in results.into_iter().flatten() {
-        slots[i] = Some(r?);
+    for (k, r) in results.into_iter().enumerate() {
+        // A worker that panicked leaves its files out; that is a bug, reported as such.
+        let r = r.unwrap_or_else(|| {
+            Err(IoError(
+                inputs[order[k]].1.path.clone(),
+                std::io::Error::other("internal error while validating this file"),
+            ))
+        });
+        slots[order[k]] = Some(r?);
     }
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
     let mut infos: Vec<(usize, store::FileInfo)> = Vec::new();
     let mut policies = 0;
     let mut bytes = 0;
-    for (i, slot) in slots.into_iter().enumerate() {
-        // A worker that panicked leaves its slot empty; that is a bug, reported as such.
-        let p = slot.ok_or_else(|| {
-            IoError(
-                inputs[i].1.path.clone(),
-                std::io::Error::other("internal error while validating this file"),
-            )
-        })?;
+    for (i, p) in slots.into_iter().enumerate() {
+        let Some(p) = p else { continue }; // every slot is filled above
         sources.add(p.info.name.clone(), p.text);
         diags.extend(p.diags);
         policies += p.policies;
@@ -410,36 +386,21 @@ fn run(
         }
         out
     };
-    let tasks: Vec<std::sync::Mutex<Option<Vec<store::FileInfo>>>> = by_group
-        .into_iter()
-        .map(|f| std::sync::Mutex::new(Some(f)))
-        .collect();
-    let next = AtomicUsize::new(0);
-    let found: Vec<Vec<(usize, Vec<Diagnostic>)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers.min(tasks.len()).max(1))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let g = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(task) = tasks.get(g) else { break };
-                        let files = task.lock().map(|mut t| t.take()).ok().flatten();
-                        mine.push((g, store_rules(g, files.unwrap_or_default())));
-                    }
-                    mine
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut per_group: Vec<Option<Vec<Diagnostic>>> = groups.iter().map(|_| None).collect();
-    for (g, d) in found.into_iter().flatten() {
-        per_group[g] = Some(d);
-    }
-    for (g, d) in per_group.into_iter().enumerate() {
+    let tasks: Vec<std::sync::Mutex<Vec<store::FileInfo>>> =
+        by_group.into_iter().map(std::sync::Mutex::new).collect();
+    let found = on_workers(
+        workers,
+        tasks.len(),
+        || (),
+        |_, g| {
+            let files = tasks[g]
+                .lock()
+                .map(|mut t| std::mem::take(&mut *t))
+                .unwrap_or_default();
+            store_rules(g, files)
+        },
+    );
+    for (g, d) in found.into_iter().enumerate() {
         // A task that panicked leaves its store unchecked; that is a bug, reported as such.
         let d = d.ok_or_else(|| {
             IoError(
@@ -461,6 +422,45 @@ fn run(
         bytes,
         elapsed: started.elapsed(),
     })
+}
+
+/// Runs `task(state, k)` for every k in 0..n on up to `workers` threads, each pulling the next
+/// k and keeping its own `state` (made by `init`) from task to task. The results by k; `None`
+/// where a thread panicked.
+fn on_workers<S, R: Send>(
+    workers: usize,
+    n: usize,
+    init: impl Fn() -> S + Sync,
+    task: impl Fn(&mut S, usize) -> R + Sync,
+) -> Vec<Option<R>> {
+    let next = AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers.min(n).max(1))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut state = init();
+                    let mut mine = Vec::new();
+                    loop {
+                        let k = next.fetch_add(1, Ordering::Relaxed);
+                        if k >= n {
+                            break;
+                        }
+                        mine.push((k, task(&mut state, k)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut out: Vec<Option<R>> = (0..n).map(|_| None).collect();
+    for (k, r) in done.into_iter().flatten() {
+        out[k] = Some(r);
+    }
+    out
 }
 
 /// Source order: file, offset, then code; equal keys keep the order the checks produced them in
