@@ -224,27 +224,33 @@ pub fn human_to(
         return Ok(());
     }
     std::thread::scope(|s| {
-        let receivers: Vec<_> = (0..workers)
+        let (receivers, handles): (Vec<_>, Vec<_>) = (0..workers)
             .map(|k| {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-                s.spawn(move || {
+                let handle = s.spawn(move || {
                     for batch in diags.chunks(BATCH).skip(k).step_by(workers) {
                         if tx.send(render_human(batch, sources, color)).is_err() {
                             break; // the writer stopped (a write failed)
                         }
                     }
                 });
-                rx
+                (rx, handle)
             })
-            .collect();
-        for i in 0..diags.len().div_ceil(BATCH) {
+            .unzip();
+        let written = (0..diags.len().div_ceil(BATCH)).try_for_each(|i| {
             // A worker that panicked leaves its batches out; that is a bug, reported as such.
             let part = receivers[i % workers]
                 .recv()
                 .map_err(|_| std::io::Error::other("internal error while rendering"))?;
-            out.write_all(&part)?;
+            out.write_all(&part)
+        });
+        // Workers still waiting to hand over a batch stop when their receiver goes; a panic is
+        // joined here (already reported above), not passed on.
+        drop(receivers);
+        for h in handles {
+            let _ = h.join();
         }
-        Ok(())
+        written
     })
 }
 
