@@ -218,8 +218,10 @@ impl Document {
                         let value: &[u8] = a.value.as_bytes();
                         let k = key.as_ptr() as usize - base;
                         let v = value.as_ptr() as usize - base;
-                        let special = |b: &u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
-                        let plain = !value.iter().any(special);
+                        // Branch-free over the value (the compiler vectorises it): most values
+                        // hold none of these bytes.
+                        let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
+                        let plain = !value.iter().fold(false, |any, &b| any | special(b));
                         if !plain {
                             if value.contains(&b'&') {
                                 match quick_xml::escape::unescape(&text[v..v + value.len()]) {
