@@ -6,7 +6,10 @@ use std::fmt;
 /// `(\p{L}|\p{N}|_)+` (BaseTypes.xsd `itemName`/`resourceID`), approximated with Rust's
 /// alphabetic/numeric classes.
 pub fn is_item_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+    // Most names are ASCII: one byte test each; anything else is decided by its characters.
+    !s.is_empty()
+        && (s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            || s.chars().all(|c| c.is_alphanumeric() || c == '_'))
 }
 
 /// A name the Group Policy editor loads although the XSD's `itemName` refuses it: letters,
@@ -375,6 +378,17 @@ pub fn is_oid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// ASCII names by the byte test, others by their characters: the same verdicts.
+    #[test]
+    fn item_names() {
+        for ok in ["a", "Pol_1", "_", "Größe", "名前", "x٣"] {
+            assert!(is_item_name(ok), "{ok}");
+        }
+        for bad in ["", "a-b", "a.b", "a b", "a:b", "é-", "x\u{0}"] {
+            assert!(!is_item_name(bad), "{bad:?}");
+        }
+    }
 
     #[test]
     fn keys() {

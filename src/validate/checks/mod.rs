@@ -114,10 +114,7 @@ pub fn push_at(
     &mut out[last]
 }
 
-/// `(\p{L}|\p{N}|_)+`: the XSD's itemName / resourceID (BaseTypes.xsd).
-pub fn is_item_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
-}
+pub use crate::model::id::is_item_name;
 
 /// `name` or `prefix:name` (BaseTypes.xsd itemReference).
 pub fn is_item_reference(s: &str) -> bool {
