@@ -67,6 +67,10 @@ impl Profile {
 pub struct Report {
     pub sources: SourceMap,
     pub diags: Vec<Diagnostic>,
+    /// What the store rules read of each file (in no particular order). Kept with the report
+    /// rather than freed during the run: its many small allocations are freed with the report,
+    /// or not at all by a process that exits right after printing it (the command line).
+    pub facts: Vec<store::FileInfo>,
     pub files: usize,
     pub policies: usize,
     pub bytes: usize,
@@ -384,7 +388,8 @@ fn run(
         if intune {
             checks::intune::store(&view, &mut out);
         }
-        out
+        drop(view);
+        (out, files)
     };
     let tasks: Vec<std::sync::Mutex<Vec<store::FileInfo>>> =
         by_group.into_iter().map(std::sync::Mutex::new).collect();
@@ -400,15 +405,17 @@ fn run(
             store_rules(g, files)
         },
     );
+    let mut facts = Vec::with_capacity(n);
     for (g, d) in found.into_iter().enumerate() {
         // A task that panicked leaves its store unchecked; that is a bug, reported as such.
-        let d = d.ok_or_else(|| {
+        let (d, files) = d.ok_or_else(|| {
             IoError(
                 groups[g].root.clone().unwrap_or_default(),
                 std::io::Error::other("internal error while checking this store"),
             )
         })?;
         diags.extend(d);
+        facts.extend(files);
     }
     for d in &mut diags {
         profile.adjust(d);
@@ -417,6 +424,7 @@ fn run(
     Ok(Report {
         sources,
         diags,
+        facts,
         files: n,
         policies,
         bytes,
