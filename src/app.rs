@@ -820,10 +820,10 @@ fn validate(
     // Once printed, the report is not freed: the process exits right after, and freeing its
     // many small allocations (facts, findings) costs about 5% of a run on a whole store (the
     // compiler drivers' habit of exiting without freeing).
+    let mut report = std::mem::ManuallyDrop::new(report);
     if opts.statistics {
         o.stdout = statistics(&report.diags);
         o.stderr = format!("{summary}\n");
-        std::mem::forget(report);
         return o;
     }
     if opts.quiet {
@@ -832,7 +832,6 @@ fn validate(
     report.diags = render::capped(std::mem::take(&mut report.diags), max_per_code);
     match format {
         DiagFormat::Human | DiagFormat::Short => {
-            let report = std::mem::ManuallyDrop::new(report);
             o.stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 if format == DiagFormat::Human {
                     render::human_to(out, &report.diags, &report.sources, color)
@@ -862,7 +861,6 @@ fn validate(
             o.stderr = format!("{summary}\n");
         }
     }
-    std::mem::forget(report);
     if errors > 0 || (deny_warnings && warnings > 0) {
         o.code = EXIT_FINDINGS;
     }

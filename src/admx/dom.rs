@@ -448,11 +448,14 @@ impl Document {
         &self.text[r(&a.value)]
     }
 
+    /// An attribute of element `i` by exact name, as recorded.
+    pub fn find_attr(&self, i: u32, name: &str) -> Option<&Attr> {
+        self.attrs(i).iter().find(|a| self.attr_name(a) == name)
+    }
+
     /// An attribute by exact name: its normalised value and the span of the value.
     pub fn attr(&self, i: u32, name: &str) -> Option<(Cow<'_, str>, Range<usize>)> {
-        self.attrs(i)
-            .iter()
-            .find(|a| self.attr_name(a) == name)
+        self.find_attr(i, name)
             .map(|a| (self.value(a), r(&a.value)))
     }
 

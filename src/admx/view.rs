@@ -34,10 +34,8 @@ impl<'d> Node<'d> {
     }
     /// Where a whole attribute is written: from its name to the end of its value.
     pub fn attr_span(self, name: &str) -> Option<Range<usize>> {
-        let doc = self.doc;
-        doc.attrs(self.index)
-            .iter()
-            .find(|a| doc.attr_name(a) == name)
+        self.doc
+            .find_attr(self.index, name)
             .map(|a| a.name.start as usize..a.value.end as usize)
     }
     /// An attribute's value alone.

@@ -360,7 +360,7 @@ fn run(
     }
     let mut sources = SourceMap::new();
     let mut diags = Vec::new();
-    let mut infos: Vec<(usize, store::FileInfo)> = Vec::new();
+    let mut by_group: Vec<Vec<store::FileInfo>> = groups.iter().map(|_| Vec::new()).collect();
     let mut policies = 0;
     let mut bytes = 0;
     for (i, p) in slots.into_iter().enumerate() {
@@ -369,13 +369,9 @@ fn run(
         diags.extend(p.diags);
         policies += p.policies;
         bytes += p.info.bytes;
-        infos.push((inputs[i].0, p.info));
+        by_group[inputs[i].0].push(p.info);
     }
     // The store rules, a store per task on every core.
-    let mut by_group: Vec<Vec<store::FileInfo>> = groups.iter().map(|_| Vec::new()).collect();
-    for (g, info) in infos {
-        by_group[g].push(info);
-    }
     let intune = profile == Profile::Intune;
     let store_rules = |g: usize, files: Vec<store::FileInfo>| {
         let mut out = Vec::new();

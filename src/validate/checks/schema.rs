@@ -884,7 +884,7 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
         value_type(&value, a, ename, vspan, sink);
     }
     for a in spec.attrs.iter().chain(spec.group).filter(|a| a.required) {
-        if !doc.attrs(el).iter().any(|x| doc.attr_name(x) == a.name) {
+        if doc.find_attr(el, a.name).is_none() {
             sink.push(
                 Code::V022,
                 format!("`<{ename}>` lacks the required attribute `{}`", a.name),
