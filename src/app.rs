@@ -578,8 +578,12 @@ fn build_run(
     match crate::emit::write(out, &compiled.artifacts) {
         Ok(r) => {
             for what in &r.recovered {
+                let (level, what) = match what.strip_prefix("warning: ") {
+                    Some(w) => ("warning", w),
+                    None => ("note", what.as_str()),
+                };
                 o.stderr
-                    .push_str(&format!("note: {}: {what}\n", out.display()));
+                    .push_str(&format!("{level}: {}: {what}\n", out.display()));
             }
             for p in &r.kept {
                 o.stderr.push_str(&format!(
@@ -1207,9 +1211,10 @@ fn import_states(sources: &[std::path::PathBuf], name: &str, out: &Path, force: 
         path: format!("{name}.toml").into(),
         bytes: text.into_bytes(),
     };
-    if let Err(e) = std::fs::create_dir_all(&dir)
-        .map_err(|e| crate::emit::io_at(&dir, e))
-        .and_then(|()| write_one(&dir, &art))
+    let rel = Path::new("baselines").join(&art.path);
+    if let Err(e) = std::fs::create_dir_all(out)
+        .map_err(|e| crate::emit::io_at(out, e))
+        .and_then(|()| crate::emit::put_file(out, &rel, &art.bytes))
     {
         return fail(e.to_string());
     }
@@ -1364,11 +1369,7 @@ pub fn roundtrip(admx: &Path, dir: Option<&Path>) -> Result<RoundTrip, String> {
             name = format!("PolicyDefinitions/{rel} (rebuilt)");
         }
         if let Some(dir) = dir {
-            let p = dir.join(&a.path);
-            if let Some(parent) = p.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(&p, &a.bytes).map_err(|e| e.to_string())?;
+            crate::emit::put_file(dir, &a.path, &a.bytes).map_err(|e| e.to_string())?;
             out.files.push(a.path.clone());
         }
         store.push((rel, a.bytes.clone()));

@@ -200,12 +200,24 @@ fn output_folders(out: &Path, paths: &[&Path]) -> BTreeSet<PathBuf> {
             d = x.parent();
         }
     }
-    dirs.into_iter()
-        .filter(|d| {
-            d.as_os_str().is_empty()
-                || std::fs::symlink_metadata(out.join(d)).is_ok_and(|m| m.is_dir())
-        })
-        .collect()
+    dirs.into_iter().filter(|d| is_real_dir(out, d)).collect()
+}
+
+/// Whether `out/rel` is a folder reached through folders only: no component is a link (a
+/// linked folder leads outside `out`, and nothing there is gpforge's to delete).
+fn is_real_dir(out: &Path, rel: &Path) -> bool {
+    let mut cur = out.to_path_buf();
+    for c in rel.components() {
+        let Component::Normal(part) = c else {
+            return false;
+        };
+        cur.push(part);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.is_dir() && !m.file_type().is_symlink() => {}
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn legacy_leftovers(out: &Path, paths: &[&Path]) -> Vec<PathBuf> {
@@ -470,25 +482,90 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// One line of a journal, checked.
+#[derive(Debug, PartialEq, Eq)]
+enum Entry<'a> {
+    /// Move the staged file `staged` (a file name directly in the staging folder) to `rel`.
+    Put { staged: &'a str, rel: &'a Path },
+    Del(&'a Path),
+}
+
+/// Whether `name` is a plain file name: one component, no separator, not `.` or `..`, no control
+/// character.
+fn is_plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\'])
+        && !name.chars().any(char::is_control)
+}
+
+/// Reads a journal; every field is untrusted (a journal can be planted in a committed output
+/// folder). A staged file must be a plain file name directly inside the staging folder and, where
+/// it is still there, a regular file (not a link, not a folder); a target must be a plain relative
+/// path outside the staging folder. The first line that breaks a rule is the error, with its line
+/// number: then the whole journal is refused and nothing of it is carried out.
+fn parse_journal<'a>(staging: &Path, journal: &'a str) -> Result<Vec<Entry<'a>>, String> {
+    let mut entries = Vec::new();
+    for (n, line) in journal.lines().enumerate() {
+        let at = |why: String| format!("line {}: {why}", n + 1);
+        let target = |rel: &'a str| -> Result<&'a Path, String> {
+            let p = Path::new(rel);
+            let inside_staging = p.components().next() == Some(Component::Normal(STAGING.as_ref()));
+            if !is_plain_relative(p) || inside_staging {
+                return Err(at(format!("target {rel:?} is not a plain relative path in the output folder")));
+            }
+            Ok(p)
+        };
+        let fields: Vec<&str> = line.split('\t').collect();
+        match fields.as_slice() {
+            ["put", staged, rel] => {
+                if !is_plain_name(staged) || *staged == JOURNAL {
+                    return Err(at(format!(
+                        "staged file {staged:?} is not a plain file name in {STAGING}"
+                    )));
+                }
+                match std::fs::symlink_metadata(staging.join(staged)) {
+                    Ok(m) if !m.file_type().is_file() => {
+                        return Err(at(format!(
+                            "staged file {staged:?} is not a regular file (a link or a folder)"
+                        )));
+                    }
+                    _ => {}
+                }
+                entries.push(Entry::Put {
+                    staged,
+                    rel: target(rel)?,
+                });
+            }
+            ["del", rel] => entries.push(Entry::Del(target(rel)?)),
+            _ => return Err(at("not a `put` or `del` line".to_string())),
+        }
+    }
+    Ok(entries)
+}
+
 /// Carries out a committed journal: renames staged files into place (a staged file that is no
 /// longer there was moved by an earlier, interrupted run) and deletes what is listed, never
-/// through a link; then removes the staging folder.
+/// through a link; then removes the staging folder. A journal that breaks a rule of
+/// [`parse_journal`] is an error before anything is touched.
 fn roll_forward(
     out: &Path,
     journal: &str,
     fault: &mut dyn FnMut(&Step) -> Fault,
 ) -> std::io::Result<()> {
     let staging = out.join(STAGING);
-    for (n, line) in journal.lines().enumerate() {
+    let entries = parse_journal(&staging, journal)
+        .map_err(|why| refused(&staging.join(JOURNAL), &why))?;
+    for (n, entry) in entries.into_iter().enumerate() {
         if let Some(e) = injected(fault(&Step::Apply(n)), "the next build completes this one") {
             return Err(e);
         }
-        let fields: Vec<&str> = line.split('\t').collect();
-        match fields.as_slice() {
-            ["put", i, rel] => {
-                let rel = Path::new(rel);
-                let staged = staging.join(i);
-                if !is_plain_relative(rel) || std::fs::symlink_metadata(&staged).is_err() {
+        match entry {
+            Entry::Put { staged, rel } => {
+                let staged = staging.join(staged);
+                // Checked again right before the move: only a regular file is ever moved.
+                if !std::fs::symlink_metadata(&staged).is_ok_and(|m| m.file_type().is_file()) {
                     continue;
                 }
                 match inspect(out, rel)? {
@@ -502,18 +579,16 @@ fn roll_forward(
                 }
                 let dest = out.join(rel);
                 if let Some(parent) = dest.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| io_at(parent, e))?;
+                    create_dirs_under(out, parent.strip_prefix(out).unwrap_or(Path::new("")))?;
                 }
                 std::fs::rename(&staged, &dest).map_err(|e| io_at(&dest, e))?;
             }
-            ["del", rel] => {
-                let rel = Path::new(rel);
-                if is_plain_relative(rel) && inspect(out, rel)? == Target::File {
+            Entry::Del(rel) => {
+                if inspect(out, rel)? == Target::File {
                     let p = out.join(rel);
                     std::fs::remove_file(&p).map_err(|e| io_at(&p, e))?;
                 }
             }
-            _ => {}
         }
     }
     if let Some(e) = injected(
@@ -526,6 +601,75 @@ fn roll_forward(
         sync_dir(parent)?;
     }
     std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))
+}
+
+/// Creates the folders of `rel` under `out`, one component at a time, refusing any component
+/// that is a link or not a folder: the one routine by which writers make folders under a root.
+pub fn create_dirs_under(out: &Path, rel: &Path) -> std::io::Result<()> {
+    let mut cur = out.to_path_buf();
+    for c in rel.components() {
+        let Component::Normal(part) = c else {
+            return Err(refused(&out.join(rel), "not a plain relative path"));
+        };
+        cur.push(part);
+        match std::fs::symlink_metadata(&cur) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(refused(
+                    &cur,
+                    "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
+                ));
+            }
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => return Err(refused(&cur, "is in the way of an output folder (not a folder)")),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                match std::fs::create_dir(&cur) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        if !std::fs::symlink_metadata(&cur).is_ok_and(|m| m.is_dir()) {
+                            return Err(refused(&cur, "appeared in the way of an output folder"));
+                        }
+                    }
+                    Err(e) => return Err(io_at(&cur, e)),
+                }
+            }
+            Err(e) => return Err(io_at(&cur, e)),
+        }
+    }
+    Ok(())
+}
+
+/// Writes one file at `out/rel` whole (a temporary file beside it, synced, then renamed over the
+/// target), after the path-safety check of every writer: `rel` a plain relative path, no
+/// component a link, folders made one by one ([`create_dirs_under`]).
+pub fn put_file(out: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<PathBuf> {
+    if !is_plain_relative(rel) {
+        return Err(refused(rel, "not a plain relative path"));
+    }
+    match inspect(out, rel)? {
+        Target::Link(p) => {
+            return Err(refused(
+                &out.join(p),
+                "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
+            ));
+        }
+        Target::NotFile(p) => {
+            return Err(refused(&out.join(p), "is in the way of an output file (not a regular file or folder)"));
+        }
+        Target::Absent | Target::File => {}
+    }
+    if let Some(parent) = rel.parent() {
+        create_dirs_under(out, parent)?;
+    }
+    let dest = out.join(rel);
+    let name = rel.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dest.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    write_synced(&tmp, bytes).map_err(|e| io_at(&tmp, e))?;
+    std::fs::rename(&tmp, &dest).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io_at(&dest, e)
+    })?;
+    Ok(dest)
 }
 
 /// Takes `out`'s lock and finishes or discards what an interrupted build left there (what every
@@ -567,8 +711,15 @@ fn recover(out: &Path) -> std::io::Result<Vec<String>> {
                 std::fs::File::open(&journal)
                     .and_then(|mut f| f.read_to_string(&mut text))
                     .map_err(|e| io_at(&journal, e))?;
-                roll_forward(out, &text, &mut |_| Fault::None)?;
-                done.push("completed an interrupted build".to_string());
+                if let Err(why) = parse_journal(&staging, &text) {
+                    std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))?;
+                    done.push(format!(
+                        "warning: discarded {STAGING}/{JOURNAL}, which gpforge did not write ({why}); nothing it names was moved or deleted"
+                    ));
+                } else {
+                    roll_forward(out, &text, &mut |_| Fault::None)?;
+                    done.push("completed an interrupted build".to_string());
+                }
             } else {
                 std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))?;
                 done.push("discarded an interrupted build's staged files".to_string());

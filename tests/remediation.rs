@@ -5,7 +5,7 @@
 //! data-checked here, not executed (no Windows in CI).
 
 use gpforge::app::compile_dir;
-use gpforge::backend::remediation::ps_quote;
+use gpforge::backend::remediation::{ps_quote, ps_string};
 use gpforge::model::baseline::RegData;
 use gpforge::model::effect::{self, Action, Hive};
 use proptest::prelude::*;
@@ -62,11 +62,48 @@ fn find<'a>(n: Node<'a>, kind: &str, out: &mut Vec<Node<'a>>) {
     }
 }
 
-/// The string literals below a node, unquoted, in order.
+/// The value of `[char]N`, or of a quoted string, below `n`, in order.
+fn pieces(n: Node, src: &str, out: &mut String) {
+    match n.kind() {
+        "string_literal" => out.push_str(&unquote(&src[n.byte_range()])),
+        "cast_expression" => {
+            let text = &src[n.byte_range()];
+            let code = text
+                .strip_prefix("[char]")
+                .unwrap_or_else(|| panic!("only [char]N casts are generated: {text}"));
+            out.push(char::from_u32(code.parse().unwrap()).unwrap());
+        }
+        _ => {
+            for i in 0..n.child_count() {
+                pieces(n.child(i as u32).unwrap(), src, out);
+            }
+        }
+    }
+}
+
+/// The strings below a node, in order: each single-quoted literal, and each parenthesised
+/// concatenation of literals and `[char]N` as one string (how control characters are written).
 fn strings(n: Node, src: &str) -> Vec<String> {
-    let mut lits = Vec::new();
-    find(n, "string_literal", &mut lits);
-    lits.iter().map(|l| unquote(&src[l.byte_range()])).collect()
+    fn go(n: Node, src: &str, out: &mut Vec<String>) {
+        match n.kind() {
+            // Expandable ("…") strings are the fixed body's, never data.
+            "string_literal" if src[n.byte_range()].starts_with('"') => {}
+            "string_literal" => out.push(unquote(&src[n.byte_range()])),
+            "parenthesized_expression" if src[n.byte_range()].contains("[char]") => {
+                let mut s = String::new();
+                pieces(n, src, &mut s);
+                out.push(s);
+            }
+            _ => {
+                for i in 0..n.child_count() {
+                    go(n.child(i as u32).unwrap(), src, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(n, src, &mut out);
+    out
 }
 
 /// One `$Settings` entry: field → string values.
@@ -78,6 +115,8 @@ fn table(src: &str) -> Vec<Entry> {
     find(tree.root_node(), "hash_literal_expression", &mut hashes);
     hashes
         .iter()
+        // The `$Settings` entries (the `$Baseline` table and the body's objects have no Action).
+        .filter(|h| src[h.byte_range()].contains("Action = "))
         .map(|h| {
             let mut entries = Vec::new();
             find(*h, "hash_entry", &mut entries);
@@ -198,12 +237,118 @@ fn a_broken_script_is_noticed() {
 proptest! {
     #[test]
     fn hostile_strings_survive_the_quoting(s in "[a-z'\"$`\u{2018}\u{2019}\u{201A}\u{201B}\n\r\t é✓@(){};#<>|&-]{0,40}") {
-        let src = format!("$x = {}\n", ps_quote(&s));
+        let src = format!("$x = {}\n", ps_string(&s));
         let mut errs = Vec::new();
         let tree = parse(&src);
         errors(tree.root_node(), &src, &mut errs);
         prop_assert!(errs.is_empty(), "{:?}: {:?}", src, errs);
         let lits = strings(tree.root_node(), &src);
         prop_assert_eq!(lits, vec![s]);
+    }
+}
+
+/// The top-level statements of a script, as the kinds of their nodes: hostile data may change
+/// what a statement holds, never how many there are.
+fn top_statements(src: &str) -> usize {
+    let tree = parse(src);
+    let root = tree.root_node();
+    let mut n = 0;
+    for i in 0..root.child_count() {
+        let c = root.child(i as u32).unwrap();
+        if c.kind() == "statement_list" {
+            n += c.named_child_count();
+        } else if c.is_named() && c.kind() != "comment" {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The scripts of the kinds fixture with a title, description, value id (note) and text values
+/// replaced by `hostile`.
+fn hostile_scripts(hostile: &str) -> Vec<(String, String)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("defs");
+    std::fs::create_dir_all(defs.join("baselines")).unwrap();
+    for f in ["intune.toml", "template.toml"] {
+        std::fs::create_dir_all(defs.join("every-kind")).unwrap();
+        std::fs::copy(
+            Path::new("tests/fixtures/kinds/every-kind").join(f),
+            defs.join("every-kind").join(f),
+        )
+        .unwrap();
+    }
+    let b = std::fs::read_to_string("tests/fixtures/kinds/baselines/every-state.toml").unwrap();
+    let q = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let b = b
+        .replace("title = \"Every state\"", &format!("title = {}", q(hostile)))
+        .replace(
+            "description = \"Fixture: enabled with every element kind, disabled, not configured, registry-only data.\"",
+            &format!("description = {}", q(hostile)),
+        )
+        .replace("IText = \"two\\nlines & <xml>\"", &format!("IText = {}", q(hostile)))
+        .replace("Combo = \"beta\"", &format!("Combo = {}", q(hostile)));
+    std::fs::write(defs.join("baselines/every-state.toml"), b).unwrap();
+    let c = compile_dir(&defs).unwrap();
+    c.artifacts
+        .iter()
+        .filter(|a| a.path.extension().is_some_and(|e| e == "ps1"))
+        .map(|a| {
+            (
+                a.path.display().to_string(),
+                gpforge::backend::text::decode_for_display(&a.bytes),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn d2_a_title_that_ends_the_comment_adds_no_statement() {
+    let plain = hostile_scripts("plain");
+    assert_eq!(plain.len(), 3);
+    let attack = "x #>\n\";Write-Output PWNED; Remove-Item C:\\ -Recurse\n<# ";
+    let bad = hostile_scripts(attack);
+    for ((name, good), (_, evil)) in plain.iter().zip(&bad) {
+        let mut errs = Vec::new();
+        errors(parse(evil).root_node(), evil, &mut errs);
+        assert!(errs.is_empty(), "{name}: {errs:?}");
+        assert_eq!(top_statements(evil), top_statements(good), "{name}");
+        // The title is in the data, whole, and nowhere in the comment.
+        let header = &evil[..evil.find("#>").unwrap()];
+        assert!(!header.contains("PWNED"), "{name}: {header}");
+        let lits = strings(parse(evil).root_node(), evil);
+        assert!(lits.iter().any(|l| l == attack), "{name}");
+        // No raw line break of the data: every line break in the file is the file's own (CRLF).
+        assert!(!evil.contains("PWNED; Remove-Item C:\\ -Recurse\r\n<#"), "{name}");
+    }
+}
+
+#[test]
+fn d8_line_breaks_in_data_are_written_as_char_codes_not_line_ends() {
+    let scripts = hostile_scripts("a\nb");
+    for (name, src) in &scripts {
+        assert!(src.contains("('a' + [char]10 + 'b')"), "{name}");
+        let lits = strings(parse(src).root_node(), src);
+        assert!(lits.iter().any(|l| l == "a\nb"), "{name}: the data is a LF, not CRLF");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Generated hostile titles, descriptions and values never add a statement to a script.
+    #[test]
+    fn hostile_definitions_text_never_adds_a_statement(s in "[a-z'\"$`\u{2018}\u{2019}#<>\n\r;(){}@| ]{1,30}") {
+        let plain = hostile_scripts("plain");
+        let bad = hostile_scripts(&s);
+        prop_assume!(bad.len() == 3);
+        for ((name, good), (_, evil)) in plain.iter().zip(&bad) {
+            let mut errs = Vec::new();
+            errors(parse(evil).root_node(), evil, &mut errs);
+            prop_assert!(errs.is_empty(), "{}: {:?}", name, errs);
+            prop_assert_eq!(top_statements(evil), top_statements(good), "{}", name);
+            let lits = strings(parse(evil).root_node(), evil);
+            prop_assert!(lits.iter().any(|l| l == &s), "{}", name);
+        }
     }
 }

@@ -2,8 +2,12 @@
 //! one line per value that differs with its STIG ids), `remediation/remediate.ps1` and
 //! `remediation/revert.ps1` (both `-WhatIf`-aware). Each script is a data table rendered here
 //! (`$Settings`, one entry per registry operation of the baseline, registry-only settings
-//! included) followed by a fixed, reviewed body (`templates/remediation/*.ps1`). Every string
-//! goes through [`ps_quote`]: a single-quoted PowerShell string, in which nothing expands.
+//! included) followed by a fixed, reviewed body (`templates/remediation/*.ps1`). No text from the
+//! definitions reaches a script outside the data tables (`$Baseline`, `$Settings`): the header
+//! comment is fixed, and every string goes through [`ps_string`]: single-quoted PowerShell
+//! strings, in which nothing expands, joined with `[char]N` for control characters, so a line
+//! break in the data is data (the file's own line ends, CRLF, never touch it) and no value can
+//! end a comment or a statement.
 
 use super::{Artifact, Backend, Error, RenderCtx, text};
 use crate::model::PolicySet;
@@ -27,19 +31,53 @@ pub fn ps_quote(s: &str) -> String {
     out
 }
 
+/// Characters written as `[char]N` instead of inside a quoted string: control characters (line
+/// ends among them, which the file's CRLF conversion would otherwise rewrite) and the Unicode
+/// line and paragraph separators.
+fn needs_char_code(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// A PowerShell expression whose value is exactly `s`: [`ps_quote`] when `s` holds no character
+/// of [`needs_char_code`], else a parenthesised concatenation that starts with a quoted string
+/// (so the value is a string) and writes each such character as `[char]N`:
+/// `('a' + [char]10 + 'b')`.
+pub fn ps_string(s: &str) -> String {
+    if !s.chars().any(needs_char_code) {
+        return ps_quote(s);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for c in s.chars() {
+        if needs_char_code(c) {
+            if !run.is_empty() || parts.is_empty() {
+                parts.push(ps_quote(&run));
+                run.clear();
+            }
+            parts.push(format!("[char]{}", c as u32));
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        parts.push(ps_quote(&run));
+    }
+    format!("({})", parts.join(" + "))
+}
+
 fn type_and_data(d: &RegData) -> (&'static str, String) {
     match d {
         RegData::Dword(n) => ("DWord", ps_quote(&n.to_string())),
         RegData::Qword(n) => ("QWord", ps_quote(&n.to_string())),
-        RegData::Sz(s) => ("String", ps_quote(s)),
-        RegData::ExpandSz(s) => ("ExpandString", ps_quote(s)),
+        RegData::Sz(s) => ("String", ps_string(s)),
+        RegData::ExpandSz(s) => ("ExpandString", ps_string(s)),
         RegData::MultiSz(items) => (
             "MultiString",
             format!(
                 "@({})",
                 items
                     .iter()
-                    .map(|i| ps_quote(i))
+                    .map(|i| ps_string(i))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -70,23 +108,23 @@ pub fn table(set: &PolicySet, b: &crate::model::baseline::Baseline) -> String {
             };
             let head = format!(
                 "    @{{ Id = {}; Stig = {}; Class = {}; Key = {}",
-                ps_quote(setting.id(t)),
-                ps_quote(&stig.join(", ")),
-                ps_quote(class),
-                ps_quote(&op.key)
+                ps_string(setting.id(t)),
+                ps_string(&stig.join(", ")),
+                ps_string(class),
+                ps_string(&op.key)
             );
             let line = match &op.action {
                 Action::Set { name, data, .. } => {
                     let (ty, data) = type_and_data(data);
                     format!(
                         "{head}; Name = {}; Action = 'Set'; Type = {}; Data = {data} }}",
-                        ps_quote(name),
-                        ps_quote(ty)
+                        ps_string(name),
+                        ps_string(ty)
                     )
                 }
                 Action::DeleteValue(name) => format!(
                     "{head}; Name = {}; Action = 'Delete'; Type = ''; Data = '' }}",
-                    ps_quote(name)
+                    ps_string(name)
                 ),
                 Action::DeleteAllValues => {
                     format!("{head}; Name = ''; Action = 'DeleteAll'; Type = ''; Data = '' }}")
@@ -102,11 +140,19 @@ pub fn table(set: &PolicySet, b: &crate::model::baseline::Baseline) -> String {
 
 const COMMON: &str = include_str!("../../templates/remediation/common.ps1");
 
+/// The `$Baseline` table: the baseline's name and title, as data.
+fn header_table(b: &crate::model::baseline::Baseline) -> String {
+    format!(
+        "$Baseline = @{{ Name = {}; Title = {} }}\n",
+        ps_string(&b.name),
+        ps_string(&b.title)
+    )
+}
+
 fn script(set: &PolicySet, b: &crate::model::baseline::Baseline, what: &str, body: &str) -> String {
     format!(
-        "<#\n{what} of the baseline {} (generated by gpforge build from definitions/baselines/{}.toml).\nUser-class settings are applied to the user running the script, or, run as SYSTEM (Intune's\ndefault), to every loaded user profile under HKEY_USERS; Machine-class settings to HKLM.\n#>\n[CmdletBinding(SupportsShouldProcess)]\nparam()\n\n{}\n{COMMON}{body}",
-        ps_quote(&b.title),
-        b.name,
+        "<#\n{what} of a gpforge baseline (generated by gpforge build; the baseline's name and title\nare in $Baseline below). Run as SYSTEM (Intune's default), User-class settings go to every\nuser profile of the device (ProfileList: loaded hives under HKEY_USERS, other profiles'\nNTUSER.DAT loaded and unloaded again); run as a user, to that user's HKCU. Machine-class\nsettings go to HKLM.\n#>\n[CmdletBinding(SupportsShouldProcess)]\nparam()\n\n{}{}\n{COMMON}{body}",
+        header_table(b),
         table(set, b)
     )
 }
@@ -149,6 +195,9 @@ mod tests {
 
     #[test]
     fn quoting() {
+        assert_eq!(ps_string("a\nb"), "('a' + [char]10 + 'b')");
+        assert_eq!(ps_string("\r\n"), "('' + [char]13 + [char]10)");
+        assert_eq!(ps_string("x#>"), "'x#>'");
         assert_eq!(ps_quote("a'b"), "'a''b'");
         assert_eq!(ps_quote("$x `n"), "'$x `n'");
         assert_eq!(ps_quote("\u{2019}"), "'\u{2019}\u{2019}'");

@@ -1,18 +1,84 @@
-# --- gpforge: the fixed part of the baseline scripts (reviewed once; only the $Settings table
-# above it changes from baseline to baseline) ---
+# --- gpforge: the fixed part of the baseline scripts (reviewed once; only the $Baseline and
+# $Settings tables above it change from baseline to baseline) ---
 $ErrorActionPreference = 'Stop'
 
-# User-class settings live in each user's hive. Run as SYSTEM (Intune's default) the script
-# applies them to every loaded user profile, HKEY_USERS\<SID>; run as the signed-in user, to
-# HKCU (HKCU\Software\Policies is writable only by administrators and SYSTEM). Machine-class
-# settings go to HKLM.
-function Get-GpforgeRoots([string]$Class) {
-    if ($Class -eq 'Machine') { return @('Registry::HKEY_LOCAL_MACHINE') }
+# Where the settings go. Machine-class settings: HKLM. User-class settings live in each user's
+# hive, under HKCU\Software\Policies, which only administrators and SYSTEM may write; so Intune
+# runs these scripts as SYSTEM, and then every user profile of the device is visited:
+# - the profiles are listed from ProfileList (local and domain accounts, S-1-5-21-…, and Entra ID
+#   accounts, S-1-12-1-…; system and service profiles are skipped);
+# - a signed-in user's hive is already loaded at HKEY_USERS\<SID> and is used there;
+# - any other profile's NTUSER.DAT is loaded under a temporary name, checked or written, and
+#   unloaded again in a `finally`, also when the work on it failed.
+# Run as a signed-in user (not SYSTEM), the script works on that user's HKCU only.
+$GpforgeProfileList = 'Registry::HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion\ProfileList'
+$GpforgeUserSid = '^S-1-5-21-\d+-\d+-\d+-\d+$|^S-1-12-1-\d+-\d+-\d+-\d+$'
+$script:GpforgeErrors = 0
+$script:GpforgeUsers = 0
+$script:GpforgeNoUser = $false
+
+# The user profiles of the device: SID and profile folder.
+function Get-GpforgeUserProfiles {
+    foreach ($key in @(Get-ChildItem -LiteralPath $GpforgeProfileList)) {
+        $sid = $key.PSChildName
+        if ($sid -notmatch $GpforgeUserSid) { continue }
+        $folder = (Get-ItemProperty -LiteralPath $key.PSPath -Name 'ProfileImagePath' -ErrorAction SilentlyContinue).ProfileImagePath
+        [pscustomobject]@{ Sid = $sid; Folder = [Environment]::ExpandEnvironmentVariables("$folder") }
+    }
+}
+
+# Runs $Work once per place the settings apply to: & $Work <registry root> <who> <entries>.
+# A place that cannot be reached (a hive that does not load) is reported and counted as an
+# error, never skipped in silence.
+function Invoke-GpforgeTargets([scriptblock]$Work) {
+    $machine = @($Settings | Where-Object { $_.Class -eq 'Machine' })
+    $user = @($Settings | Where-Object { $_.Class -eq 'User' })
+    if ($machine.Count -gt 0) { & $Work 'Registry::HKEY_LOCAL_MACHINE' 'machine (HKLM)' $machine }
+    if ($user.Count -eq 0) { return }
     $me = [Security.Principal.WindowsIdentity]::GetCurrent().User.Value
-    if ($me -ne 'S-1-5-18') { return @('Registry::HKEY_CURRENT_USER') }
-    return @(Get-ChildItem -Path 'Registry::HKEY_USERS' |
-        Where-Object { $_.PSChildName -match '^S-1-5-21-\d+-\d+-\d+-\d+$' } |
-        ForEach-Object { 'Registry::HKEY_USERS\' + $_.PSChildName })
+    if ($me -ne 'S-1-5-18') {
+        $script:GpforgeUsers++
+        & $Work 'Registry::HKEY_CURRENT_USER' "user $me (HKCU)" $user
+        return
+    }
+    $profiles = @(Get-GpforgeUserProfiles)
+    if ($profiles.Count -eq 0) {
+        $script:GpforgeNoUser = $true
+        Write-Output ("NO USER PROFILE: ProfileList holds no user profile; the {0} user setting(s) were not checked or written" -f $user.Count)
+        return
+    }
+    foreach ($p in $profiles) {
+        $who = "user $($p.Sid) ($($p.Folder))"
+        $mount = $null
+        try {
+            $root = 'Registry::HKEY_USERS\' + $p.Sid
+            if (-not (Test-Path -LiteralPath $root)) {
+                $hive = Join-Path $p.Folder 'NTUSER.DAT'
+                if (-not (Test-Path -LiteralPath $hive -PathType Leaf)) { throw "no NTUSER.DAT in $($p.Folder)" }
+                $name = 'gpforge_' + $p.Sid
+                & reg.exe load "HKU\$name" "$hive" | Out-Null
+                if ($LASTEXITCODE -ne 0) { throw "reg.exe load of $hive failed (exit $LASTEXITCODE)" }
+                $mount = $name
+                $root = 'Registry::HKEY_USERS\' + $name
+            }
+            $script:GpforgeUsers++
+            & $Work $root $who $user
+        } catch {
+            $script:GpforgeErrors++
+            Write-Output ("ERROR {0}: {1}" -f $who, $_)
+        } finally {
+            if ($null -ne $mount) {
+                # Handles the registry provider still holds keep the hive loaded: release them.
+                [gc]::Collect()
+                [gc]::WaitForPendingFinalizers()
+                & reg.exe unload "HKU\$mount" | Out-Null
+                if ($LASTEXITCODE -ne 0) {
+                    $script:GpforgeErrors++
+                    Write-Output ("ERROR {0}: reg.exe unload of HKU\{1} failed (exit {2})" -f $who, $mount, $LASTEXITCODE)
+                }
+            }
+        }
+    }
 }
 
 # The value as the registry provider takes it.
@@ -62,3 +128,4 @@ function Test-GpforgeEntry([string]$Root, $Entry) {
     }
     return $null
 }
+

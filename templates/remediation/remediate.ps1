@@ -1,9 +1,10 @@
-
-# remediate.ps1: writes every setting of the baseline; -WhatIf prints what it would change.
-foreach ($entry in $Settings) {
-    foreach ($root in (Get-GpforgeRoots $entry.Class)) {
-        if ($null -eq (Test-GpforgeEntry $root $entry)) { continue }
-        $path = $root + '\' + $entry.Key
+# remediate.ps1: writes every setting of the baseline, per user and machine; -WhatIf prints what
+# it would change. Exit 0 when done, 1 when a place could not be reached or written.
+Invoke-GpforgeTargets {
+    param($Root, $Who, $Entries)
+    foreach ($entry in $Entries) {
+        if ($null -eq (Test-GpforgeEntry $Root $entry)) { continue }
+        $path = $Root + '\' + $entry.Key
         switch ($entry.Action) {
             'Set' {
                 if ($PSCmdlet.ShouldProcess("$path\$($entry.Name)", "set $($entry.Type) $($entry.Data)")) {
@@ -29,4 +30,7 @@ foreach ($entry in $Settings) {
             }
         }
     }
+    Write-Output ("DONE {0}" -f $Who)
 }
+if ($script:GpforgeErrors -gt 0) { exit 1 }
+exit 0

@@ -1,10 +1,11 @@
-
-# revert.ps1: removes every value the baseline writes (back to "not configured"); -WhatIf
-# prints what it would remove.
-foreach ($entry in $Settings) {
-    if ($entry.Action -ne 'Set') { continue }
-    foreach ($root in (Get-GpforgeRoots $entry.Class)) {
-        $path = $root + '\' + $entry.Key
+# revert.ps1: removes every value the baseline writes (back to "not configured"), per user and
+# machine; -WhatIf prints what it would remove. Exit 0 when done, 1 when a place could not be
+# reached.
+Invoke-GpforgeTargets {
+    param($Root, $Who, $Entries)
+    foreach ($entry in $Entries) {
+        if ($entry.Action -ne 'Set') { continue }
+        $path = $Root + '\' + $entry.Key
         $item = Get-Item -LiteralPath $path -ErrorAction SilentlyContinue
         if ($null -ne $item -and $item.GetValueNames() -contains $entry.Name) {
             if ($PSCmdlet.ShouldProcess("$path\$($entry.Name)", 'delete')) {
@@ -12,4 +13,7 @@ foreach ($entry in $Settings) {
             }
         }
     }
+    Write-Output ("DONE {0}" -f $Who)
 }
+if ($script:GpforgeErrors -gt 0) { exit 1 }
+exit 0
