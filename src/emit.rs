@@ -486,7 +486,10 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 #[derive(Debug, PartialEq, Eq)]
 enum Entry<'a> {
     /// Move the staged file `staged` (a file name directly in the staging folder) to `rel`.
-    Put { staged: &'a str, rel: &'a Path },
+    Put {
+        staged: &'a str,
+        rel: &'a Path,
+    },
     Del(&'a Path),
 }
 
@@ -513,7 +516,9 @@ fn parse_journal<'a>(staging: &Path, journal: &'a str) -> Result<Vec<Entry<'a>>,
             let p = Path::new(rel);
             let inside_staging = p.components().next() == Some(Component::Normal(STAGING.as_ref()));
             if !is_plain_relative(p) || inside_staging {
-                return Err(at(format!("target {rel:?} is not a plain relative path in the output folder")));
+                return Err(at(format!(
+                    "target {rel:?} is not a plain relative path in the output folder"
+                )));
             }
             Ok(p)
         };
@@ -555,8 +560,8 @@ fn roll_forward(
     fault: &mut dyn FnMut(&Step) -> Fault,
 ) -> std::io::Result<()> {
     let staging = out.join(STAGING);
-    let entries = parse_journal(&staging, journal)
-        .map_err(|why| refused(&staging.join(JOURNAL), &why))?;
+    let entries =
+        parse_journal(&staging, journal).map_err(|why| refused(&staging.join(JOURNAL), &why))?;
     for (n, entry) in entries.into_iter().enumerate() {
         if let Some(e) = injected(fault(&Step::Apply(n)), "the next build completes this one") {
             return Err(e);
@@ -620,18 +625,21 @@ pub fn create_dirs_under(out: &Path, rel: &Path) -> std::io::Result<()> {
                 ));
             }
             Ok(m) if m.is_dir() => {}
-            Ok(_) => return Err(refused(&cur, "is in the way of an output folder (not a folder)")),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                match std::fs::create_dir(&cur) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        if !std::fs::symlink_metadata(&cur).is_ok_and(|m| m.is_dir()) {
-                            return Err(refused(&cur, "appeared in the way of an output folder"));
-                        }
-                    }
-                    Err(e) => return Err(io_at(&cur, e)),
-                }
+            Ok(_) => {
+                return Err(refused(
+                    &cur,
+                    "is in the way of an output folder (not a folder)",
+                ));
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => match std::fs::create_dir(&cur) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if !std::fs::symlink_metadata(&cur).is_ok_and(|m| m.is_dir()) {
+                        return Err(refused(&cur, "appeared in the way of an output folder"));
+                    }
+                }
+                Err(e) => return Err(io_at(&cur, e)),
+            },
             Err(e) => return Err(io_at(&cur, e)),
         }
     }
@@ -645,6 +653,8 @@ pub fn put_file(out: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<PathBuf
     if !is_plain_relative(rel) {
         return Err(refused(rel, "not a plain relative path"));
     }
+    // The root itself is the user's choice (named on the command line).
+    std::fs::create_dir_all(out).map_err(|e| io_at(out, e))?;
     match inspect(out, rel)? {
         Target::Link(p) => {
             return Err(refused(
@@ -653,7 +663,10 @@ pub fn put_file(out: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<PathBuf
             ));
         }
         Target::NotFile(p) => {
-            return Err(refused(&out.join(p), "is in the way of an output file (not a regular file or folder)"));
+            return Err(refused(
+                &out.join(p),
+                "is in the way of an output file (not a regular file or folder)",
+            ));
         }
         Target::Absent | Target::File => {}
     }

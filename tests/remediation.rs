@@ -5,7 +5,7 @@
 //! data-checked here, not executed (no Windows in CI).
 
 use gpforge::app::compile_dir;
-use gpforge::backend::remediation::{ps_quote, ps_string};
+use gpforge::backend::remediation::ps_string;
 use gpforge::model::baseline::RegData;
 use gpforge::model::effect::{self, Action, Hive};
 use proptest::prelude::*;
@@ -319,7 +319,10 @@ fn d2_a_title_that_ends_the_comment_adds_no_statement() {
         let lits = strings(parse(evil).root_node(), evil);
         assert!(lits.iter().any(|l| l == attack), "{name}");
         // No raw line break of the data: every line break in the file is the file's own (CRLF).
-        assert!(!evil.contains("PWNED; Remove-Item C:\\ -Recurse\r\n<#"), "{name}");
+        assert!(
+            !evil.contains("PWNED; Remove-Item C:\\ -Recurse\r\n<#"),
+            "{name}"
+        );
     }
 }
 
@@ -329,7 +332,10 @@ fn d8_line_breaks_in_data_are_written_as_char_codes_not_line_ends() {
     for (name, src) in &scripts {
         assert!(src.contains("('a' + [char]10 + 'b')"), "{name}");
         let lits = strings(parse(src).root_node(), src);
-        assert!(lits.iter().any(|l| l == "a\nb"), "{name}: the data is a LF, not CRLF");
+        assert!(
+            lits.iter().any(|l| l == "a\nb"),
+            "{name}: the data is a LF, not CRLF"
+        );
     }
 }
 
@@ -350,5 +356,129 @@ proptest! {
             let lits = strings(parse(evil).root_node(), evil);
             prop_assert!(lits.iter().any(|l| l == &s), "{}", name);
         }
+    }
+}
+
+/// The text of every node of `kind` below `n`.
+fn texts<'a>(n: Node, src: &'a str, kind: &str) -> Vec<&'a str> {
+    let mut v = Vec::new();
+    find(n, kind, &mut v);
+    v.iter().map(|x| &src[x.byte_range()]).collect()
+}
+
+#[test]
+fn user_profiles_cover_entra_and_local_accounts_and_every_loaded_hive_is_unloaded() {
+    let src = gpforge::backend::text::decode_for_display(
+        &std::fs::read("output/baselines/disa-stig/remediation/detect.ps1").unwrap(),
+    );
+    let tree = parse(&src);
+    let root = tree.root_node();
+    let mut errs = Vec::new();
+    errors(root, &src, &mut errs);
+    assert!(errs.is_empty(), "{errs:?}");
+
+    // The profiles come from ProfileList, filtered by one pattern: users of both SID forms, no
+    // system or service profile. (PowerShell's -notmatch is case-insensitive, as here.)
+    assert!(src.contains(
+        "'Registry::HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\\ProfileList'"
+    ));
+    let assignment = texts(root, &src, "assignment_expression")
+        .into_iter()
+        .find(|a| a.starts_with("$GpforgeUserSid"))
+        .expect("the SID pattern");
+    let pattern = unquote(assignment.split_once('=').unwrap().1.trim());
+    let re = regex::RegexBuilder::new(&pattern)
+        .case_insensitive(true)
+        .build()
+        .unwrap();
+    for user in [
+        "S-1-5-21-3623811015-3361044348-30300820-1013",
+        "S-1-12-1-1234567890-1234567890-1234567890-1234567890",
+    ] {
+        assert!(re.is_match(user), "{user}");
+    }
+    for system in [
+        "S-1-5-18",
+        "S-1-5-19",
+        "S-1-5-20",
+        "S-1-5-21-3623811015-3361044348-30300820-1013.bak",
+        "S-1-5-80-1",
+    ] {
+        assert!(!re.is_match(system), "{system}");
+    }
+    // The old filter, which missed Entra ID users, is gone.
+    assert!(!src.contains("Get-GpforgeRoots"));
+
+    // Exactly one load and one unload; the load inside a try whose finally unloads, guarded by
+    // the mount name that is set only once the load succeeded.
+    let loads: Vec<_> = src.match_indices("& reg.exe load").collect();
+    let unloads: Vec<_> = src.match_indices("& reg.exe unload").collect();
+    assert_eq!((loads.len(), unloads.len()), (1, 1));
+    let mut tries = Vec::new();
+    find(root, "try_statement", &mut tries);
+    let t = tries
+        .iter()
+        .find(|t| src[t.byte_range()].contains("reg.exe load"))
+        .expect("the load is inside a try");
+    let mut finals = Vec::new();
+    find(*t, "finally_clause", &mut finals);
+    assert_eq!(finals.len(), 1, "the try has a finally");
+    let fin = &src[finals[0].byte_range()];
+    assert!(fin.contains("reg.exe unload"), "{fin}");
+    assert!(fin.contains("if ($null -ne $mount)"), "{fin}");
+    assert!(
+        fin.contains("[gc]::Collect()"),
+        "handles are released first: {fin}"
+    );
+    let try_text = &src[t.byte_range()];
+    let load_at = try_text.find("reg.exe load").unwrap();
+    let mount_at = try_text.find("$mount = $name").unwrap();
+    assert!(
+        mount_at > load_at,
+        "the mount is recorded after the load succeeded"
+    );
+    let mut catches = Vec::new();
+    find(*t, "catch_clause", &mut catches);
+    assert_eq!(
+        catches.len(),
+        1,
+        "an error on one profile is reported, not fatal"
+    );
+    // Between the load and the finally nothing leaves the function without the finally.
+    let mut flows = Vec::new();
+    find(*t, "flow_control_statement", &mut flows);
+    // A throw is caught by the catch, and the finally runs after it.
+    flows.retain(|f| !src[f.byte_range()].starts_with("throw "));
+    assert!(
+        flows.is_empty(),
+        "exit/return/break in the try: {:?}",
+        flows
+            .iter()
+            .map(|f| &src[f.byte_range()])
+            .collect::<Vec<_>>()
+    );
+    let mut all_flows = Vec::new();
+    find(root, "flow_control_statement", &mut all_flows);
+    assert!(
+        !all_flows.is_empty(),
+        "the grammar names exit/return statements so"
+    );
+
+    // No false COMPLIANT: the verdicts in order: errors, differences, no user profile, compliant.
+    let at = |s: &str| src.find(s).unwrap_or_else(|| panic!("{s}"));
+    assert!(at("if ($script:GpforgeErrors -gt 0)") < at("if ($script:failed -gt 0)"));
+    assert!(at("if ($script:failed -gt 0)") < at("if ($script:GpforgeNoUser)"));
+    assert!(at("if ($script:GpforgeNoUser)") < at("Write-Output (\"COMPLIANT:"));
+    assert!(src.contains("NO USER PROFILE"));
+    // The same enumeration serves remediate and revert, which fail on an unreachable profile.
+    for f in ["remediate.ps1", "revert.ps1"] {
+        let s = gpforge::backend::text::decode_for_display(
+            &std::fs::read(format!("output/baselines/disa-stig/remediation/{f}")).unwrap(),
+        );
+        assert!(s.contains("Invoke-GpforgeTargets {"), "{f}");
+        assert!(
+            s.contains("if ($script:GpforgeErrors -gt 0) { exit 1 }"),
+            "{f}"
+        );
     }
 }

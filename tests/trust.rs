@@ -72,7 +72,8 @@ fn d1_a_planted_journal_never_moves_a_file_into_out() {
     let victim = outside.join("victim");
     let git = outside.join("repo/.git");
     let staging = out.join(emit::STAGING);
-    let cases: Vec<(String, Box<dyn Fn(&Path)>)> = vec![
+    type Setup = Box<dyn Fn(&Path)>;
+    let cases: Vec<(String, Setup)> = vec![
         // `../../x` relative to the staging folder.
         (
             "put\t../../outside/victim\tdocs/stolen\n".into(),
@@ -134,19 +135,37 @@ fn d1_a_planted_journal_never_moves_a_file_into_out() {
         );
         outside_intact(&outside);
         assert!(git.join("HEAD").exists(), "{journal:?}");
-        assert!(!staging.exists(), "{journal:?}: the planted staging folder is discarded");
-        for stolen in ["docs/stolen", "docs/git", "docs/dir", "docs/link", "docs/ok", "docs/x"] {
+        assert!(
+            !staging.exists(),
+            "{journal:?}: the planted staging folder is discarded"
+        );
+        for stolen in [
+            "docs/stolen",
+            "docs/git",
+            "docs/dir",
+            "docs/link",
+            "docs/ok",
+            "docs/x",
+        ] {
             assert!(
                 std::fs::symlink_metadata(out.join(stolen)).is_err(),
                 "{journal:?} made {stolen}"
             );
         }
-        assert_eq!(walk(&out), before, "{journal:?}: the output tree is untouched");
+        assert_eq!(
+            walk(&out),
+            before,
+            "{journal:?}: the output tree is untouched"
+        );
         assert!(emit::check(&out, &arts).is_empty());
     }
     // Through the command line: the warning is shown, exit 0, nothing moved.
     std::fs::create_dir_all(&staging).unwrap();
-    std::fs::write(staging.join("journal"), "put\t../../outside/victim\tdocs/stolen\n").unwrap();
+    std::fs::write(
+        staging.join("journal"),
+        "put\t../../outside/victim\tdocs/stolen\n",
+    )
+    .unwrap();
     let defs = tmp.path().join("defs");
     copy_dir(Path::new(KINDS), &defs);
     let o = run(&[
@@ -158,7 +177,10 @@ fn d1_a_planted_journal_never_moves_a_file_into_out() {
     ]);
     let t = text(&o);
     assert!(o.status.success(), "{t}");
-    assert!(t.contains("warning: ") && t.contains("gpforge did not write"), "{t}");
+    assert!(
+        t.contains("warning: ") && t.contains("gpforge did not write"),
+        "{t}"
+    );
     outside_intact(&outside);
 }
 
@@ -258,4 +280,57 @@ fn d11_every_writer_refuses_a_link_on_its_path() {
     emit::put_file(&out, Path::new("a/b/c.txt"), b"ok").unwrap();
     assert_eq!(std::fs::read(out.join("a/b/c.txt")).unwrap(), b"ok");
     let _ = run_in;
+}
+
+#[test]
+fn d4_deletions_remove_the_key_and_its_subkeys_only() {
+    use gpforge::model::effect::Hive;
+    use gpforge::state::{Op, Snapshot};
+    let set = |h, k: &str, n: &str| Op::Set {
+        hive: h,
+        key: k.into(),
+        name: n.into(),
+        ty: 4,
+        data: vec![1, 0, 0, 0],
+        soft: false,
+    };
+    let mut s = Snapshot::new();
+    s.apply(&[
+        set(Hive::User, "Software\\A", "v"),
+        set(Hive::User, "Software\\A\\B", "v"),
+        set(Hive::User, "Software\\A\\B\\C", "v"),
+        set(Hive::User, "Software\\AB", "v"),
+        set(Hive::User, "Software\\A-x", "v"),
+        set(Hive::Machine, "Software\\A\\B", "v"),
+    ]);
+    assert_eq!(s.len(), 6);
+    s.apply(&[Op::DeleteKey {
+        hive: Hive::User,
+        key: "software\\a".into(),
+    }]);
+    let left: Vec<String> = s.iter().map(|(h, v)| format!("{h:?} {}", v.key)).collect();
+    assert_eq!(
+        left,
+        [
+            "User Software\\A-x",
+            "User Software\\AB",
+            "Machine Software\\A\\B"
+        ]
+    );
+    assert_eq!(s.len(), 3);
+    assert!(s.get(Hive::User, "Software\\A\\B", "v").is_none());
+    assert!(s.get(Hive::Machine, "SOFTWARE\\a\\b", "V").is_some());
+    s.apply(&[Op::DeleteAllValues {
+        hive: Hive::User,
+        key: "Software\\AB".into(),
+    }]);
+    assert_eq!(s.len(), 2);
+    assert_eq!(s.values_of(Hive::User, "software\\a-x").count(), 1);
+
+    // LGPO CLEAR drops only the commands given before it for its own key.
+    let t = "User\nK\\A\nv\nDWORD:1\n\nUser\nK\\B\nv\nDWORD:2\n\nUser\nk\\a\n*\nCLEAR\n\nUser\nK\\A\nw\nDWORD:3\n";
+    let ops = gpforge::state::lgpo::parse("l.txt", t).unwrap();
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    assert!(matches!(&ops[0], Op::Set { key, .. } if key == "K\\B"));
+    assert!(matches!(&ops[1], Op::Set { key, name, .. } if key == "K\\A" && name == "w"));
 }

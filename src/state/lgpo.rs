@@ -48,7 +48,25 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
         .map(|(n, l)| (n + 1, l.trim_end_matches('\r')))
         .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with(';'))
         .collect();
-    let mut ops: Vec<Op> = Vec::new();
+    // `ops[i]` is `None` once a later `CLEAR` dropped it; `by_key` lists the live operations of
+    // each (hive, lower-cased key), so a `CLEAR` visits only its own key's (linear in all).
+    let mut ops: Vec<Option<Op>> = Vec::new();
+    let mut by_key: std::collections::HashMap<(Hive, String), Vec<usize>> =
+        std::collections::HashMap::new();
+    fn push(
+        ops: &mut Vec<Option<Op>>,
+        by_key: &mut std::collections::HashMap<(Hive, String), Vec<usize>>,
+        op: Op,
+    ) {
+        let (h, k) = match &op {
+            Op::Set { hive, key, .. }
+            | Op::DeleteValue { hive, key, .. }
+            | Op::DeleteAllValues { hive, key }
+            | Op::DeleteKey { hive, key } => (*hive, key.to_lowercase()),
+        };
+        by_key.entry((h, k)).or_default().push(ops.len());
+        ops.push(Some(op));
+    }
     for rec in lines.chunks(4) {
         let [(n1, s), (_, key), (_, name), (n4, action)] = rec else {
             return Err(err(
@@ -114,10 +132,14 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
             },
             "DELETEKEYS" => {
                 for k in name.split(';').map(str::trim).filter(|k| !k.is_empty()) {
-                    ops.push(Op::DeleteKey {
-                        hive,
-                        key: format!("{key}\\{k}"),
-                    });
+                    push(
+                        &mut ops,
+                        &mut by_key,
+                        Op::DeleteKey {
+                            hive,
+                            key: format!("{key}\\{k}"),
+                        },
+                    );
                 }
                 continue;
             }
@@ -125,22 +147,20 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
             "CREATEKEY" => continue,
             // Removes the commands given before for this key.
             "CLEAR" => {
-                ops.retain(|o| {
-                    let (h, k) = match o {
-                        Op::Set { hive, key, .. }
-                        | Op::DeleteValue { hive, key, .. }
-                        | Op::DeleteAllValues { hive, key }
-                        | Op::DeleteKey { hive, key } => (hive, key),
-                    };
-                    !(*h == hive && k.eq_ignore_ascii_case(&key))
-                });
+                // The map's own list goes too: each operation is dropped at most once.
+                for i in by_key
+                    .remove(&(hive, key.to_lowercase()))
+                    .unwrap_or_default()
+                {
+                    ops[i] = None;
+                }
                 continue;
             }
             other => return Err(err(*n4, format!("unknown action `{other}`"))),
         };
-        ops.push(op);
+        push(&mut ops, &mut by_key, op);
     }
-    Ok(ops)
+    Ok(ops.into_iter().flatten().collect())
 }
 
 #[cfg(test)]
