@@ -334,3 +334,187 @@ fn d4_deletions_remove_the_key_and_its_subkeys_only() {
     assert!(matches!(&ops[0], Op::Set { key, .. } if key == "K\\B"));
     assert!(matches!(&ops[1], Op::Set { key, name, .. } if key == "K\\A" && name == "w"));
 }
+
+/// The values a sequence of operations leaves, as comparable text.
+fn values(ops: &[gpforge::state::Op]) -> Vec<String> {
+    let mut s = gpforge::state::Snapshot::new();
+    s.apply(ops);
+    s.iter()
+        .map(|(h, v)| format!("{h:?}\\{}\\{} = {} {:?}", v.key, v.name, v.ty, v.data))
+        .collect()
+}
+
+/// LGPO text read back gives exactly the operations it was not told to leave out.
+fn lgpo_round_trip(ops: &[gpforge::model::effect::RegOp]) {
+    use gpforge::backend::lgpo;
+    use gpforge::state::Op;
+    let text = lgpo::render_ops("t", ops);
+    let kept: Vec<Op> = ops
+        .iter()
+        .filter(|o| lgpo::problem(o).is_none())
+        .map(|o| {
+            let mut op = Op::from_model(o);
+            if let Op::Set { soft, .. } = &mut op {
+                *soft = false;
+            }
+            op
+        })
+        .collect();
+    let read =
+        gpforge::state::lgpo::parse("lgpo.txt", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(values(&read), values(&kept), "{text}");
+    // The deletions come back too, in order.
+    let dels = |v: &[Op]| -> Vec<String> {
+        v.iter()
+            .filter(|o| !matches!(o, Op::Set { .. }))
+            .map(|o| format!("{o:?}"))
+            .collect()
+    };
+    assert_eq!(dels(&read), dels(&kept), "{text}");
+}
+
+#[test]
+fn d6_every_generated_lgpo_text_reads_back_as_written() {
+    for defs in ["definitions", KINDS] {
+        let c = compile_dir(Path::new(defs)).unwrap();
+        for b in &c.set.baselines {
+            let t = &c.set.templates[b.template];
+            lgpo_round_trip(&gpforge::model::effect::apply_all(t, &b.settings));
+            // The file on disk is the one audited: its own baseline is compliant.
+            if defs == "definitions" {
+                let f = format!("output/baselines/{}/lgpo.txt", b.name);
+                let o = run(&["audit", "--baseline", &b.name, &f]);
+                assert!(o.status.success(), "{f}: {}", text(&o));
+            }
+        }
+    }
+}
+
+#[test]
+fn d6_what_lgpo_text_cannot_carry_is_left_out_with_b010() {
+    use gpforge::model::baseline::RegData;
+    use gpforge::model::effect::{Action, Hive, RegOp};
+    let set = |key: &str, name: &str, data: RegData| RegOp {
+        hive: Hive::User,
+        key: key.into(),
+        action: Action::Set {
+            name: name.into(),
+            data,
+            soft: false,
+        },
+    };
+    let bad = [
+        set("K", ";comment", RegData::Dword(1)),
+        set("K", " padded ", RegData::Dword(1)),
+        set("K", "(Default)", RegData::Dword(1)),
+        set("K", "m", RegData::MultiSz(vec!["a\\0b".into()])),
+        set("K", "s", RegData::Sz("a\nb".into())),
+        set(";K", "v", RegData::Dword(1)),
+    ];
+    for op in &bad {
+        assert!(gpforge::backend::lgpo::problem(op).is_some(), "{op:?}");
+    }
+    let mut ops = bad.to_vec();
+    ops.push(set("K", "after", RegData::Dword(7)));
+    ops.push(set("K", "", RegData::Sz("default value".into())));
+    ops.push(set("K", "semi;inside", RegData::Sz(" spaced ".into())));
+    lgpo_round_trip(&ops);
+    let lgpo = gpforge::backend::lgpo::render_ops("t", &ops);
+    assert_eq!(lgpo.matches("; left out: ").count(), bad.len(), "{lgpo}");
+    assert!(lgpo.contains("; left out: K\\;comment: "), "{lgpo}");
+    assert!(
+        lgpo.contains("; left out: K\\s: its value holds a line break"),
+        "{lgpo}"
+    );
+
+    // Through a build: a hostile value name in a registry-only setting is a B010 warning.
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("defs");
+    copy_dir(Path::new(KINDS), &defs);
+    let b = defs.join("baselines/every-state.toml");
+    let s = std::fs::read_to_string(&b).unwrap();
+    assert!(s.contains("IText = \"two\\nlines & <xml>\""));
+    let o = run(&[
+        "build",
+        "--definitions",
+        defs.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(text(&o).contains("B010"), "{}", text(&o));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, failure_persistence: None, ..Default::default() })]
+
+    /// Any name and string data: left out with B010, or read back exactly.
+    #[test]
+    fn d6_lgpo_text_is_exact_or_refused(
+        name in "[a-z;() \\\\0\n\t*Dd]{0,12}",
+        data in "[a-z;() \\\\0\n]{0,12}",
+        items in proptest::collection::vec("[a-z\\\\0 ]{0,5}", 1..4),
+    ) {
+        use gpforge::model::baseline::RegData;
+        use gpforge::model::effect::{Action, Hive, RegOp};
+        let ops = vec![
+            RegOp { hive: Hive::User, key: "K".into(), action: Action::Set { name: name.clone(), data: RegData::Sz(data), soft: false } },
+            RegOp { hive: Hive::Machine, key: "K".into(), action: Action::Set { name: "m".into(), data: RegData::MultiSz(items), soft: false } },
+            RegOp { hive: Hive::User, key: "K".into(), action: Action::Set { name: "z".into(), data: RegData::Dword(3), soft: false } },
+        ];
+        lgpo_round_trip(&ops);
+    }
+}
+
+#[test]
+fn d7_a_truncated_or_corrupt_hive_is_unreadable_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = std::fs::read("tests/tools/realclients/hivex/minimal").unwrap();
+    let fix_checksum = |b: &mut Vec<u8>| {
+        let x = (0..0x1FC).step_by(4).fold(0u32, |x, i| {
+            x ^ u32::from_le_bytes(b[i..i + 4].try_into().unwrap())
+        });
+        b[0x1FC..0x200].copy_from_slice(&x.to_le_bytes());
+    };
+    let mut cases: Vec<(&str, Vec<u8>, &str)> = Vec::new();
+    cases.push(("truncated in a bin", good[..6000].to_vec(), "truncated"));
+    cases.push(("base block only", good[..4096].to_vec(), "truncated"));
+    cases.push(("half a base block", good[..3000].to_vec(), "truncated"));
+    let mut b = good.clone();
+    b[4096..4100].copy_from_slice(b"xxxx");
+    cases.push(("no hbin", b, "hive bin signature"));
+    let mut b = good.clone();
+    b[0x30] ^= 0xff;
+    cases.push(("checksum", b, "checksum"));
+    let mut b = good.clone();
+    b[4096 + 32..4096 + 36].copy_from_slice(&(-12i32).to_le_bytes());
+    cases.push(("cell size", b, "cell size"));
+    let mut b = good.clone();
+    b[0x28..0x2c].copy_from_slice(&(8192u32).to_le_bytes());
+    fix_checksum(&mut b);
+    cases.push(("announced size", b, "truncated"));
+    for (what, bytes, says) in cases {
+        let dir = tmp.path().join(what.replace(' ', "-"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("NTUSER.DAT");
+        std::fs::write(&p, &bytes).unwrap();
+        let e = gpforge::state::read_path(&p).unwrap_err();
+        assert!(e.message.contains(says), "{what}: {e}");
+        assert!(
+            e.at.as_deref().is_some_and(|a| a.starts_with("byte 0x")),
+            "{what}: {e}"
+        );
+        let o = run(&["audit", "--baseline", "disa-stig", p.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{what}: {}", text(&o));
+        assert!(
+            text(&o).contains("not a readable hive"),
+            "{what}: {}",
+            text(&o)
+        );
+    }
+    // The intact hive is read (empty: nothing configured, exit 1, no error).
+    let p = tmp.path().join("NTUSER.DAT");
+    std::fs::write(&p, &good).unwrap();
+    assert!(gpforge::state::read_path(&p).unwrap().is_empty());
+    let o = run(&["audit", "--baseline", "disa-stig", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}

@@ -3,8 +3,10 @@
 //! each record four lines (scope, key, value name, action) and a blank line, as `LGPO.exe /parse`
 //! prints them. Actions: `DWORD:n`, `QWORD:n`, `SZ:`, `EXSZ:`, `MULTISZ:a\0b`, `BINARY:00,ff`,
 //! `DELETE` (a disabled value), `DELETEALLVALUES` with value name `*` (a non-additive list).
-//! LGPO text has no escape: a string with a line break cannot be written (B010), and it has no
-//! "only if absent" form, so a soft value is written as a plain one with a comment saying so.
+//! LGPO text has no escape: what it cannot carry exactly (a line break in data, a name starting
+//! with `;` or with outer spaces, a value named `(Default)`, a list item holding `\0`) is left
+//! out with a comment and a warning (B010, [`problem`]), never written to be misread; and it has
+//! no "only if absent" form, so a soft value is written as a plain one with a comment saying so.
 
 use super::{Artifact, Backend, Error, RenderCtx, text};
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -31,13 +33,73 @@ fn data_line(d: &RegData) -> String {
     }
 }
 
-/// Whether LGPO text can carry the data (no line break in a string).
-fn writable(d: &RegData) -> bool {
-    match d {
-        RegData::Sz(s) | RegData::ExpandSz(s) => !s.contains(['\r', '\n']),
-        RegData::MultiSz(items) => items.iter().all(|i| !i.contains(['\r', '\n'])),
-        _ => true,
+/// Why LGPO text cannot carry a name or key line: readers (`LGPO.exe`, gpforge's own) take a line
+/// starting with `;` for a comment, trim outer white space, and read `(Default)` as the default
+/// value; a blank line ends a record.
+fn line_problem(what: &str, s: &str) -> Option<String> {
+    if s.contains(['\r', '\n']) {
+        Some(format!("its {what} holds a line break"))
+    } else if s.trim_start().starts_with(';') {
+        Some(format!(
+            "its {what} starts with `;`, which LGPO text reads as a comment"
+        ))
+    } else if s.trim() != s {
+        Some(format!(
+            "its {what} has outer white space, which LGPO text trims"
+        ))
+    } else if what == "value name" && s.eq_ignore_ascii_case("(default)") {
+        Some("its value name is `(Default)`, which LGPO text reads as the default value".into())
+    } else {
+        None
     }
+}
+
+/// Why LGPO text cannot carry the data, if it cannot: a line break in a string (the data runs to
+/// the end of the line; there is no escape), or a multi-string item holding the two characters
+/// `\0` (the item separator) or empty (readers skip empty items).
+fn data_problem(d: &RegData) -> Option<String> {
+    match d {
+        RegData::Sz(s) | RegData::ExpandSz(s) if s.contains(['\r', '\n']) => {
+            Some("its value holds a line break".into())
+        }
+        RegData::MultiSz(items) if items.iter().any(|i| i.contains(['\r', '\n'])) => {
+            Some("its value holds a line break".into())
+        }
+        RegData::MultiSz(items) if items.iter().any(|i| i.contains("\\0")) => {
+            Some("an item of its list holds `\\0`, LGPO text's item separator".into())
+        }
+        RegData::MultiSz(items) if items.iter().any(String::is_empty) => {
+            Some("its list holds an empty item, which LGPO text cannot write".into())
+        }
+        _ => None,
+    }
+}
+
+/// Why LGPO text cannot carry an operation exactly, if it cannot (B010).
+pub fn problem(op: &RegOp) -> Option<String> {
+    line_problem("key", &op.key).or_else(|| match &op.action {
+        Action::Set { name, data, .. } => (!name.is_empty())
+            .then(|| line_problem("value name", name))
+            .flatten()
+            .or_else(|| data_problem(data)),
+        Action::DeleteValue(name) => (!name.is_empty())
+            .then(|| line_problem("value name", name))
+            .flatten(),
+        Action::DeleteAllValues => None,
+    })
+}
+
+/// A name or key for a comment line: control characters escaped, so the comment stays one line.
+fn for_comment(s: &str) -> String {
+    s.chars()
+        .flat_map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
 }
 
 /// The LGPO text of a sequence of operations.
@@ -52,15 +114,20 @@ pub fn render_ops(title: &str, ops: &[RegOp]) -> String {
             continue;
         }
         for op in mine {
+            if let Some(why) = problem(op) {
+                let name = match &op.action {
+                    Action::Set { name, .. } | Action::DeleteValue(name) => name.as_str(),
+                    Action::DeleteAllValues => "*",
+                };
+                s.push_str(&format!(
+                    "; left out: {}\\{}: {why} (B010)\n\n",
+                    for_comment(&op.key),
+                    for_comment(name)
+                ));
+                continue;
+            }
             let (name, action) = match &op.action {
                 Action::Set { name, data, soft } => {
-                    if !writable(data) {
-                        s.push_str(&format!(
-                            "; left out: {}\\{name} holds a line break, which LGPO text cannot carry\n\n",
-                            op.key
-                        ));
-                        continue;
-                    }
                     if *soft {
                         s.push_str(
                             "; written only when absent by the GPO; LGPO text writes it always\n",
@@ -88,14 +155,12 @@ impl Backend for Lgpo {
             let t = &set.templates[b.template];
             for s in &b.settings {
                 for op in effect::apply(t, s) {
-                    if let Action::Set { data, .. } = &op.action
-                        && !writable(data)
-                    {
+                    if let Some(why) = problem(&op) {
                         out.push(
                             Diagnostic::new(
                                 Code::B010,
                                 format!(
-                                    "`{}` is left out of the LGPO text of baseline `{}`: its value holds a line break",
+                                    "`{}` is left out of the LGPO text of baseline `{}`: {why}",
                                     s.id(t),
                                     b.name
                                 ),

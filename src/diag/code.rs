@@ -660,12 +660,18 @@ codes! {
     /// **Example:** `smime-strict` built without `--set smime-strict.required_ca=…`.
     B009 => Warning, "baseline setting left out: parameter not supplied";
 
-    /// **What:** a baseline value holding a line break, left out of the baseline's `lgpo.txt`.
+    /// **What:** a baseline value that LGPO text cannot carry exactly, left out of the
+    /// baseline's `lgpo.txt`: a line break in its data, a key or value name that starts with `;`
+    /// or has outer white space, a value named `(Default)`, or a list item that holds the two
+    /// characters `\0` or is empty.
     ///
-    /// **Why:** LGPO text has no escape: everything after `SZ:` up to the end of the line is the
-    /// data, so a line break would end the record.
+    /// **Why:** LGPO text has no escape. Everything after `SZ:` up to the end of the line is the
+    /// data, so a line break would end the record; a line starting with `;` is a comment, which
+    /// would shift every later record; readers trim names, read `(Default)` as the default value
+    /// and split `MULTISZ:` data at `\0`. Rather than a file that is read back as something else,
+    /// the value is left out (with a comment in the file naming it).
     ///
-    /// **Example:** a text element set to `"line one\nline two"`.
+    /// **Example:** a text element set to `"line one\nline two"`; a value name `;x`.
     B010 => Warning, "value left out of LGPO text";
 
     /// **What:** `gpforge import` cannot read its input: the ADMX or an ADML is not well-formed,
