@@ -807,8 +807,13 @@ fn validate(
     let known = suppressed
         .map(|n| format!("; {n} known finding(s) suppressed by the baseline"))
         .unwrap_or_default();
+    let config = opts
+        .config
+        .as_ref()
+        .map(|c| format!(", config {}", c.path.display()))
+        .unwrap_or_default();
     let summary = format!(
-        "{} file(s), {} policies: {errors} error(s), {warnings} warning(s){known} ({} ms, profile {})",
+        "{} file(s), {} policies: {errors} error(s), {warnings} warning(s){known} ({} ms, profile {}{config})",
         report.files,
         report.policies,
         report.elapsed.as_millis(),

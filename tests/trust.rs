@@ -518,3 +518,103 @@ fn d7_a_truncated_or_corrupt_hive_is_unreadable_input() {
     let o = run(&["audit", "--baseline", "disa-stig", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
+
+#[test]
+fn d9_gpforge_toml_is_looked_for_up_to_the_repository_root_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parent = tmp.path().join("parent");
+    let repo = parent.join("checkout");
+    let store = repo.join("store");
+    copy_dir(
+        Path::new("tests/fixtures/validate/V031_unknown_category"),
+        &store,
+    );
+    std::fs::write(
+        parent.join("gpforge.toml"),
+        "[validate]\nignore = [\"V031\"]\n",
+    )
+    .unwrap();
+    // Without a repository root the parent's file is found, and the summary names it.
+    let o = run_in(&repo, &["validate", "--deny-warnings", "store"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("config {}", parent.join("gpforge.toml").display())),
+        "{}",
+        text(&o)
+    );
+    // A checkout (a folder holding .git) stops the search: the parent's file is not taken.
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    let o = run_in(&repo, &["validate", "--deny-warnings", "store"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("V031"), "{}", text(&o));
+    assert!(!text(&o).contains("config "), "{}", text(&o));
+    // The repository's own file is found from a folder below the root.
+    std::fs::write(
+        repo.join("gpforge.toml"),
+        "[validate]\nignore = [\"V031\"]\n",
+    )
+    .unwrap();
+    let o = run_in(&store, &["validate", "--deny-warnings", "."]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("checkout/gpforge.toml"), "{}", text(&o));
+}
+
+#[test]
+fn d10_a_line_break_in_a_baseline_title_is_refused() {
+    for title in ["S/MIME\n[General]\nVersion=0", "a\rb", "a\u{2028}b"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let defs = tmp.path().join("defs");
+        copy_dir(Path::new(KINDS), &defs);
+        let b = defs.join("baselines/every-state.toml");
+        let s = std::fs::read_to_string(&b).unwrap().replace(
+            "title = \"Every state\"",
+            &format!("title = {}", toml::Value::String(title.into())),
+        );
+        std::fs::write(&b, s).unwrap();
+        let out = tmp.path().join("out");
+        let o = run(&[
+            "build",
+            "--definitions",
+            defs.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{title:?}: {}", text(&o));
+        assert!(text(&o).contains("D051"), "{}", text(&o));
+        assert!(
+            !out.join("baselines/every-state/gpt.ini").exists(),
+            "nothing written"
+        );
+    }
+}
+
+#[test]
+fn d12_an_unreadable_culture_folder_is_named() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let store = tmp.path().join("store");
+    copy_dir(Path::new("tests/fixtures/validate/clean"), &store);
+    let culture = store.join("de-DE");
+    std::fs::create_dir(&culture).unwrap();
+    std::fs::set_permissions(&culture, std::fs::Permissions::from_mode(0o000)).unwrap();
+    // A copy of the binary in the open temporary folder: the checkout may sit in a folder only
+    // its owner can enter.
+    let bin = tmp.path().join("gpforge");
+    std::fs::copy(BIN, &bin).unwrap();
+    let mut cmd = Command::new(&bin);
+    cmd.args(["validate", store.to_str().unwrap()]);
+    // Root reads any folder: run gpforge as an ordinary user (nobody) then.
+    if unsafe { libc::geteuid() } == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    let o = cmd.output().unwrap();
+    let t = text(&o);
+    std::fs::set_permissions(&culture, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(
+        t.contains(&format!("cannot read {}", culture.display())),
+        "{t}"
+    );
+}

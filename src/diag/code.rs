@@ -578,6 +578,16 @@ codes! {
     /// `implicit = true`.
     D050 => Warning, "prefix used without a using";
 
+    /// **What:** a baseline's `title` holds a line break (LF, CR, NEL, U+2028 or U+2029).
+    ///
+    /// **Why:** the title names the GPO: it is written into `gpt.ini` (`displayName=`), where a
+    /// line break starts a new line that can open a `[section]` or set a key such as
+    /// `Version=0`, and into the GPMC backup's display name and the first line of every
+    /// generated file. A title is one line.
+    ///
+    /// **Example:** `title = "S/MIME\n[General]\nVersion=0"`.
+    D051 => Error, "line break in a baseline title";
+
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.
     ///

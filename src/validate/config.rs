@@ -81,12 +81,20 @@ impl Loaded {
     }
 }
 
-/// `gpforge.toml` in `start` or the nearest folder above it.
+/// `gpforge.toml` in `start` or the nearest folder above it, up to the repository root (the
+/// first folder holding `.git`), as ruff and cargo look: a file in a checkout's parent folder
+/// belongs to someone else and must not change the verdict on this one.
 pub fn find(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+    for d in start.ancestors() {
+        let p = d.join(FILE_NAME);
+        if p.is_file() {
+            return Some(p);
+        }
+        if std::fs::symlink_metadata(d.join(".git")).is_ok() {
+            return None;
+        }
+    }
+    None
 }
 
 /// Reads and checks a configuration file; the error names the file and line.

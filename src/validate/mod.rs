@@ -102,7 +102,7 @@ pub fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, IoError> {
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| IoError(p.clone(), e))?;
         if meta.is_dir() {
-            out.push(store::discover_store(p).map_err(|e| IoError(p.clone(), e))?);
+            out.push(store::discover_store(p)?);
         } else {
             loose.push(p.clone());
         }
@@ -151,7 +151,7 @@ fn reference_store(dir: &Path, first_id: usize) -> Result<Vec<store::FileInfo>, 
             std::io::Error::other("--store names a PolicyDefinitions folder, not a file"),
         ));
     }
-    let group = store::discover_store(dir).map_err(|e| IoError(dir.to_path_buf(), e))?;
+    let group = store::discover_store(dir)?;
     let mut out = Vec::new();
     for e in group
         .entries

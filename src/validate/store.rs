@@ -99,8 +99,10 @@ fn sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// A store folder: ADMX at the top, ADML in culture folders; misplaced files are kept with their
-/// place so the store rules can name them.
-pub fn discover_store(dir: &Path) -> std::io::Result<Group> {
+/// place so the store rules can name them. An error names the folder that could not be read
+/// (the store, or one of its culture folders).
+pub fn discover_store(dir: &Path) -> Result<Group, super::IoError> {
+    let sorted = |d: &Path| sorted(d).map_err(|e| super::IoError(d.to_path_buf(), e));
     let mut entries = Vec::new();
     for p in sorted(dir)? {
         if p.is_dir() {

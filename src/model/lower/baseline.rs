@@ -104,6 +104,17 @@ impl Bx<'_> {
             );
             return None;
         }
+        let title = head.title.get_ref();
+        if title.contains(['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}']) {
+            let span = self.sp(&head.title);
+            self.err(
+                Code::D051,
+                "the baseline title holds a line break",
+                span,
+                "one line: it names the GPO (gpt.ini, the GPMC backup) and heads every file",
+            );
+            return None;
+        }
         let template = self.template_index(head, head_span.clone(), set)?;
         let t = &set.templates[template];
         let parameters = self.parameters(b)?;
