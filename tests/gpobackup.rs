@@ -168,3 +168,163 @@ fn every_backup_audits_compliant_and_ids_are_stable() {
         gpforge::backend::gpobackup::guid("y")
     );
 }
+
+/// Every element's text and every attribute's value of an XML text, by path.
+fn values(text: &str) -> Vec<(String, String)> {
+    let mut r = quick_xml::Reader::from_str(text);
+    let mut stack: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    let mut open_paths: Vec<String> = Vec::new();
+    let mut open_text: Option<String> = None;
+    loop {
+        let ev = r.read_event().unwrap();
+        match &ev {
+            Event::Start(e) | Event::Empty(e) => {
+                let name = AsRef::<str>::as_ref(&e.name()).to_string();
+                let path = format!("{}/{name}", stack.join("/"));
+                for a in e.attributes().flatten() {
+                    let v = a.value.to_string();
+                    out.push((format!("{path}@{}", AsRef::<str>::as_ref(&a.key)), v));
+                }
+                if matches!(ev, Event::Start(_)) {
+                    stack.push(name);
+                    open_paths.push(path);
+                    open_text = Some(String::new());
+                } else {
+                    out.push((path, String::new()));
+                }
+            }
+            Event::CData(c) => {
+                if let Some(t) = open_text.as_mut() {
+                    t.push_str(AsRef::<str>::as_ref(c));
+                }
+            }
+            Event::Text(t) => {
+                if let Some(o) = open_text.as_mut() {
+                    o.push_str(AsRef::<str>::as_ref(t).trim());
+                }
+            }
+            Event::End(_) => {
+                let path = open_paths.pop().unwrap();
+                if let Some(t) = open_text.take() {
+                    out.push((path, t));
+                }
+                stack.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The form of a value: what a reader of the field expects.
+fn form(v: &str) -> &'static str {
+    let guid =
+        regex::Regex::new(r"^\{[0-9A-Fa-f]{8}(-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}\}$").unwrap();
+    let time = regex::Regex::new(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$").unwrap();
+    let dns = regex::Regex::new(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$").unwrap();
+    let unc = regex::Regex::new(
+        r"^\\\\[A-Za-z0-9.-]+\\sysvol\\[A-Za-z0-9.-]+\\Policies\\\{[0-9A-F-]{36}\}\\",
+    )
+    .unwrap();
+    if v.is_empty() {
+        "empty"
+    } else if guid.is_match(v) {
+        "guid"
+    } else if time.is_match(v) {
+        "time"
+    } else if v.bytes().all(|b| b.is_ascii_digit()) {
+        "number"
+    } else if dns.is_match(v) {
+        "dns name"
+    } else if unc.is_match(v) {
+        "sysvol path"
+    } else {
+        "text"
+    }
+}
+
+#[test]
+#[cfg_attr(
+    not(gpforge_shared),
+    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
+)]
+fn every_field_of_the_real_backups_is_present_and_of_the_same_form() {
+    use std::collections::BTreeMap;
+    let c = compile_dir(Path::new("definitions")).unwrap();
+    for file in ["manifest.xml", "Backup.xml", "bkupInfo.xml"] {
+        // Their forms per path, from every real backup.
+        let mut theirs: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+        for base in real_backups() {
+            let mut texts = Vec::new();
+            if file == "manifest.xml" {
+                texts.push(std::fs::read_to_string(base.join(file)).unwrap());
+            } else {
+                for e in std::fs::read_dir(&base).unwrap().flatten() {
+                    if let Ok(t) = std::fs::read_to_string(e.path().join(file)) {
+                        texts.push(t);
+                    }
+                }
+            }
+            assert!(!texts.is_empty(), "{file} in {}", base.display());
+            for t in texts {
+                for (p, v) in values(&t) {
+                    theirs.entry(p).or_default().insert(form(&v));
+                }
+            }
+        }
+        for b in ["disa-stig", "smime-strict", "smime-sign-only"] {
+            let ours: BTreeMap<String, &'static str> = c
+                .artifacts
+                .iter()
+                .filter(|a| {
+                    a.path.starts_with(format!("baselines/{b}/gpo-backup"))
+                        && a.path.ends_with(file)
+                })
+                .flat_map(|a| values(&String::from_utf8_lossy(&a.bytes)))
+                .map(|(p, v)| (p, form(&v)))
+                .collect();
+            assert!(!ours.is_empty(), "{b}/{file}");
+            for (path, forms) in &theirs {
+                // Fields of other extensions and the domain groups of a real DACL (the shape test
+                // lists why ours has none).
+                if path.contains("SecurityGroups/Group")
+                    || path.contains("FSObjectDir")
+                    || path.contains("\\Adm")
+                    || path.contains("FSObjectFile") && !ours.contains_key(path)
+                {
+                    continue;
+                }
+                let Some(mine) = ours.get(path) else {
+                    panic!("{b}/{file}: {path} missing ({forms:?} in GPMC's)");
+                };
+                // The comment is free text GPMC writes when given one; theirs were left empty.
+                if path.ends_with("/Comment") {
+                    continue;
+                }
+                assert!(
+                    forms.contains(mine),
+                    "{b}/{file}: {path} is {mine}, GPMC's are {forms:?}"
+                );
+            }
+        }
+    }
+    // The domain fields name the documented placeholder, the same in every build.
+    let info = c
+        .artifacts
+        .iter()
+        .find(|a| {
+            a.path.starts_with("baselines/disa-stig/gpo-backup") && a.path.ends_with("bkupInfo.xml")
+        })
+        .unwrap();
+    let text = String::from_utf8_lossy(&info.bytes);
+    assert!(text.contains("<GPODomain><![CDATA[gpforge.invalid]]></GPODomain>"));
+    assert!(text.contains(&format!(
+        "<GPODomainGuid><![CDATA[{}]]></GPODomainGuid>",
+        gpforge::backend::gpobackup::domain_guid()
+    )));
+    assert!(
+        text.contains("<GPODomainController><![CDATA[dc.gpforge.invalid]]></GPODomainController>")
+    );
+}
