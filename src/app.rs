@@ -14,14 +14,17 @@ use std::time::Instant;
 /// long report is never held whole.
 pub type Stream = Box<dyn FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>>;
 
-/// What a command produced. `main` writes `stream` (if any) to stderr, then `stdout`, then
-/// `stderr`; with `--output FILE`, `stream` and `stdout` go to the file.
+/// What a command produced. `main` writes `stream` (if any) to stderr, then `stdout_stream`
+/// and `stdout` to stdout, then `stderr`; with `--output FILE`, `stream`, `stdout_stream` and
+/// `stdout` go to the file.
 #[derive(Default)]
 pub struct Outcome {
     pub code: u8,
     pub stdout: String,
     pub stderr: String,
     pub stream: Option<Stream>,
+    /// A report written straight to stdout piece by piece (JSON, SARIF), never held whole.
+    pub stdout_stream: Option<Stream>,
 }
 
 impl std::fmt::Debug for Outcome {
@@ -714,15 +717,22 @@ fn validate(
         o.stderr = format!("error: {e}\n");
         return o;
     }
-    let mut report = match crate::validate::validate_against(paths, profile, opts.store.as_deref())
-    {
-        Ok(r) => r,
-        Err(e) => {
-            o.code = EXIT_FAILURE;
-            o.stderr = format!("error: {e}\n");
-            return o;
-        }
+    // Findings beyond what the report shows are only counted (bounded memory), unless every one
+    // is needed: --statistics and the baseline files name each finding.
+    let fold_cap = if opts.statistics || opts.baseline.is_some() || opts.write_baseline.is_some() {
+        0
+    } else {
+        opts.max_per_code
     };
+    let mut report =
+        match crate::validate::validate_capped(paths, profile, opts.store.as_deref(), fold_cap) {
+            Ok(r) => r,
+            Err(e) => {
+                o.code = EXIT_FAILURE;
+                o.stderr = format!("error: {e}\n");
+                return o;
+            }
+        };
     if report.files == 0 {
         o.code = EXIT_FAILURE;
         o.stderr = format!(
@@ -852,21 +862,23 @@ fn validate(
             return o;
         }
         DiagFormat::Json => {
-            o.stdout = pretty(&serde_json::json!({
-                "diagnostics": render::json(&report.diags, &report.sources),
-                "summary": {
-                    "files": report.files,
-                    "policies": report.policies,
-                    "errors": errors,
-                    "warnings": warnings,
-                    "profile": profile,
-                    "elapsed_ms": report.elapsed.as_millis() as u64,
-                }
+            let totals = serde_json::json!({
+                "files": report.files,
+                "policies": report.policies,
+                "errors": errors,
+                "warnings": warnings,
+                "profile": profile,
+                "elapsed_ms": report.elapsed.as_millis() as u64,
+            });
+            o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
+                render::json_to(out, &report.diags, &report.sources, totals)
             }));
             o.stderr = format!("{summary}\n");
         }
         DiagFormat::Sarif => {
-            o.stdout = pretty(&render::sarif(&report.diags, &report.sources));
+            o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
+                render::sarif_to(out, &report.diags, &report.sources)
+            }));
             o.stderr = format!("{summary}\n");
         }
     }
@@ -1225,6 +1237,46 @@ fn import_states(sources: &[std::path::PathBuf], name: &str, out: &Path, force: 
     }
     o.stderr = format!("wrote {}\n", target.display());
     o
+}
+
+/// `--output FILE` for a report written piece by piece: into a temporary file beside FILE,
+/// renamed over it once whole (never through a link); on an error the temporary file goes.
+pub fn write_report_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("{} is a symbolic link", path.display()),
+        ));
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        let mut w = std::io::BufWriter::new(f);
+        write(&mut w)?;
+        std::io::Write::flush(&mut w)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(|e| crate::emit::io_at(path, e))
 }
 
 /// Writes one file atomically (a temporary file beside it, then a rename), never through a link.

@@ -40,13 +40,20 @@ fn main() -> ExitCode {
     let output = cli.output.clone();
     let mut outcome = app::run(cli, color);
     if let Some(path) = output {
-        let mut report = Vec::new();
-        if let Some(stream) = outcome.stream.take() {
-            let _ = stream(&mut report);
-        }
-        report.extend_from_slice(outcome.stdout.as_bytes());
+        let mut stream = outcome.stream.take();
+        let mut stdout_stream = outcome.stdout_stream.take();
+        let stdout = std::mem::take(&mut outcome.stdout);
+        let written = app::write_report_with(&path, &mut |out| {
+            if let Some(s) = stream.take() {
+                s(out)?;
+            }
+            if let Some(s) = stdout_stream.take() {
+                s(out)?;
+            }
+            out.write_all(stdout.as_bytes())
+        });
         let _ = std::io::stderr().write_all(outcome.stderr.as_bytes());
-        if let Err(e) = app::write_report(&path, &report) {
+        if let Err(e) = written {
             let _ = writeln!(
                 std::io::stderr(),
                 "error: cannot write {}: {e}",
@@ -59,6 +66,10 @@ fn main() -> ExitCode {
     // Human diagnostics go to stderr; a closed pipe is not worth a panic.
     if let Some(stream) = outcome.stream.take() {
         let mut out = std::io::BufWriter::new(std::io::stderr().lock());
+        let _ = stream(&mut out).and_then(|()| out.flush());
+    }
+    if let Some(stream) = outcome.stdout_stream.take() {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let _ = stream(&mut out).and_then(|()| out.flush());
     }
     let _ = std::io::stdout().write_all(outcome.stdout.as_bytes());

@@ -618,3 +618,54 @@ fn d12_an_unreadable_culture_folder_is_named() {
         "{t}"
     );
 }
+
+/// A one-line ADMX with `n` attributes the schema does not allow (a V021 each) and a few other
+/// findings, in two orders.
+fn hostile_admx(n: usize) -> Vec<u8> {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><policyDefinitions xmlns=\"http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions\" revision=\"1.0\" schemaVersion=\"1.0\"",
+    );
+    for i in 0..n {
+        s.push_str(&format!(" b{i}=\"x\""));
+    }
+    s.push_str("><policyNamespaces><target prefix=\"a\" namespace=\"A.B\"/></policyNamespaces><resources minRequiredRevision=\"1.0\"/><categories>");
+    for i in 0..300 {
+        s.push_str(&format!(
+            "<category name=\"c{i}\" displayName=\"$(string.c{i})\" bogus=\"1\"/>"
+        ));
+    }
+    s.push_str("</categories></policyDefinitions>");
+    s.into_bytes()
+}
+
+#[test]
+fn d5_a_capped_report_keeps_only_what_it_shows_and_counts_the_rest() {
+    use gpforge::diag::{Severity, render};
+    use gpforge::validate::{Profile, validate_capped};
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("x.admx");
+    std::fs::write(&p, hostile_admx(20_000)).unwrap();
+    let all = validate_capped(std::slice::from_ref(&p), Profile::Gpmc, None, 0).unwrap();
+    for cap in [1, 7, 100] {
+        let folded = validate_capped(std::slice::from_ref(&p), Profile::Gpmc, None, cap).unwrap();
+        assert!(
+            folded.diags.len() < 2_000,
+            "cap {cap}: {} records kept",
+            folded.diags.len()
+        );
+        for s in [Severity::Error, Severity::Warning, Severity::Note] {
+            assert_eq!(folded.count(s), all.count(s), "cap {cap}: {s:?}");
+        }
+        let show = |r: &gpforge::validate::Report| {
+            let d = render::capped(r.diags.clone(), cap);
+            let mut out = Vec::new();
+            render::human_to(&mut out, &d, &r.sources, false).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(show(&folded), show(&all), "cap {cap}: the same report");
+    }
+    // Through the command line: the summary counts every finding.
+    let o = run(&["validate", p.to_str().unwrap()]);
+    assert!(text(&o).contains("20300 warning(s)"), "{}", text(&o));
+    assert!(text(&o).contains("20200 more V021"), "{}", text(&o));
+}

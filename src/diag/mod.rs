@@ -60,6 +60,11 @@ pub struct Diagnostic {
     pub message: String,
     pub labels: Vec<Label>,
     pub notes: Vec<String>,
+    /// 0 for a finding. Otherwise this record is a tally, not a finding: it stands for `folded`
+    /// findings of its file, code and severity that a capped report would not show and that
+    /// were therefore not kept (validate's memory stays bounded on hostile input). Counts
+    /// ([`Diagnostic::weight`]) include them; reports never show the record itself.
+    pub folded: usize,
 }
 
 impl Diagnostic {
@@ -71,7 +76,13 @@ impl Diagnostic {
             message: message.into(),
             labels: Vec::new(),
             notes: Vec::new(),
+            folded: 0,
         }
+    }
+
+    /// How many findings this record stands for: 1, or a tally's count.
+    pub fn weight(&self) -> usize {
+        if self.folded > 0 { self.folded } else { 1 }
     }
 
     /// The main location: where the problem is.
@@ -146,7 +157,11 @@ impl Diagnostics {
         self.count(Severity::Error) > 0
     }
     pub fn count(&self, severity: Severity) -> usize {
-        self.items.iter().filter(|d| d.severity == severity).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == severity)
+            .map(Diagnostic::weight)
+            .sum()
     }
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()

@@ -316,16 +316,20 @@ pub fn short_to(
 /// code saying how many more there are, placed at the first one left out. `limit` 0 keeps all.
 pub fn capped(diags: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
     if limit == 0 {
-        return diags;
+        return diags.into_iter().filter(|d| d.folded == 0).collect();
     }
     let key = |d: &Diagnostic| (d.primary_span().map(|s| s.file), d.code);
     let mut total: foldhash::HashMap<(Option<usize>, super::Code), usize> = Default::default();
     for d in &diags {
-        *total.entry(key(d)).or_default() += 1;
+        *total.entry(key(d)).or_default() += d.weight();
     }
     let mut seen: foldhash::HashMap<(Option<usize>, super::Code), usize> = Default::default();
     let mut out = Vec::with_capacity(diags.len());
     for d in diags {
+        // A tally only adds to the count of what is not shown.
+        if d.folded > 0 {
+            continue;
+        }
         let k = key(&d);
         let n = seen.entry(k).or_default();
         *n += 1;
@@ -365,35 +369,99 @@ fn location(span: &super::Span, sources: &SourceMap) -> serde_json::Value {
 
 /// Every diagnostic as a JSON value (an array), for scripts.
 pub fn json(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
-    serde_json::Value::Array(
-        diags
-            .iter()
-            .map(|d| {
-                let labels: Vec<_> = d
-                    .labels
-                    .iter()
-                    .map(|l| {
-                        let mut v = location(&l.span, sources);
-                        v["message"] = l.message.clone().into();
-                        v["primary"] = l.primary.into();
-                        v
-                    })
-                    .collect();
-                let mut v = serde_json::json!({
-                    "code": d.code.as_str(),
-                    "severity": d.severity.as_str(),
-                    "title": d.code.title(),
-                    "message": d.message,
-                    "labels": labels,
-                    "notes": d.notes,
-                });
-                if let Some(s) = d.primary_span() {
-                    v["location"] = location(s, sources);
-                }
-                v
-            })
-            .collect(),
-    )
+    serde_json::Value::Array(diags.iter().map(|d| json_one(d, sources)).collect())
+}
+
+/// One diagnostic as a JSON value.
+fn json_one(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value {
+    let labels: Vec<_> = d
+        .labels
+        .iter()
+        .map(|l| {
+            let mut v = location(&l.span, sources);
+            v["message"] = l.message.clone().into();
+            v["primary"] = l.primary.into();
+            v
+        })
+        .collect();
+    let mut v = serde_json::json!({
+        "code": d.code.as_str(),
+        "severity": d.severity.as_str(),
+        "title": d.code.title(),
+        "message": d.message,
+        "labels": labels,
+        "notes": d.notes,
+    });
+    if let Some(s) = d.primary_span() {
+        v["location"] = location(s, sources);
+    }
+    v
+}
+
+/// The marker that stands for the streamed array in a report's skeleton.
+const STREAMED: &str = "@@gpforge-streamed-items@@";
+
+/// Writes `skeleton` pretty-printed (as `serde_json::to_string_pretty` would, plus a final line
+/// break) with its one array element [`STREAMED`] replaced by `items`, each rendered on demand
+/// and written at once: a long report is never held whole, and the bytes are those of the whole
+/// value printed in one go. With no items the skeleton's array is printed empty (`[]`).
+pub fn stream_pretty<T>(
+    out: &mut dyn std::io::Write,
+    skeleton: &serde_json::Value,
+    items: &[T],
+    render: &dyn Fn(&T) -> serde_json::Value,
+) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(skeleton).map_err(std::io::Error::other)?;
+    let marker = format!("\"{STREAMED}\"");
+    let at = text
+        .find(&marker)
+        .ok_or_else(|| std::io::Error::other("report skeleton without its marker"))?;
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..at];
+    if items.is_empty() {
+        // `[\n<indent>"marker"\n<outer>]` becomes `[]`.
+        let open = text[..line_start].trim_end_matches('\n').len() - 1;
+        let rest = &text[at + marker.len()..];
+        let close = rest.find(']').unwrap_or(0);
+        out.write_all(&text.as_bytes()[..=open])?;
+        out.write_all(b"]")?;
+        out.write_all(&rest.as_bytes()[close + 1..])?;
+        return out.write_all(b"\n");
+    }
+    out.write_all(&text.as_bytes()[..line_start])?;
+    let mut item = String::new();
+    for (i, x) in items.iter().enumerate() {
+        item.clear();
+        if i > 0 {
+            item.push_str(",\n");
+        }
+        let v = serde_json::to_string_pretty(&render(x)).map_err(std::io::Error::other)?;
+        for (n, line) in v.split('\n').enumerate() {
+            if n > 0 {
+                item.push('\n');
+            }
+            item.push_str(indent);
+            item.push_str(line);
+        }
+        out.write_all(item.as_bytes())?;
+    }
+    out.write_all(&text.as_bytes()[at + marker.len()..])?;
+    out.write_all(b"\n")
+}
+
+/// The JSON report (`{"diagnostics": [...], "summary": {...}}`), streamed: the same bytes as
+/// the whole value pretty-printed.
+pub fn json_to(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    summary: serde_json::Value,
+) -> std::io::Result<()> {
+    let skeleton = serde_json::json!({
+        "diagnostics": [STREAMED],
+        "summary": summary,
+    });
+    stream_pretty(out, &skeleton, diags, &|d| json_one(d, sources))
 }
 
 fn sarif_level(s: Severity) -> &'static str {
@@ -426,9 +494,67 @@ fn sarif_location(span: &super::Span, sources: &SourceMap, message: &str) -> ser
 
 /// SARIF 2.1.0 log with one run: the rules used, then one result per diagnostic.
 pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
+    let used = sarif_used(diags);
+    let results: Vec<_> = diags
+        .iter()
+        .map(|d| sarif_result(d, sources, &used))
+        .collect();
+    sarif_skeleton(&used, results.into())
+}
+
+/// The rules of the codes in `diags`, sorted (a result's `ruleIndex` points into them).
+fn sarif_used(diags: &[Diagnostic]) -> Vec<super::Code> {
     let mut used: Vec<super::Code> = diags.iter().map(|d| d.code).collect();
     used.sort();
     used.dedup();
+    used
+}
+
+/// The SARIF log, streamed: the same bytes as [`sarif`] pretty-printed.
+pub fn sarif_to(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+) -> std::io::Result<()> {
+    let used = sarif_used(diags);
+    let skeleton = sarif_skeleton(&used, serde_json::json!([STREAMED]));
+    stream_pretty(out, &skeleton, diags, &|d| sarif_result(d, sources, &used))
+}
+
+fn sarif_result(d: &Diagnostic, sources: &SourceMap, used: &[super::Code]) -> serde_json::Value {
+    let mut text = d.message.clone();
+    for n in &d.notes {
+        text.push('\n');
+        text.push_str(n);
+    }
+    let mut r = serde_json::json!({
+        "ruleId": d.code.as_str(),
+        "ruleIndex": used.binary_search(&d.code).unwrap_or(0),
+        "level": sarif_level(d.severity),
+        "message": { "text": text },
+    });
+    if let Some(primary) = d.labels.iter().find(|l| l.primary) {
+        r["locations"] =
+            serde_json::json!([sarif_location(&primary.span, sources, &primary.message)]);
+    }
+    let related: Vec<_> = d
+        .labels
+        .iter()
+        .filter(|l| !l.primary)
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = sarif_location(&l.span, sources, &l.message);
+            v["id"] = i.into();
+            v
+        })
+        .collect();
+    if !related.is_empty() {
+        r["relatedLocations"] = related.into();
+    }
+    r
+}
+
+fn sarif_skeleton(used: &[super::Code], results: serde_json::Value) -> serde_json::Value {
     let rules: Vec<_> = used
         .iter()
         .map(|c| {
@@ -440,41 +566,6 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
                 "help": { "text": format!("gpforge explain {}", c.as_str()) },
                 "defaultConfiguration": { "level": sarif_level(c.severity()) },
             })
-        })
-        .collect();
-    let results: Vec<_> = diags
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            for n in &d.notes {
-                text.push('\n');
-                text.push_str(n);
-            }
-            let mut r = serde_json::json!({
-                "ruleId": d.code.as_str(),
-                "ruleIndex": used.binary_search(&d.code).unwrap_or(0),
-                "level": sarif_level(d.severity),
-                "message": { "text": text },
-            });
-            if let Some(primary) = d.labels.iter().find(|l| l.primary) {
-                r["locations"] =
-                    serde_json::json!([sarif_location(&primary.span, sources, &primary.message)]);
-            }
-            let related: Vec<_> = d
-                .labels
-                .iter()
-                .filter(|l| !l.primary)
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut v = sarif_location(&l.span, sources, &l.message);
-                    v["id"] = i.into();
-                    v
-                })
-                .collect();
-            if !related.is_empty() {
-                r["relatedLocations"] = related.into();
-            }
-            r
         })
         .collect();
     serde_json::json!({
@@ -493,4 +584,59 @@ pub fn sarif(diags: &[Diagnostic], sources: &SourceMap) -> serde_json::Value {
             "results": results,
         }]
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+    use crate::source::SourceMap;
+
+    fn diags(n: usize, sources: &mut SourceMap) -> Vec<Diagnostic> {
+        let f = sources.add("a.admx", "<a>\n  <b x=\"1\"/>\n</a>\n");
+        (0..n)
+            .map(|i| {
+                Diagnostic::new(
+                    Code::V021,
+                    format!("finding {i} with \"quotes\"\nand a break"),
+                )
+                .at(super::super::Span::new(f, 6..12), "here")
+                .also(super::super::Span::new(f, 0..3), "and here")
+                .note("a note")
+            })
+            .collect()
+    }
+
+    /// The streamed reports are byte for byte the whole value pretty-printed.
+    #[test]
+    fn streamed_json_and_sarif_equal_the_whole_value() {
+        for n in [0, 1, 3] {
+            let mut sources = SourceMap::new();
+            let d = diags(n, &mut sources);
+            let summary = serde_json::json!({ "files": 1, "errors": [0, {"x": n}] });
+            let whole = serde_json::json!({
+                "diagnostics": json(&d, &sources),
+                "summary": summary.clone(),
+            });
+            let mut want = serde_json::to_string_pretty(&whole).unwrap();
+            want.push('\n');
+            let mut got = Vec::new();
+            json_to(&mut got, &d, &sources, summary).unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                want,
+                "json, {n} finding(s)"
+            );
+
+            let mut want = serde_json::to_string_pretty(&sarif(&d, &sources)).unwrap();
+            want.push('\n');
+            let mut got = Vec::new();
+            sarif_to(&mut got, &d, &sources).unwrap();
+            assert_eq!(
+                String::from_utf8(got).unwrap(),
+                want,
+                "sarif, {n} finding(s)"
+            );
+        }
+    }
 }

@@ -78,8 +78,13 @@ pub struct Report {
 }
 
 impl Report {
+    /// Findings of a severity, folded ones included.
     pub fn count(&self, s: Severity) -> usize {
-        self.diags.iter().filter(|d| d.severity == s).count()
+        self.diags
+            .iter()
+            .filter(|d| d.severity == s)
+            .map(Diagnostic::weight)
+            .sum()
     }
 }
 
@@ -125,6 +130,19 @@ pub fn validate_against(
     profile: Profile,
     reference: Option<&Path>,
 ) -> Result<Report, IoError> {
+    validate_capped(paths, profile, reference, 0)
+}
+
+/// [`validate_against`] for a report that shows at most `cap` findings per file and code
+/// (`--max-per-code`; 0: all): beyond the first `cap + 1` of a file and code in source order,
+/// findings are only counted, in a tally record ([`Diagnostic::folded`]), so memory stays
+/// bounded by the report shown, not by the findings of a hostile file.
+pub fn validate_capped(
+    paths: &[PathBuf],
+    profile: Profile,
+    reference: Option<&Path>,
+    cap: usize,
+) -> Result<Report, IoError> {
     let started = Instant::now();
     let groups = groups(paths)?;
     let mut inputs = Vec::new();
@@ -137,7 +155,7 @@ pub fn validate_against(
         Some(dir) => reference_store(dir, inputs.len())?,
         None => Vec::new(),
     };
-    run(&groups, inputs, profile, started, &reference)
+    run(&groups, inputs, profile, started, &reference, cap)
 }
 
 /// What the ADMX files at the top of a reference store provide (their facts; file ids start at
@@ -203,7 +221,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
         .zip(files)
         .map(|(e, (_, bytes))| (0, e, Some(bytes.as_slice())))
         .collect();
-    run(&[group], inputs, profile, started, &[])
+    run(&[group], inputs, profile, started, &[], 0)
 }
 
 /// The result of the per-file stage.
@@ -217,10 +235,7 @@ struct Processed {
 /// A file that was not read (not a regular file, a link out of the store, too large): V005.
 fn refused(id: usize, entry: &Entry, why: &crate::fsx::Refusal) -> Processed {
     let mut diags = Vec::new();
-    let mut sink = Sink {
-        file: id,
-        out: &mut diags,
-    };
+    let mut sink = Sink::new(id, &mut diags, 0);
     checks::encoding::refused(why, &mut sink);
     Processed {
         text: String::new(),
@@ -259,13 +274,11 @@ fn process(
     bytes: Vec<u8>,
     profile: Profile,
     spare: &mut dom::Spare,
+    cap: usize,
 ) -> Processed {
     let size = bytes.len();
     let mut diags = Vec::new();
-    let mut sink = Sink {
-        file: id,
-        out: &mut diags,
-    };
+    let mut sink = Sink::new(id, &mut diags, cap);
     let decoded = decode::decode(bytes);
     checks::encoding::decoded(&decoded, &mut sink);
     let readable = !decoded
@@ -303,6 +316,7 @@ fn process(
             None => {}
         }
     }
+    sink.finish();
     let (text, buffers) = doc.into_parts();
     *spare = buffers;
     Processed {
@@ -319,6 +333,7 @@ fn run(
     profile: Profile,
     started: Instant,
     reference: &[store::FileInfo],
+    cap: usize,
 ) -> Result<Report, IoError> {
     let n = inputs.len();
     // Largest files first, so the workers finish together.
@@ -339,9 +354,9 @@ fn run(
         let i = order[k];
         let (g, entry, bytes) = &inputs[i];
         match bytes {
-            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare)),
+            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare, cap)),
             None => match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref()) {
-                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare)),
+                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare, cap)),
                 Ok(Err(why)) => Ok(refused(i, entry, &why)),
                 Err(e) => Err(IoError(entry.path.clone(), e)),
             },

@@ -82,13 +82,29 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
-/// Collects the diagnostics of one file.
+/// Collects the diagnostics of one file. With a cap (the report's `--max-per-code`), the list is
+/// folded whenever it has doubled: per code, the `cap + 1` first findings in source order are
+/// kept (the shown ones and the one a capped report names as the first not shown) and the rest
+/// become a tally per code and severity ([`Diagnostic::folded`]). Memory then follows the
+/// report, not the file: a one-line file with millions of findings keeps a few hundred.
 pub struct Sink<'a> {
     pub file: FileId,
     pub out: &'a mut Vec<Diagnostic>,
+    cap: usize,
+    next_fold: usize,
 }
 
-impl Sink<'_> {
+impl<'a> Sink<'a> {
+    /// A sink for `file`; `cap` 0 keeps every finding.
+    pub fn new(file: FileId, out: &'a mut Vec<Diagnostic>, cap: usize) -> Self {
+        Sink {
+            file,
+            out,
+            cap,
+            next_fold: 4096,
+        }
+    }
+
     /// A diagnostic at `range` of this file, with the code's default severity.
     pub fn push(
         &mut self,
@@ -97,8 +113,67 @@ impl Sink<'_> {
         range: Range<usize>,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
+        if self.cap > 0 && self.out.len() >= self.next_fold {
+            fold(self.out, self.cap);
+            self.next_fold = (self.out.len() * 2).max(4096);
+        }
         push_at(self.out, code, message, Span::new(self.file, range), label)
     }
+
+    /// Folds what is over the cap once the file is done.
+    pub fn finish(&mut self) {
+        if self.cap > 0 {
+            fold(self.out, self.cap);
+        }
+    }
+}
+
+/// Keeps, per code, the `cap + 1` findings that come first in source order (offset, then push
+/// order, as the report's sort has it) and folds the others into one tally per code and
+/// severity. Existing tallies are merged. Linear in the list's length (plus a sort per code of
+/// what is over the cap).
+pub fn fold(out: &mut Vec<Diagnostic>, cap: usize) {
+    use std::collections::HashMap;
+    let keep = cap + 1;
+    let mut per_code: HashMap<Code, Vec<usize>> = HashMap::new();
+    for (i, d) in out.iter().enumerate() {
+        if d.folded == 0 {
+            per_code.entry(d.code).or_default().push(i);
+        }
+    }
+    let mut drop = vec![false; out.len()];
+    let mut tallies: HashMap<(Code, crate::diag::Severity), Diagnostic> = HashMap::new();
+    for (_, mut idx) in per_code {
+        if idx.len() <= keep {
+            continue;
+        }
+        let start = |i: usize| out[i].primary_span().map_or(0, |s| s.range.start);
+        idx.select_nth_unstable_by_key(keep - 1, |&i| (start(i), i));
+        for &i in &idx[keep..] {
+            drop[i] = true;
+        }
+    }
+    if !drop.contains(&true) {
+        return;
+    }
+    let mut i = 0;
+    out.retain_mut(|d| {
+        let gone = drop[i] || d.folded > 0;
+        i += 1;
+        if gone {
+            let t = tallies.entry((d.code, d.severity)).or_insert_with(|| {
+                let mut t = Diagnostic::new(d.code, "findings not kept (over the report's cap)");
+                t.severity = d.severity;
+                t.labels = d.labels.iter().filter(|l| l.primary).cloned().collect();
+                t
+            });
+            t.folded += d.weight();
+        }
+        !gone
+    });
+    let mut tallies: Vec<Diagnostic> = tallies.into_values().collect();
+    tallies.sort_by_key(|t| (t.code, t.severity as u8));
+    out.extend(tallies);
 }
 
 /// Pushes a diagnostic and returns it for notes or secondary labels.
