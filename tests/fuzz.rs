@@ -273,7 +273,34 @@ enum Plant {
     Manifest(String),
     /// An empty staging folder, or one with a journal naming `..` paths.
     Staging(bool),
+    /// A staging folder with a journal of hostile lines: (verb, staged file, target), and what
+    /// lies in the staging folder under the staged names (a file, a folder, a link outside).
+    Journal(Vec<(usize, usize, usize)>, usize),
 }
+
+/// Hostile fields of a journal line.
+const VERBS: &[&str] = &["put", "del", "mv", ""];
+const STAGED: &[&str] = &[
+    "0",
+    "../../outside/victim",
+    "/tmp/x",
+    "g",
+    "d",
+    "..",
+    "",
+    "a/b",
+    "journal",
+];
+const TARGETS: &[&str] = &[
+    "docs/x",
+    "../outside/victim",
+    "/tmp/gpforge-fuzz-x",
+    ".gpforge-staging/x",
+    "link/victim",
+    "",
+    "docs/../../outside/y",
+    ".gpforge-manifest",
+];
 
 fn plant() -> impl Strategy<Value = Plant> {
     prop_oneof![
@@ -288,7 +315,25 @@ fn plant() -> impl Strategy<Value = Plant> {
         ]
         .prop_map(Plant::Manifest),
         any::<bool>().prop_map(Plant::Staging),
+        (
+            proptest::collection::vec((0..VERBS.len(), 0..STAGED.len(), 0..TARGETS.len()), 1..4),
+            0usize..3
+        )
+            .prop_map(|(lines, kind)| Plant::Journal(lines, kind)),
     ]
+}
+
+/// Removes what is at `p` (a link itself, never what it points to).
+fn clear(p: &std::path::Path) {
+    match std::fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => {
+            let _ = std::fs::remove_dir_all(p);
+        }
+        Ok(_) => {
+            let _ = std::fs::remove_file(p);
+        }
+        Err(_) => {}
+    }
 }
 
 proptest! {
@@ -364,8 +409,39 @@ proptest! {
                     let st = out.join(gpforge::emit::STAGING);
                     let _ = std::fs::create_dir_all(&st);
                     if *journal {
+                        clear(&st.join("journal"));
+                        clear(&st.join("0"));
                         let _ = std::fs::write(st.join("journal"), "del\t../outside/victim\nput\t0\t../outside/victim\n");
                         let _ = std::fs::write(st.join("0"), "overwritten");
+                    }
+                }
+                Plant::Journal(lines, kind) => {
+                    let st = out.join(gpforge::emit::STAGING);
+                    if through_link(std::path::Path::new(gpforge::emit::STAGING)) {
+                        continue;
+                    }
+                    let _ = std::fs::create_dir_all(&st);
+                    let mut text = String::new();
+                    for (v, f, t) in lines {
+                        let verb = VERBS[*v];
+                        if verb == "del" {
+                            text.push_str(&format!("del\t{}\n", TARGETS[*t]));
+                        } else {
+                            text.push_str(&format!("{verb}\t{}\t{}\n", STAGED[*f], TARGETS[*t]));
+                        }
+                    }
+                    clear(&st.join("journal"));
+                    let _ = std::fs::write(st.join("journal"), text);
+                    for name in ["0", "g", "d"] {
+                        let p = st.join(name);
+                        // The harness never writes through a link it planted before.
+                        clear(&p);
+                        let _ = match (kind, name) {
+                            (0, _) => std::fs::write(&p, "staged"),
+                            (1, "g") => std::os::unix::fs::symlink(&outside, &p),
+                            (1, _) => std::os::unix::fs::symlink(outside.join("victim"), &p),
+                            _ => std::fs::create_dir_all(p.join("inner")),
+                        };
                     }
                 }
             }
@@ -375,6 +451,21 @@ proptest! {
         prop_assert_eq!(std::fs::read_to_string(outside.join("victim")).unwrap(), "precious");
         let entries = std::fs::read_dir(&outside).unwrap().count();
         prop_assert_eq!(entries, 1, "nothing written outside");
+        prop_assert!(!std::path::Path::new("/tmp/gpforge-fuzz-x").exists(), "nothing written by absolute path");
+        // Nothing from outside (or from the staging folder's links) was moved into `out`.
+        let mut stack = vec![out.clone()];
+        while let Some(d) = stack.pop() {
+            let Ok(rd) = std::fs::read_dir(&d) else { continue };
+            for e in rd.flatten() {
+                let t = e.file_type().unwrap();
+                if t.is_dir() {
+                    stack.push(e.path());
+                } else if t.is_file() {
+                    let b = std::fs::read(e.path()).unwrap_or_default();
+                    prop_assert!(b != b"precious", "{} holds the outside file", e.path().display());
+                }
+            }
+        }
     }
 }
 
