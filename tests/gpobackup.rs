@@ -250,7 +250,7 @@ fn form(v: &str) -> &'static str {
     not(gpforge_shared),
     ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
 )]
-fn every_field_of_the_real_backups_is_present_and_of_the_same_form() {
+fn d13_every_field_of_the_real_backups_is_present_and_of_the_same_form() {
     use std::collections::BTreeMap;
     let c = compile_dir(Path::new("definitions")).unwrap();
     for file in ["manifest.xml", "Backup.xml", "bkupInfo.xml"] {
