@@ -649,3 +649,76 @@ fn hostile_state_values_stay_inside_their_comments() {
     );
     assert!(toml_text.contains("not imported"));
 }
+
+/// A `.reg` file of the disa-stig baseline with minenckey's line replaced.
+fn disa_with_minenckey(dir: &Path, line: &str) -> PathBuf {
+    let c = compile_dir(Path::new("definitions")).unwrap();
+    let apply = c
+        .artifacts
+        .iter()
+        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
+        .unwrap();
+    let text = gpforge::backend::text::decode_for_display(&apply.bytes)
+        .replace("\"minenckey\"=dword:000000a8", line);
+    assert!(text.contains(line));
+    let p = dir.join("export.reg");
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn a_256_bit_minimum_meets_o365_ou_000011_and_fails_dtoo316() {
+    use gpforge::audit::Verdict;
+    let tmp = tempfile::tempdir().unwrap();
+    let p = disa_with_minenckey(tmp.path(), "\"minenckey\"=dword:00000100");
+    let r = &reports("disa-stig", &[p])[0];
+    let verdict = |id: &str| r.rules.iter().find(|x| x.id == id).unwrap().verdict;
+    assert_eq!(verdict("O365-OU-000011"), Verdict::NotAFinding);
+    assert_eq!(verdict("DTOO316"), Verdict::Open);
+    assert_eq!(r.rule_count(Verdict::Open), 1);
+    assert!(!r.compliant());
+    // smime-strict asks for 256 and claims only O365-OU-000011: compliant, rule met.
+    let strict = &reports("smime-strict", &[tmp.path().join("export.reg")])[0];
+    let x = strict
+        .rules
+        .iter()
+        .find(|x| x.id == "O365-OU-000011")
+        .unwrap();
+    assert_eq!(x.verdict, Verdict::NotAFinding);
+    assert!(strict.rules.iter().all(|x| x.id != "DTOO316"));
+}
+
+#[test]
+fn a_value_of_the_wrong_type_is_reported_once() {
+    use gpforge::audit::{Status, Verdict};
+    let tmp = tempfile::tempdir().unwrap();
+    let p = disa_with_minenckey(tmp.path(), "\"minenckey\"=\"168\"");
+    let r = &reports("disa-stig", &[p])[0];
+    let row = r
+        .rows
+        .iter()
+        .find(|x| x.id == "L_Minimumencryptionsettings")
+        .unwrap();
+    assert_eq!(row.status, Status::Differs);
+    assert!(
+        r.extras
+            .iter()
+            .all(|e| !e.name.eq_ignore_ascii_case("minenckey")),
+        "reported again as an extra value: {:?}",
+        r.extras
+    );
+    for id in ["O365-OU-000011", "DTOO316"] {
+        let x = r.rules.iter().find(|x| x.id == id).unwrap();
+        assert_eq!(x.verdict, Verdict::Open);
+        assert!(
+            x.why.as_deref().unwrap().contains("wrong type: REG_SZ"),
+            "{x:?}"
+        );
+    }
+    let human = gpforge::audit::human(r);
+    assert_eq!(
+        human.matches("extra registry settings").count(),
+        0,
+        "{human}"
+    );
+}

@@ -155,6 +155,32 @@ fn data_strings(d: &RegData) -> (&'static str, Vec<String>) {
     }
 }
 
+/// The STIG conditions on value `name`, flattened as the scripts' `Rules` carry them.
+fn rule_strings(stig: &[gpforge::model::Stig], name: &str) -> Vec<String> {
+    use gpforge::model::policy::Cond;
+    let mut out = Vec::new();
+    for r in stig {
+        let Some(c) = &r.check else { continue };
+        if !c.value.eq_ignore_ascii_case(name) {
+            continue;
+        }
+        out.push(r.id.clone());
+        match &c.cond {
+            Cond::Equals(n) => out.extend(["Equals".to_string(), n.to_string()]),
+            Cond::EqualsText(t) => out.extend(["EqualsText".to_string(), t.clone()]),
+            Cond::AtLeast(n) => out.extend(["AtLeast".to_string(), n.to_string()]),
+            Cond::AtMost(n) => out.extend(["AtMost".to_string(), n.to_string()]),
+            Cond::OneOf(v) => {
+                out.push("OneOf".into());
+                out.extend(v.iter().map(u64::to_string));
+            }
+            Cond::Present => out.push("Present".into()),
+            Cond::Absent => out.push("Absent".into()),
+        }
+    }
+    out
+}
+
 fn check(defs: &str) {
     let c = compile_dir(Path::new(defs)).unwrap();
     assert!(!c.has_errors());
@@ -180,6 +206,8 @@ fn check(defs: &str) {
                 let (name, action, ty, data) = match &op.action {
                     Action::Set { name, data, .. } => {
                         let (ty, d) = data_strings(data);
+                        // The rules that check this value: id, operator, data, in order.
+                        e.insert("Rules".into(), rule_strings(&s.stig, name));
                         (name.clone(), "Set", ty, d)
                     }
                     Action::DeleteValue(n) => (n.clone(), "Delete", "", vec![String::new()]),

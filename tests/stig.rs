@@ -325,6 +325,7 @@ fn a_wrong_reference_is_caught() {
         vuln: "V-223359".into(),
         rule: "SV-223359r961863_rule".into(),
         id: "O365-OU-000014".into(),
+        check: None,
     };
     assert!(resolve(&bs, &good).is_ok());
     // The mix the definitions once carried: an Outlook 2013 vulnerability id.
@@ -368,4 +369,82 @@ fn the_bogus_format_value_is_nowhere() {
             a.path.display()
         );
     }
+}
+
+/// The check text with its white space collapsed (the XCCDF wraps lines).
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every STIG reference states its rule's acceptance condition, quoted from the XCCDF check
+/// text, and the condition accepts exactly the values the check text accepts (compared on every
+/// number from 0 to 300 and the condition's own numbers, as REG_DWORD).
+#[test]
+fn every_condition_is_the_one_the_check_text_states() {
+    use gpforge::model::policy::Cond;
+    use gpforge::state::Stored;
+    let bs = benchmarks();
+    let c = compile_dir(Path::new("definitions")).unwrap();
+    let mut checked = 0;
+    for t in &c.set.templates {
+        let refs = t
+            .policies
+            .iter()
+            .flat_map(|p| p.stig.iter().map(move |s| (p.id.as_str(), s)))
+            .chain(
+                t.registry_only
+                    .iter()
+                    .flat_map(|r| r.stig.iter().map(move |s| (r.id.as_str(), s))),
+            );
+        for (owner, s) in refs {
+            let r = resolve(&bs, s).unwrap();
+            let check = s
+                .check
+                .as_ref()
+                .unwrap_or_else(|| panic!("{owner}: {} states no check", s.id));
+            assert!(
+                flat(&r.check).contains(&flat(&check.source)),
+                "{owner}: {}: the quoted sentence is not in the check text: {:?}",
+                s.id,
+                check.source
+            );
+            assert!(
+                names(&check.source, &check.value),
+                "{owner}: {}: the sentence does not name {}",
+                s.id,
+                check.value
+            );
+            let mut sample: Vec<u64> = (0..=300).collect();
+            match &check.cond {
+                Cond::Equals(n) | Cond::AtLeast(n) | Cond::AtMost(n) => sample.push(*n),
+                Cond::OneOf(v) => sample.extend(v),
+                _ => {}
+            }
+            for n in sample {
+                let v = Stored {
+                    ty: 4,
+                    data: (n as u32).to_le_bytes().to_vec(),
+                    key: String::new(),
+                    name: check.value.clone(),
+                };
+                assert_eq!(
+                    gpforge::audit::meets(&check.cond, Some(&v)).is_ok(),
+                    accepts(&check.source, &check.value, n as u32),
+                    "{owner}: {} on {n}",
+                    s.id
+                );
+            }
+            // A number of another type never meets a numeric check.
+            let text = Stored {
+                ty: 1,
+                data: "1\0".encode_utf16().flat_map(|u| u.to_le_bytes()).collect(),
+                key: String::new(),
+                name: check.value.clone(),
+            };
+            assert!(gpforge::audit::meets(&check.cond, Some(&text)).is_err());
+            assert!(gpforge::audit::meets(&check.cond, None).is_err());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 19, "{checked} conditions");
 }

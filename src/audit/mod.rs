@@ -97,11 +97,53 @@ fn known(name: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// A STIG rule's verdict, as STIG Viewer names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Verdict {
+    NotAFinding,
+    Open,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::NotAFinding => "NotAFinding",
+            Verdict::Open => "Open",
+        }
+    }
+}
+
+/// One STIG rule a baseline setting carries, checked by its own condition (DISA's check text),
+/// not by equality with the baseline's value: a setting may satisfy one rule and fail another.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleResult {
+    /// The STIG id (`O365-OU-000011`).
+    pub id: String,
+    pub vuln: String,
+    pub rule: String,
+    pub benchmark: String,
+    pub release: String,
+    /// The baseline setting (policy id) that carries the rule.
+    pub setting: String,
+    pub verdict: Verdict,
+    /// `HKCU\…\security: minenckey >= 168 (REG_DWORD)`.
+    pub expected: String,
+    /// `HKCU\…\security: minenckey = 256 (REG_DWORD)`, or `…: absent`.
+    pub found: String,
+    /// Why an open rule is open, in a few words (`absent`, `wrong type REG_SZ`, `too small`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// The check text's sentence the condition comes from.
+    pub source: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub baseline: String,
     pub sources: Vec<String>,
     pub rows: Vec<Row>,
+    /// Every STIG rule of the baseline's settings that states a check, with its verdict.
+    pub rules: Vec<RuleResult>,
     pub extras: Vec<Extra>,
     /// With `--store`: policy states of the store's templates found in the state (outside the
     /// baseline), as `template: policy = state`.
@@ -151,9 +193,145 @@ impl Report {
     pub fn count(&self, s: Status) -> usize {
         self.rows.iter().filter(|r| r.status == s).count()
     }
+    pub fn rule_count(&self, v: Verdict) -> usize {
+        self.rules.iter().filter(|r| r.verdict == v).count()
+    }
+    /// Every setting as the baseline has it and every STIG rule met.
     pub fn compliant(&self) -> bool {
         self.rows.iter().all(|r| r.status == Status::Compliant)
+            && self.rules.iter().all(|r| r.verdict == Verdict::NotAFinding)
     }
+}
+
+/// Whether a stored value meets a rule's condition; why not when it does not.
+pub fn meets(cond: &crate::model::policy::Cond, v: Option<&Stored>) -> Result<(), String> {
+    use crate::model::policy::Cond;
+    let number = |v: &Stored| -> Result<u64, String> {
+        match (v.ty, v.data.len()) {
+            (4, 4) => Ok(u32::from_le_bytes(v.data[..4].try_into().unwrap_or([0; 4])) as u64),
+            (11, 8) => Ok(u64::from_le_bytes(v.data[..8].try_into().unwrap_or([0; 8]))),
+            _ => Err(format!(
+                "wrong type: {}, a number (REG_DWORD) is checked",
+                crate::model::baseline::type_name_of(v.ty)
+            )),
+        }
+    };
+    match (cond, v) {
+        (Cond::Absent, None) | (Cond::Present, Some(_)) => Ok(()),
+        (Cond::Absent, Some(_)) => Err("present".into()),
+        (_, None) => Err("absent".into()),
+        (Cond::Equals(n), Some(v)) => {
+            let x = number(v)?;
+            if x == *n {
+                Ok(())
+            } else {
+                Err(format!("{x}, not {n}"))
+            }
+        }
+        (Cond::AtLeast(n), Some(v)) => {
+            let x = number(v)?;
+            if x >= *n {
+                Ok(())
+            } else {
+                Err(format!("{x}, less than {n}"))
+            }
+        }
+        (Cond::AtMost(n), Some(v)) => {
+            let x = number(v)?;
+            if x <= *n {
+                Ok(())
+            } else {
+                Err(format!("{x}, more than {n}"))
+            }
+        }
+        (Cond::OneOf(list), Some(v)) => {
+            let x = number(v)?;
+            if list.contains(&x) {
+                Ok(())
+            } else {
+                Err(format!("{x}, not one of the accepted values"))
+            }
+        }
+        (Cond::EqualsText(t), Some(v)) => match v.reg_data() {
+            Some(
+                crate::model::baseline::RegData::Sz(s)
+                | crate::model::baseline::RegData::ExpandSz(s),
+            ) => {
+                if &s == t {
+                    Ok(())
+                } else {
+                    Err(format!("\"{s}\", not \"{t}\""))
+                }
+            }
+            _ => Err(format!(
+                "wrong type: {}, a text is checked",
+                crate::model::baseline::type_name_of(v.ty)
+            )),
+        },
+    }
+}
+
+/// The verdicts of the STIG rules that a setting carries with a check.
+fn rule_results(
+    t: &Template,
+    s: &crate::model::baseline::Setting,
+    ops: &[Op],
+    state: &Snapshot,
+) -> Vec<RuleResult> {
+    let mut out = Vec::new();
+    for stig in &s.stig {
+        let Some(check) = &stig.check else { continue };
+        // Where the value lives: the setting's own operation on it, else the policy's key.
+        let at = ops.iter().find_map(|o| match o {
+            Op::Set {
+                hive, key, name, ..
+            }
+            | Op::DeleteValue { hive, key, name }
+                if name.eq_ignore_ascii_case(&check.value) =>
+            {
+                Some((*hive, key.clone()))
+            }
+            _ => None,
+        });
+        let (hive, key) = at.unwrap_or_else(|| {
+            let (class, key) = match s.target {
+                Target::Policy(i) => (t.policies[i].class, t.policies[i].key.as_str().to_string()),
+                Target::RegistryOnly(i) => (
+                    t.registry_only[i].class,
+                    t.registry_only[i].key.as_str().to_string(),
+                ),
+            };
+            let hive = if class == crate::model::Class::Machine {
+                Hive::Machine
+            } else {
+                Hive::User
+            };
+            (hive, key)
+        });
+        let found = state.get(hive, &key, &check.value);
+        let verdict = meets(&check.cond, found);
+        out.push(RuleResult {
+            id: stig.id.clone(),
+            vuln: stig.vuln.clone(),
+            rule: stig.rule.clone(),
+            benchmark: stig.benchmark.clone(),
+            release: stig.release.clone(),
+            setting: s.id(t).to_string(),
+            verdict: if verdict.is_ok() {
+                Verdict::NotAFinding
+            } else {
+                Verdict::Open
+            },
+            expected: format!("{} {}", place(hive, &key, &check.value), check.cond),
+            found: match found {
+                Some(v) => format!("{} = {}", place(hive, &key, &v.name), v.display()),
+                None => format!("{}: absent", place(hive, &key, &check.value)),
+            },
+            why: verdict.err(),
+            source: check.source.clone(),
+        });
+    }
+    out
 }
 
 fn hive_root(h: Hive) -> &'static str {
@@ -176,8 +354,29 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
     let t = &set.templates[b.template];
     let strings = t.source_strings();
     let mut rows = Vec::new();
+    let mut rules: Vec<RuleResult> = Vec::new();
+    // The values the baseline's settings name: a wrong one is reported in its setting's row,
+    // never a second time as an extra value.
+    let mut named: BTreeSet<(Hive, String, String)> = BTreeSet::new();
     for s in &b.settings {
         let ops: Vec<Op> = effect::apply(t, s).iter().map(Op::from_model).collect();
+        for op in &ops {
+            if let Op::Set {
+                hive, key, name, ..
+            }
+            | Op::DeleteValue { hive, key, name } = op
+            {
+                named.insert((*hive, key.to_lowercase(), name.to_lowercase()));
+            }
+        }
+        for r in rule_results(t, s, &ops, state) {
+            if !rules
+                .iter()
+                .any(|x| x.benchmark == r.benchmark && x.vuln == r.vuln)
+            {
+                rules.push(r);
+            }
+        }
         let mut expected = Vec::new();
         let mut actual = Vec::new();
         let (mut present, mut wrong, mut sets) = (0usize, 0usize, 0usize);
@@ -273,11 +472,23 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
         });
     }
     let explained = reverse::map(t, state).explained;
+    let extras = extras(t, state, &explained)
+        .into_iter()
+        .filter(|e| {
+            let h = if e.hive == "HKLM" {
+                Hive::Machine
+            } else {
+                Hive::User
+            };
+            !named.contains(&(h, e.key.to_lowercase(), e.name.to_lowercase()))
+        })
+        .collect();
     Report {
         baseline: b.name.clone(),
         sources,
         rows,
-        extras: extras(t, state, &explained),
+        rules,
+        extras,
         elsewhere: Vec::new(),
         unexplained: Vec::new(),
         store_skipped: Vec::new(),
@@ -354,8 +565,17 @@ pub fn short(r: &Report) -> String {
 
 /// The summary line of a report.
 pub fn summary(r: &Report) -> String {
+    let rules = if r.rules.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "; STIG rules: {} not a finding, {} open",
+            r.rule_count(Verdict::NotAFinding),
+            r.rule_count(Verdict::Open)
+        )
+    };
     format!(
-        "baseline {}: {} setting(s): {} compliant, {} differ, {} not configured; {} extra value(s)",
+        "baseline {}: {} setting(s): {} compliant, {} differ, {} not configured; {} extra value(s){rules}",
         r.baseline,
         r.rows.len(),
         r.count(Status::Compliant),
@@ -363,6 +583,42 @@ pub fn summary(r: &Report) -> String {
         r.count(Status::NotConfigured),
         r.extras.len()
     )
+}
+
+/// The STIG rules section of the human report: one line per rule, evidence for open ones.
+fn human_rules(r: &Report, s: &mut String) {
+    if r.rules.is_empty() {
+        return;
+    }
+    s.push_str(
+        "
+STIG rules (each by its own check condition):
+",
+    );
+    for x in &r.rules {
+        s.push_str(&format!(
+            "{:<15} {} ({}, {})  {}
+",
+            x.verdict.as_str(),
+            x.id,
+            x.vuln,
+            x.benchmark,
+            x.setting
+        ));
+        if x.verdict == Verdict::Open {
+            s.push_str(&format!(
+                "                  check    {}
+                  found    {}{}
+",
+                x.expected,
+                x.found,
+                x.why
+                    .as_ref()
+                    .map(|w| format!(" ({w})"))
+                    .unwrap_or_default()
+            ));
+        }
+    }
 }
 
 /// A table for people: status, id, STIG ids; expected and actual for what is not compliant.
@@ -392,6 +648,7 @@ pub fn human(r: &Report) -> String {
             }
         }
     }
+    human_rules(r, &mut s);
     if !r.elsewhere.is_empty() {
         s.push_str("\npolicies of the store found in the state (not part of the baseline):\n");
         for e in &r.elsewhere {

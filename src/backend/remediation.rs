@@ -94,6 +94,39 @@ fn type_and_data(d: &RegData) -> (&'static str, String) {
     }
 }
 
+/// The STIG rules that check value `name`, as the scripts test them: the same conditions the
+/// audit applies (`audit::meets`), from the same data. `@()` when no rule checks it (the value
+/// is then tested for equality with the baseline's).
+fn rules(stig: &[crate::model::Stig], name: &str) -> String {
+    use crate::model::policy::Cond;
+    let items: Vec<String> = stig
+        .iter()
+        .filter_map(|r| r.check.as_ref().map(|c| (r, c)))
+        .filter(|(_, c)| c.value.eq_ignore_ascii_case(name))
+        .map(|(r, c)| {
+            let (op, data): (&str, Vec<String>) = match &c.cond {
+                Cond::Equals(n) => ("Equals", vec![n.to_string()]),
+                Cond::EqualsText(t) => ("EqualsText", vec![t.clone()]),
+                Cond::AtLeast(n) => ("AtLeast", vec![n.to_string()]),
+                Cond::AtMost(n) => ("AtMost", vec![n.to_string()]),
+                Cond::OneOf(v) => ("OneOf", v.iter().map(u64::to_string).collect()),
+                Cond::Present => ("Present", Vec::new()),
+                Cond::Absent => ("Absent", Vec::new()),
+            };
+            format!(
+                "@{{ Id = {}; Op = {}; Data = @({}) }}",
+                ps_string(&r.id),
+                ps_string(op),
+                data.iter()
+                    .map(|d| ps_string(d))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect();
+    format!("@({})", items.join(", "))
+}
+
 /// The `$Settings` table of a baseline.
 pub fn table(set: &PolicySet, b: &crate::model::baseline::Baseline) -> String {
     let t = &set.templates[b.template];
@@ -117,9 +150,10 @@ pub fn table(set: &PolicySet, b: &crate::model::baseline::Baseline) -> String {
                 Action::Set { name, data, .. } => {
                     let (ty, data) = type_and_data(data);
                     format!(
-                        "{head}; Name = {}; Action = 'Set'; Type = {}; Data = {data} }}",
+                        "{head}; Name = {}; Action = 'Set'; Type = {}; Data = {data}; Rules = {} }}",
                         ps_string(name),
-                        ps_string(ty)
+                        ps_string(ty),
+                        rules(&setting.stig, name)
                     )
                 }
                 Action::DeleteValue(name) => format!(

@@ -149,16 +149,27 @@ impl RegData {
     }
 
     pub fn type_name(&self) -> &'static str {
-        match self {
-            RegData::Sz(_) => "REG_SZ",
-            RegData::ExpandSz(_) => "REG_EXPAND_SZ",
-            RegData::Binary(_) => "REG_BINARY",
-            RegData::Dword(_) => "REG_DWORD",
-            RegData::MultiSz(_) => "REG_MULTI_SZ",
-            RegData::Qword(_) => "REG_QWORD",
-        }
+        type_name_of(self.type_number())
     }
+}
 
+/// The name of a registry type number (winnt.h): `REG_DWORD` for 4, `type 12` for what has none.
+pub fn type_name_of(ty: u32) -> &'static str {
+    match ty {
+        0 => "REG_NONE",
+        1 => "REG_SZ",
+        2 => "REG_EXPAND_SZ",
+        3 => "REG_BINARY",
+        4 => "REG_DWORD",
+        5 => "REG_DWORD_BIG_ENDIAN",
+        6 => "REG_LINK",
+        7 => "REG_MULTI_SZ",
+        11 => "REG_QWORD",
+        _ => "an unknown type",
+    }
+}
+
+impl RegData {
     /// The raw bytes as the registry stores them: strings UTF-16LE with their NUL, REG_MULTI_SZ
     /// with the final extra NUL, numbers little-endian (MS-GPREG 2.2.1; winnt.h).
     pub fn to_bytes(&self) -> Vec<u8> {

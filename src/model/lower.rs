@@ -27,7 +27,7 @@ mod supported;
 
 use collisions::check_collisions;
 use element::{lower_element, lower_label};
-use policy::{Env, class_or_default, key_or_default, stig};
+use policy::{Env, class_or_default, key_or_default, stig, stig_in};
 use registry_only::lower_registry_only;
 use strings::written;
 

@@ -83,6 +83,49 @@ pub struct Stig {
     pub rule: String,
     /// The STIG id: `O365-OU-000011`, `DTOO316`.
     pub id: String,
+    /// The rule's acceptance condition (checked against the XCCDF check text by `tests/stig.rs`).
+    pub check: Option<Check>,
+}
+
+/// What a STIG rule's check accepts for one registry value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    /// The value name the check names.
+    pub value: String,
+    pub cond: Cond,
+    /// The check text's sentence the condition is read from.
+    pub source: String,
+}
+
+/// A rule's condition on a registry value. Numbers are REG_DWORD (or REG_QWORD) data; a value of
+/// another type fails a numeric condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cond {
+    Equals(u64),
+    EqualsText(String),
+    AtLeast(u64),
+    AtMost(u64),
+    OneOf(Vec<u64>),
+    Present,
+    Absent,
+}
+
+impl std::fmt::Display for Cond {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Cond::Equals(n) => write!(f, "= {n} (REG_DWORD)"),
+            Cond::EqualsText(t) => write!(f, "= \"{t}\""),
+            Cond::AtLeast(n) => write!(f, ">= {n} (REG_DWORD)"),
+            Cond::AtMost(n) => write!(f, "<= {n} (REG_DWORD)"),
+            Cond::OneOf(v) => write!(
+                f,
+                "one of {} (REG_DWORD)",
+                v.iter().map(u64::to_string).collect::<Vec<_>>().join(", ")
+            ),
+            Cond::Present => f.write_str("present"),
+            Cond::Absent => f.write_str("absent"),
+        }
+    }
 }
 
 impl std::fmt::Display for Stig {

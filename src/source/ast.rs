@@ -196,6 +196,25 @@ pub struct StigSrc {
     pub rule: S<String>,
     /// The STIG id (the rule's `version`), e.g. `O365-OU-000011` or `DTOO316`.
     pub id: S<String>,
+    /// The rule's acceptance condition, as its check text states it.
+    pub check: Option<S<CheckSrc>>,
+}
+
+/// `check = { value = "minenckey", at_least = 168, source = "…" }`: the registry value a STIG
+/// rule checks and the one condition under which DISA's check text says "this is not a
+/// finding"; `source` quotes that sentence of the check text.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSrc {
+    /// The value name the check names (compared case-insensitively, as Windows does).
+    pub value: S<String>,
+    pub equals: Option<S<toml::Value>>,
+    pub at_least: Option<S<u64>>,
+    pub at_most: Option<S<u64>>,
+    pub one_of: Option<S<Vec<u64>>>,
+    pub present: Option<S<bool>>,
+    pub absent: Option<S<bool>>,
+    pub source: S<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@ use super::super::baseline::{
 use super::super::element::{Element, ElementKind, StringCheck};
 use super::super::id::is_oid;
 use super::super::{Class, PolicySet, RegType, Template, ValueName};
-use super::stig;
+use super::stig_in;
 use crate::diag::{Code, Diagnostic, Diagnostics, FileId, Span};
 use crate::source::ast::{S, SettingSrc};
 use crate::source::{BaselineSource, ParamValue, Params};
@@ -269,7 +269,19 @@ impl Bx<'_> {
         // A baseline names the rules its choice satisfies (`stig = []` for none); without
         // `stig` it claims the policy's rules, and the test suite checks the value meets them.
         let stig = match &src.stig {
-            Some(_) => stig(&src.stig),
+            // A rule named here without a check takes the policy's check of the same rule.
+            Some(_) => stig_in(self.file, self.diags, &src.stig)
+                .into_iter()
+                .map(|mut r| {
+                    if r.check.is_none() {
+                        r.check = policy_stig
+                            .iter()
+                            .find(|p| p.benchmark == r.benchmark && p.vuln == r.vuln)
+                            .and_then(|p| p.check.clone());
+                    }
+                    r
+                })
+                .collect(),
             None => policy_stig.clone(),
         };
         Some(Some(Setting {

@@ -52,7 +52,16 @@ pub(super) fn key_or_default(
     }
 }
 
-pub(crate) fn stig(s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
+pub(crate) fn stig(cx: &mut Cx, s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
+    stig_in(cx.file, cx.diags, s)
+}
+
+/// The STIG references of a source file (`file`), their checks' problems pushed to `diags`.
+pub(crate) fn stig_in(
+    file: crate::diag::FileId,
+    diags: &mut crate::diag::Diagnostics,
+    s: &Option<S<Vec<ast::StigSrc>>>,
+) -> Vec<Stig> {
     s.iter()
         .flat_map(|v| v.get_ref())
         .map(|s| Stig {
@@ -61,8 +70,68 @@ pub(crate) fn stig(s: &Option<S<Vec<ast::StigSrc>>>) -> Vec<Stig> {
             vuln: s.vuln.get_ref().clone(),
             rule: s.rule.get_ref().clone(),
             id: s.id.get_ref().clone(),
+            check: s.check.as_ref().and_then(|c| match check(c) {
+                Ok(c) => Some(c),
+                Err((range, msg, label)) => {
+                    diags.push(
+                        crate::diag::Diagnostic::new(Code::D003, msg)
+                            .at(crate::diag::Span::new(file, range), label),
+                    );
+                    None
+                }
+            }),
         })
         .collect()
+}
+
+/// A rule's condition: exactly one of `equals`, `at_least`, `at_most`, `one_of`,
+/// `present = true`, `absent = true`; else where and why not (D003).
+type CheckError = (std::ops::Range<usize>, &'static str, &'static str);
+
+fn check(c: &S<ast::CheckSrc>) -> Result<crate::model::policy::Check, CheckError> {
+    use crate::model::policy::{Check, Cond};
+    let src = c.get_ref();
+    let mut conds = Vec::new();
+    if let Some(v) = &src.equals {
+        match v.get_ref() {
+            toml::Value::Integer(n) if *n >= 0 => conds.push(Cond::Equals(*n as u64)),
+            toml::Value::String(t) => conds.push(Cond::EqualsText(t.clone())),
+            _ => {
+                return Err((
+                    v.span(),
+                    "`equals` is a number (REG_DWORD) or a text",
+                    "not a number or text",
+                ));
+            }
+        }
+    }
+    if let Some(n) = &src.at_least {
+        conds.push(Cond::AtLeast(*n.get_ref()));
+    }
+    if let Some(n) = &src.at_most {
+        conds.push(Cond::AtMost(*n.get_ref()));
+    }
+    if let Some(v) = &src.one_of {
+        conds.push(Cond::OneOf(v.get_ref().clone()));
+    }
+    if src.present.as_ref().is_some_and(|b| *b.get_ref()) {
+        conds.push(Cond::Present);
+    }
+    if src.absent.as_ref().is_some_and(|b| *b.get_ref()) {
+        conds.push(Cond::Absent);
+    }
+    if conds.len() != 1 {
+        return Err((
+            c.span(),
+            "a STIG check states exactly one condition",
+            "one of equals, at_least, at_most, one_of, present = true, absent = true",
+        ));
+    }
+    Ok(Check {
+        value: src.value.get_ref().clone(),
+        cond: conds.remove(0),
+        source: src.source.get_ref().clone(),
+    })
 }
 
 pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Option<Policy> {
@@ -125,7 +194,7 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
         explain: explain?,
         presentation,
         client_extension: p.client_extension.as_ref().map(|c| c.get_ref().clone()),
-        stig: stig(&p.stig),
+        stig: stig(cx, &p.stig),
         source: p.source.as_ref().map(|s| s.get_ref().clone()),
         span,
     })

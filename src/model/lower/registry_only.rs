@@ -45,7 +45,7 @@ pub(super) fn lower_registry_only(
         reg_type: reg_type?,
         display: display?,
         explain: explain?,
-        stig: stig(&r.stig),
+        stig: stig(cx, &r.stig),
         source: r.source.as_ref().map(|s| s.get_ref().clone()),
         span,
     })

@@ -10,16 +10,16 @@ param()
 
 $Baseline = @{ Name = 'smime-sign-only'; Title = 'S/MIME sign-only: sign everything, encrypt on request' }
 $Settings = @(
-    @{ Id = 'L_OutlookSecurityMode'; Stig = 'O365-OU-000014, DTOO239'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'adminsecuritymode'; Action = 'Set'; Type = 'DWord'; Data = '3' }
-    @{ Id = 'L_Signallemailmessages'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'alwayssign'; Action = 'Set'; Type = 'DWord'; Data = '1' }
-    @{ Id = 'L_Encryptallemailmessages'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'alwaysencrypt'; Action = 'Set'; Type = 'DWord'; Data = '0' }
-    @{ Id = 'L_Sendallsignedmessagesasclearsignedmessages'; Stig = 'DTOO264'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'clearsign'; Action = 'Set'; Type = 'DWord'; Data = '1' }
-    @{ Id = 'DefaultEncryptionAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'UseAlternateDefaultEncryptionAlg'; Action = 'Set'; Type = 'DWord'; Data = '1' }
-    @{ Id = 'DefaultEncryptionAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'DefaultEncryptionAlgOID'; Action = 'Set'; Type = 'String'; Data = '2.16.840.1.101.3.4.1.42' }
-    @{ Id = 'DefaultHashAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'UseAlternateDefaultHashAlg'; Action = 'Set'; Type = 'DWord'; Data = '1' }
-    @{ Id = 'DefaultHashAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'DefaultHashOID'; Action = 'Set'; Type = 'String'; Data = '2.16.840.1.101.3.4.2.1' }
-    @{ Id = 'L_SignatureWarning'; Stig = 'O365-OU-000012'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'warnaboutinvalid'; Action = 'Set'; Type = 'DWord'; Data = '1' }
-    @{ Id = 'L_RetrievingCRLsCertificateRevocationLists'; Stig = 'O365-OU-000013, DTOO267'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'usecrlchasing'; Action = 'Set'; Type = 'DWord'; Data = '1' }
+    @{ Id = 'L_OutlookSecurityMode'; Stig = 'O365-OU-000014, DTOO239'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'adminsecuritymode'; Action = 'Set'; Type = 'DWord'; Data = '3'; Rules = @(@{ Id = 'O365-OU-000014'; Op = 'Equals'; Data = @('3') }, @{ Id = 'DTOO239'; Op = 'Equals'; Data = @('3') }) }
+    @{ Id = 'L_Signallemailmessages'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'alwayssign'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @() }
+    @{ Id = 'L_Encryptallemailmessages'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'alwaysencrypt'; Action = 'Set'; Type = 'DWord'; Data = '0'; Rules = @() }
+    @{ Id = 'L_Sendallsignedmessagesasclearsignedmessages'; Stig = 'DTOO264'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'clearsign'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @(@{ Id = 'DTOO264'; Op = 'Equals'; Data = @('1') }) }
+    @{ Id = 'DefaultEncryptionAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'UseAlternateDefaultEncryptionAlg'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @() }
+    @{ Id = 'DefaultEncryptionAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'DefaultEncryptionAlgOID'; Action = 'Set'; Type = 'String'; Data = '2.16.840.1.101.3.4.1.42'; Rules = @() }
+    @{ Id = 'DefaultHashAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'UseAlternateDefaultHashAlg'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @() }
+    @{ Id = 'DefaultHashAlgorithm'; Stig = ''; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'DefaultHashOID'; Action = 'Set'; Type = 'String'; Data = '2.16.840.1.101.3.4.2.1'; Rules = @() }
+    @{ Id = 'L_SignatureWarning'; Stig = 'O365-OU-000012'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'warnaboutinvalid'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @(@{ Id = 'O365-OU-000012'; Op = 'Equals'; Data = @('1') }) }
+    @{ Id = 'L_RetrievingCRLsCertificateRevocationLists'; Stig = 'O365-OU-000013, DTOO267'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'usecrlchasing'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @(@{ Id = 'O365-OU-000013'; Op = 'Equals'; Data = @('1') }, @{ Id = 'DTOO267'; Op = 'Equals'; Data = @('1') }) }
 )
 
 # --- gpforge: the fixed part of the baseline scripts (reviewed once; only the $Baseline and
@@ -128,12 +128,55 @@ function Format-GpforgeValue($Kind, $Value) {
     }
 }
 
-# $null when the entry holds under $Root, else what differs.
+# $null when a STIG rule's condition holds for a value (of registry kind $Kind, $null when
+# absent), else why not. The same conditions as gpforge audit's, from the same data.
+function Test-GpforgeRule($Rule, $Kind, $Value) {
+    if ($Rule.Op -eq 'Present') { if ($null -eq $Kind) { return 'absent' }; return $null }
+    if ($Rule.Op -eq 'Absent') { if ($null -ne $Kind) { return 'present' }; return $null }
+    if ($null -eq $Kind) { return 'absent' }
+    if ($Rule.Op -eq 'EqualsText') {
+        if (@('String', 'ExpandString') -notcontains "$Kind") { return "wrong type: $Kind, a text is checked" }
+        if ("$Value" -ceq $Rule.Data[0]) { return $null }
+        return "found '$Value', needs '$($Rule.Data[0])'"
+    }
+    if (@('DWord', 'QWord') -notcontains "$Kind") { return "wrong type: $Kind, a number (REG_DWORD) is checked" }
+    if ("$Kind" -eq 'DWord') { $n = [uint64][BitConverter]::ToUInt32([BitConverter]::GetBytes([int32]$Value), 0) }
+    else { $n = [BitConverter]::ToUInt64([BitConverter]::GetBytes([int64]$Value), 0) }
+    $want = @($Rule.Data | ForEach-Object { [uint64]::Parse($_) })
+    $ok = $false
+    switch ($Rule.Op) {
+        'Equals' { $ok = $n -eq $want[0] }
+        'AtLeast' { $ok = $n -ge $want[0] }
+        'AtMost' { $ok = $n -le $want[0] }
+        'OneOf' { $ok = $want -contains $n }
+    }
+    if ($ok) { return $null }
+    return "found $n, needs $($Rule.Op) $($want -join ', ')"
+}
+
+# $null when the entry holds under $Root, else what differs. A value that STIG rules check is
+# judged by their conditions (a setting may meet a rule with another value than the
+# baseline's, such as a longer minimum key); any other value by equality.
 function Test-GpforgeEntry([string]$Root, $Entry) {
     $path = $Root + '\' + $Entry.Key
     $item = Get-Item -LiteralPath $path -ErrorAction SilentlyContinue
     switch ($Entry.Action) {
         'Set' {
+            if (@($Entry.Rules).Count -gt 0) {
+                $kind = $null
+                $found = $null
+                if ($null -ne $item -and $item.GetValueNames() -contains $Entry.Name) {
+                    $kind = $item.GetValueKind($Entry.Name)
+                    $found = $item.GetValue($Entry.Name, $null, 'DoNotExpandEnvironmentNames')
+                }
+                $open = @()
+                foreach ($rule in @($Entry.Rules)) {
+                    $why = Test-GpforgeRule $rule $kind $found
+                    if ($null -ne $why) { $open += "STIG $($rule.Id): $why" }
+                }
+                if ($open.Count -gt 0) { return ($open -join '; ') }
+                return $null
+            }
             if ($null -eq $item -or $item.GetValueNames() -notcontains $Entry.Name) { return 'absent' }
             $found = Format-GpforgeValue $item.GetValueKind($Entry.Name) $item.GetValue($Entry.Name, $null, 'DoNotExpandEnvironmentNames')
             $want = Format-GpforgeValue $Entry.Type (ConvertTo-GpforgeValue $Entry)
