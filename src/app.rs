@@ -460,6 +460,9 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             each,
             format,
             store,
+            benchmark,
+            host,
+            out_dir,
         } => audit(
             &baseline,
             &sources,
@@ -467,6 +470,11 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             each,
             format,
             store.as_deref(),
+            &ChecklistOpts {
+                benchmarks: benchmark,
+                host,
+                out_dir,
+            },
         ),
     }
 }
@@ -1131,6 +1139,75 @@ pub fn audit_reports_with(
     Ok(reports)
 }
 
+/// The checklist options of `audit` (`--format ckl|cklb`).
+pub struct ChecklistOpts {
+    pub benchmarks: Vec<std::path::PathBuf>,
+    pub host: Option<String>,
+    pub out_dir: Option<std::path::PathBuf>,
+}
+
+/// STIG Viewer checklists of the reports: one to stdout (or `--output`), or with several
+/// reports one per report into `--out-dir`, each named after its host.
+fn checklists(
+    reports: &[crate::audit::Report],
+    cklb: bool,
+    opts: &ChecklistOpts,
+) -> Result<(String, String), String> {
+    if opts.benchmarks.is_empty() {
+        return Err(
+            "a checklist needs the STIG's rules: --benchmark U_…_Manual-xccdf.xml (repeatable)"
+                .into(),
+        );
+    }
+    let benchmarks: Vec<crate::checklist::xccdf::Benchmark> = opts
+        .benchmarks
+        .iter()
+        .map(|p| crate::checklist::xccdf::read(p))
+        .collect::<Result<_, _>>()?;
+    let render = |r: &crate::audit::Report, host: Option<&str>| {
+        let asset = crate::checklist::Asset::of(r, host);
+        let text = if cklb {
+            pretty(&crate::checklist::cklb(r, &asset, &benchmarks))
+        } else {
+            crate::checklist::ckl(r, &asset, &benchmarks)
+        };
+        (asset.host, text)
+    };
+    if reports.len() == 1 {
+        return Ok((render(&reports[0], opts.host.as_deref()).1, String::new()));
+    }
+    let Some(dir) = &opts.out_dir else {
+        return Err(format!(
+            "{} sources audited one by one make {} checklists: name a folder for them with --out-dir DIR",
+            reports.len(),
+            reports.len()
+        ));
+    };
+    if opts.host.is_some() {
+        return Err("--host names one machine; with several sources each checklist is named after its source".into());
+    }
+    let ext = if cklb { "cklb" } else { "ckl" };
+    let mut done = String::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for r in reports {
+        let (host, text) = render(r, None);
+        if let Some(why) = crate::model::id::file_name_problem(&host) {
+            return Err(format!(
+                "the host name {host:?} (from the source's file name) is not usable as a file name: it {why}"
+            ));
+        }
+        if !seen.insert(host.to_lowercase()) {
+            return Err(format!(
+                "two sources are named {host}: their checklists would overwrite each other"
+            ));
+        }
+        let rel = std::path::PathBuf::from(format!("{host}.{ext}"));
+        let path = crate::emit::put_file(dir, &rel, text.as_bytes()).map_err(|e| e.to_string())?;
+        done.push_str(&format!("wrote {}\n", path.display()));
+    }
+    Ok((String::new(), done))
+}
+
 fn audit(
     name: &str,
     sources: &[std::path::PathBuf],
@@ -1138,6 +1215,7 @@ fn audit(
     each: bool,
     format: crate::cli::AuditFormat,
     store: Option<&Path>,
+    checklist: &ChecklistOpts,
 ) -> Outcome {
     use crate::cli::AuditFormat;
     let mut o = Outcome::default();
@@ -1149,13 +1227,34 @@ fn audit(
             return o;
         }
     };
+    if matches!(format, AuditFormat::Ckl | AuditFormat::Cklb) {
+        match checklists(&reports, format == AuditFormat::Cklb, checklist) {
+            Ok((stdout, stderr)) => {
+                o.stdout = stdout;
+                o.stderr = stderr;
+            }
+            Err(e) => {
+                o.code = EXIT_FAILURE;
+                o.stderr = format!("error: {e}\n");
+                return o;
+            }
+        }
+        for r in &reports {
+            o.stderr.push_str(&crate::audit::summary(r));
+            o.stderr.push('\n');
+            if !r.compliant() {
+                o.code = EXIT_FINDINGS;
+            }
+        }
+        return o;
+    }
     for r in &reports {
         match format {
             AuditFormat::Human => o.stdout.push_str(&crate::audit::human(r)),
             AuditFormat::Short => o.stdout.push_str(&crate::audit::short(r)),
             AuditFormat::Csv => o.stdout.push_str(&crate::audit::csv(r)),
             AuditFormat::Markdown => o.stdout.push_str(&crate::audit::markdown(r)),
-            AuditFormat::Json | AuditFormat::Sarif => {}
+            AuditFormat::Json | AuditFormat::Sarif | AuditFormat::Ckl | AuditFormat::Cklb => {}
         }
         if format != AuditFormat::Human {
             o.stderr.push_str(&crate::audit::summary(r));

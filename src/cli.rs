@@ -62,6 +62,12 @@ pub enum AuditFormat {
     Markdown,
     /// SARIF 2.1.0 for CI annotations.
     Sarif,
+    /// A STIG Viewer 2 checklist (needs --benchmark): every rule of the benchmarks, the
+    /// baseline's rules NotAFinding or Open with their registry evidence, the others
+    /// Not_Reviewed.
+    Ckl,
+    /// A STIG Viewer 3 checklist (JSON; needs --benchmark), as `ckl`.
+    Cklb,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -260,6 +266,18 @@ pub enum Command {
         store: Option<PathBuf>,
         #[arg(long, value_enum, default_value_t = AuditFormat::Human)]
         format: AuditFormat,
+        /// A DISA XCCDF benchmark (`U_…_Manual-xccdf.xml`) whose rules the checklist lists
+        /// (`--format ckl|cklb`; repeat it for several STIGs in one checklist).
+        #[arg(long, value_name = "XCCDF")]
+        benchmark: Vec<PathBuf>,
+        /// The host name written into the checklist (default: the source file's name without
+        /// its extension).
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
+        /// With --each and --format ckl|cklb: the folder that receives one checklist per source
+        /// (`<host>.ckl`).
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
     },
     /// Explain a diagnostic code (what it checks, why, an example); without CODE, list all codes.
     Explain {

@@ -13,6 +13,7 @@ pub mod admx;
 pub mod app;
 pub mod audit;
 pub mod backend;
+pub mod checklist;
 pub mod cli;
 pub mod diag;
 pub mod diff;
