@@ -1219,7 +1219,12 @@ fn audit(
 ) -> Outcome {
     use crate::cli::AuditFormat;
     let mut o = Outcome::default();
-    let reports = match audit_reports_with(name, sources, defs, each, store) {
+    // The fleet formats see each source as a host.
+    let fleet = matches!(
+        format,
+        AuditFormat::Html | AuditFormat::FleetCsv | AuditFormat::FleetJson
+    );
+    let reports = match audit_reports_with(name, sources, defs, each || fleet, store) {
         Ok(r) => r,
         Err(e) => {
             o.code = EXIT_FAILURE;
@@ -1227,6 +1232,29 @@ fn audit(
             return o;
         }
     };
+    if fleet {
+        let f = crate::audit::fleet::fleet(&reports);
+        o.stdout = match format {
+            AuditFormat::Html => crate::audit::fleet::html(&f),
+            AuditFormat::FleetCsv => crate::audit::fleet::csv(&f),
+            _ => pretty(&serde_json::to_value(&f).unwrap_or_default()),
+        };
+        let failing = f
+            .cells
+            .iter()
+            .filter(|row| row.iter().any(|c| c.state != "pass"))
+            .count();
+        o.stderr = format!(
+            "{} host(s), {} check(s): {} host(s) with a failing check\n",
+            f.hosts.len(),
+            f.columns.len(),
+            failing
+        );
+        if reports.iter().any(|r| !r.compliant()) {
+            o.code = EXIT_FINDINGS;
+        }
+        return o;
+    }
     if matches!(format, AuditFormat::Ckl | AuditFormat::Cklb) {
         match checklists(&reports, format == AuditFormat::Cklb, checklist) {
             Ok((stdout, stderr)) => {
@@ -1254,7 +1282,7 @@ fn audit(
             AuditFormat::Short => o.stdout.push_str(&crate::audit::short(r)),
             AuditFormat::Csv => o.stdout.push_str(&crate::audit::csv(r)),
             AuditFormat::Markdown => o.stdout.push_str(&crate::audit::markdown(r)),
-            AuditFormat::Json | AuditFormat::Sarif | AuditFormat::Ckl | AuditFormat::Cklb => {}
+            _ => {}
         }
         if format != AuditFormat::Human {
             o.stderr.push_str(&crate::audit::summary(r));

@@ -68,6 +68,13 @@ pub enum AuditFormat {
     Ckl,
     /// A STIG Viewer 3 checklist (JSON; needs --benchmark), as `ckl`.
     Cklb,
+    /// A fleet report: one self-contained HTML file over every source (each source a host), a
+    /// host × check matrix with per-check compliance, the failing values on click, a filter.
+    Html,
+    /// The fleet report's matrix as CSV (a row per host, a column per check).
+    FleetCsv,
+    /// The fleet report's matrix as JSON.
+    FleetJson,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

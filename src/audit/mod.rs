@@ -9,6 +9,7 @@
 use crate::model::baseline::{Baseline, Target};
 use crate::model::effect::{self, Hive};
 use crate::model::{PolicySet, Template};
+pub mod fleet;
 pub mod reverse;
 
 use crate::state::{Op, Snapshot, Stored};
