@@ -227,7 +227,7 @@ pub fn html(f: &Fleet) -> String {
     s.push_str("<table id=\"per-rule\">\n<caption>Compliance per check</caption>\n<thead><tr><th>Check</th><th>About</th><th>Hosts passing</th><th></th></tr></thead>\n<tbody>\n");
     for (i, c) in f.columns.iter().enumerate() {
         let pass = f.cells.iter().filter(|row| row[i].state == "pass").count();
-        let pct = if n == 0 { 0 } else { pass * 100 / n };
+        let pct = (pass * 100).checked_div(n).unwrap_or(0);
         s.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{pass}/{n}</td><td><span class=\"bar\" style=\"width:{pct}px\"></span></td></tr>\n",
             h(&c.id),
