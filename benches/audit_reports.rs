@@ -22,7 +22,10 @@ fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
         .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
         .unwrap();
     let text = gpforge::backend::text::decode_for_display(&apply.bytes);
-    let changed = text.replace("\"minenckey\"=dword:000000a8", "\"minenckey\"=dword:00000100");
+    let changed = text.replace(
+        "\"minenckey\"=dword:000000a8",
+        "\"minenckey\"=dword:00000100",
+    );
     (0..n)
         .map(|i| {
             let p = dir.join(format!("host{i:05}.reg"));
@@ -39,7 +42,11 @@ fn time(args: &[String]) -> f64 {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .unwrap();
-    assert!(o.status.code().is_some_and(|c| c <= 1), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     t.elapsed().as_secs_f64() * 1000.0
 }
 

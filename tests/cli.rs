@@ -58,7 +58,7 @@ fn build_on_a_clean_copy_writes_the_committed_output_then_nothing() {
         .map(|d| d.count())
         .unwrap_or(0);
     let written = format!(
-        "42 policies, 1 registry-only setting(s), 3 baseline(s): {} written",
+        "44 policies, 1 registry-only setting(s), 3 baseline(s): {} written",
         48 + translations
     );
     assert!(text(&r.stderr).contains(&written), "{}", text(&r.stderr));

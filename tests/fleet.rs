@@ -58,7 +58,7 @@ fn the_html_report_is_self_contained_and_escapes_what_it_shows() {
     );
     assert!(!html.contains("<b>&"));
     assert_eq!(html.matches("<tr data-status=").count(), 2);
-    assert_eq!(html.matches("<th class=\"rule\"").count(), 19);
+    assert_eq!(html.matches("<th class=\"rule\"").count(), 21);
 }
 
 #[test]
@@ -69,12 +69,12 @@ fn the_matrix_as_csv_and_json() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[0].starts_with("host,passed,O365-OU-000014,"));
-    assert!(lines[1].starts_with("WS-ALPHA.reg,19/19,NotAFinding"));
-    assert!(lines[2].contains(",18/19,"), "{}", lines[2]);
+    assert!(lines[1].starts_with("WS-ALPHA.reg,21/21,NotAFinding"));
+    assert!(lines[2].contains(",20/21,"), "{}", lines[2]);
     let (_, json) = report("fleet-json", &h);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["hosts"].as_array().unwrap().len(), 2);
-    assert_eq!(v["columns"].as_array().unwrap().len(), 19);
+    assert_eq!(v["columns"].as_array().unwrap().len(), 21);
     let col = v["columns"]
         .as_array()
         .unwrap()
@@ -137,7 +137,7 @@ fn a_real_browser_shows_one_row_per_host_and_one_column_per_rule() {
     let head = &matrix[..matrix.find("</thead>").unwrap()];
     assert_eq!(
         head.matches("<th class=\"rule\"").count(),
-        19,
+        21,
         "one column per rule"
     );
     assert!(body.contains("<details><summary>Open</summary>"));

@@ -209,9 +209,9 @@ fn check_baselines(defs: &str) -> usize {
 
 #[test]
 fn outlook_baselines_are_valid_intune_profiles() {
-    // disa-stig 15, smime-strict 16 (the parameterised settings are left out without a site's
+    // disa-stig 16, smime-strict 16 (the parameterised settings are left out without a site's
     // values), smime-sign-only 8.
-    assert_eq!(check_baselines("definitions"), 15 + 16 + 8);
+    assert_eq!(check_baselines("definitions"), 16 + 16 + 8);
 }
 
 #[test]

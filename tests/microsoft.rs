@@ -114,6 +114,10 @@ const RELATED: &[&str] = &[
     "L_PreventClearSignedMessageAndAttachmentIndexing",
     "L_EnableRPCEncryption",
     "L_RPCProxyServerPrincipalName",
+    // Flag 3 makes the proxy principal name above take effect.
+    "L_RPCHTTPConnectionFlags",
+    // Kerberos required by DISA (O365-OU-000001, DTOO280).
+    "L_AuthenticationwithExchangeServer",
     "L_SMimeDisableDataUpload",
     "L_SpecifyMaxCertLengthAllowedtoStamp",
 ];

@@ -25,6 +25,7 @@ $Settings = @(
     @{ Id = 'L_Promptusertochoosesecuritysettingsifdefaultsettingsfail'; Stig = 'DTOO315'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'forcedefaultprofile'; Action = 'Set'; Type = 'DWord'; Data = '0'; Rules = @(@{ Id = 'DTOO315'; Op = 'Equals'; Data = @('0') }) }
     @{ Id = 'L_Readsignedemailasplaintext'; Stig = 'DTOO215'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\options\mail'; Name = 'readsignedasplain'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @(@{ Id = 'DTOO215'; Op = 'Equals'; Data = @('1') }) }
     @{ Id = 'L_EnableRPCEncryption'; Stig = 'O365-OU-000002, DTOO279'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\rpc'; Name = 'enablerpcencryption'; Action = 'Set'; Type = 'DWord'; Data = '1'; Rules = @(@{ Id = 'O365-OU-000002'; Op = 'Equals'; Data = @('1') }, @{ Id = 'DTOO279'; Op = 'Equals'; Data = @('1') }) }
+    @{ Id = 'L_AuthenticationwithExchangeServer'; Stig = 'O365-OU-000001, DTOO280'; Class = 'User'; Key = 'software\policies\microsoft\office\16.0\outlook\security'; Name = 'authenticationservice'; Action = 'Set'; Type = 'DWord'; Data = '16'; Rules = @(@{ Id = 'O365-OU-000001'; Op = 'Equals'; Data = @('16') }, @{ Id = 'DTOO280'; Op = 'Equals'; Data = @('16') }) }
 )
 
 # --- gpforge: the fixed part of the baseline scripts (reviewed once; only the $Baseline and
