@@ -191,17 +191,30 @@ pub fn completeness(set: &PolicySet) -> String {
             t.file_name
         ));
         for table in &t.strings[1..] {
+            // Counted over the en-US ids only: a culture may also hold strings en-US lacks
+            // (kept, D048), which are neither translations nor missing.
+            let translated = table
+                .entries
+                .iter()
+                .filter(|(id, _)| source.get(id).is_some())
+                .count();
+            let own = table.entries.len() - translated;
             let same = table
                 .entries
                 .iter()
                 .filter(|(id, text)| source.get(id) == Some(text.as_str()))
                 .count();
             s.push_str(&format!(
-                "  {:<7}  {:>10}  {:>20}  {:>13}\n",
+                "  {:<7}  {:>10}  {:>20}  {:>13}{}\n",
                 table.culture,
-                format!("{}/{total}", table.entries.len()),
-                total - table.entries.len(),
-                same
+                format!("{translated}/{total}"),
+                total.saturating_sub(translated),
+                same,
+                if own > 0 {
+                    format!("  (+{own} string(s) only this culture has)")
+                } else {
+                    String::new()
+                }
             ));
         }
     }
@@ -503,6 +516,36 @@ fn build(defs: &Path, out: &Path, opts: &BuildOpts, params: source::Params) -> O
     o
 }
 
+/// The `gpforge build` command line that rebuilds `out` from `defs` (the defaults left out).
+fn build_command(defs: &Path, out: &Path) -> String {
+    let mut c = String::from("gpforge build");
+    if defs != Path::new("definitions") {
+        c.push_str(&format!(
+            " --definitions {}",
+            shell_word(&defs.display().to_string())
+        ));
+    }
+    if out != Path::new("output") {
+        c.push_str(&format!(
+            " --out {}",
+            shell_word(&out.display().to_string())
+        ));
+    }
+    c
+}
+
+/// A path as one shell word: quoted when it holds anything but plain characters.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 fn build_run(
     defs: &Path,
     out: &Path,
@@ -579,9 +622,10 @@ fn build_run(
                 o.stderr.push_str(&format!("stale: {s}\n"));
             }
             o.stderr.push_str(&format!(
-                "error: {} is stale ({} file(s)); run `gpforge build`\n",
+                "error: {} is stale ({} file(s)); run `{}`\n",
                 out.display(),
-                stale.len()
+                stale.len(),
+                build_command(defs, out)
             ));
         }
         return o;
@@ -650,7 +694,9 @@ pub struct ValidateOptions {
 fn names_code(list: &[String], code: Code) -> bool {
     list.iter().any(|x| {
         let x = x.trim();
-        (x.eq_ignore_ascii_case("pedantic") && crate::validate::checks::PEDANTIC.contains(&code))
+        (x.eq_ignore_ascii_case("pedantic")
+            && (crate::validate::checks::PEDANTIC.contains(&code)
+                || crate::validate::checks::SCHEMA_ONLY.contains(&code)))
             || x.eq_ignore_ascii_case(code.as_str())
             || code
                 .rule()
@@ -677,25 +723,96 @@ fn check_codes(list: &[String]) -> Result<(), String> {
 }
 
 /// `--statistics`: code, count, files, meaning.
-fn statistics(diags: &[Diagnostic]) -> String {
-    let mut by: std::collections::BTreeMap<Code, (usize, std::collections::BTreeSet<usize>)> =
-        Default::default();
+/// What kind of registry state a file named on the command line is, if it is one: by its first
+/// bytes (PReg, regf, a `.reg` header, LGPO text), else by its extension.
+fn registry_state_kind(p: &Path) -> Option<&'static str> {
+    if !p.is_file() {
+        return None;
+    }
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(p)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    let text = crate::backend::text::decode_for_display(head);
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if head.starts_with(b"PReg") {
+        Some("a Registry.pol file")
+    } else if head.starts_with(b"regf") {
+        Some("an offline registry hive")
+    } else if text.trim_start().starts_with("Windows Registry Editor")
+        || text.trim_start().starts_with("REGEDIT4")
+    {
+        Some("a .reg export")
+    } else if crate::state::lgpo::looks_like(&text) {
+        Some("LGPO text")
+    } else if ext == "pol" {
+        Some("a .pol file")
+    } else if ext == "reg" {
+        Some("a .reg file")
+    } else {
+        None
+    }
+}
+
+/// One row of `--statistics`: a code, its severity, how many findings in how many files.
+#[derive(serde::Serialize)]
+struct StatRow {
+    code: &'static str,
+    /// `error`, `warning`, `note`, or `mixed` when promotions gave the code several.
+    severity: &'static str,
+    count: usize,
+    files: usize,
+    meaning: &'static str,
+}
+
+fn statistics_rows(diags: &[Diagnostic]) -> Vec<StatRow> {
+    type Acc = (
+        usize,
+        std::collections::BTreeSet<usize>,
+        std::collections::BTreeSet<&'static str>,
+    );
+    let mut by: std::collections::BTreeMap<Code, Acc> = Default::default();
     for d in diags {
         let e = by.entry(d.code).or_default();
-        e.0 += 1;
+        e.0 += d.weight();
+        e.2.insert(d.severity.as_str());
         if let Some(s) = d.primary_span() {
             e.1.insert(s.file);
         }
     }
-    let mut s = String::from("code   count  files  meaning\n");
-    let mut rows: Vec<_> = by.into_iter().collect();
-    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(&b.0)));
-    for (code, (n, files)) in rows {
+    let mut rows: Vec<StatRow> = by
+        .into_iter()
+        .map(|(code, (count, files, sev))| StatRow {
+            code: code.as_str(),
+            severity: if sev.len() == 1 {
+                sev.into_iter().next().unwrap_or("")
+            } else {
+                "mixed"
+            },
+            count,
+            files: files.len(),
+            meaning: code.title(),
+        })
+        .collect();
+    rows.sort_by(|a, b| b.count.cmp(&a.count).then(a.code.cmp(b.code)));
+    rows
+}
+
+/// The `--statistics` table, or its JSON form with `--format json`.
+fn statistics(diags: &[Diagnostic], json: bool) -> String {
+    let rows = statistics_rows(diags);
+    if json {
+        return pretty(&serde_json::json!({ "statistics": rows }));
+    }
+    let mut s = String::from("code   severity  count  files  meaning\n");
+    for r in rows {
         s.push_str(&format!(
-            "{:<6} {n:>5}  {:>5}  {}\n",
-            code.as_str(),
-            files.len(),
-            code.title()
+            "{:<6} {:<8} {:>6}  {:>5}  {}\n",
+            r.code, r.severity, r.count, r.files, r.meaning
         ));
     }
     s
@@ -732,6 +849,18 @@ fn validate(
     } else {
         opts.max_per_code
     };
+    // Registry state named on the command line is audit's input, not a template.
+    for p in paths {
+        if let Some(kind) = registry_state_kind(p) {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!(
+                "error: {} is registry state ({kind}), not an ADMX or ADML template; check it against a baseline with `gpforge audit --baseline NAME {}`\n",
+                p.display(),
+                p.display()
+            );
+            return o;
+        }
+    }
     let mut report =
         match crate::validate::validate_capped(paths, profile, opts.store.as_deref(), fold_cap) {
             Ok(r) => r,
@@ -753,11 +882,11 @@ fn validate(
         );
         return o;
     }
-    // Pedantic rules only when --select names them.
+    // Pedantic rules, and schema-only rules under gpmc, only when --select names them.
     report.diags.retain(|d| {
         let selected = names_code(&opts.select, d.code);
         (selected
-            || (opts.select.is_empty() && !crate::validate::checks::PEDANTIC.contains(&d.code)))
+            || (opts.select.is_empty() && crate::validate::checks::on_by_default(d.code, profile)))
             && !names_code(&opts.ignore, d.code)
     });
     if let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) {
@@ -849,14 +978,19 @@ fn validate(
     // compiler drivers' habit of exiting without freeing).
     let mut report = std::mem::ManuallyDrop::new(report);
     if opts.statistics {
-        o.stdout = statistics(&report.diags);
+        o.stdout = statistics(&report.diags, format == DiagFormat::Json);
         o.stderr = format!("{summary}\n");
         return o;
     }
     if opts.quiet {
         report.diags.retain(|d| d.severity == Severity::Error);
     }
-    report.diags = render::capped(std::mem::take(&mut report.diags), max_per_code);
+    let (shown, left_out) = render::capped_counted(
+        std::mem::take(&mut report.diags),
+        max_per_code,
+        &report.sources,
+    );
+    report.diags = shown;
     match format {
         DiagFormat::Human | DiagFormat::Short => {
             o.stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
@@ -877,6 +1011,8 @@ fn validate(
                 "warnings": warnings,
                 "profile": profile,
                 "elapsed_ms": report.elapsed.as_millis() as u64,
+                // Findings the report does not show (--max-per-code), per file and code.
+                "left_out": left_out,
             });
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 render::json_to(out, &report.diags, &report.sources, totals)
@@ -885,7 +1021,7 @@ fn validate(
         }
         DiagFormat::Sarif => {
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
-                render::sarif_to(out, &report.diags, &report.sources)
+                render::sarif_to(out, &report.diags, &report.sources, &left_out)
             }));
             o.stderr = format!("{summary}\n");
         }
@@ -1001,13 +1137,19 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
                 .diags
                 .iter()
                 .any(|d| d.severity == Severity::Error && !d.code.as_str().starts_with('I'));
+            let build_warnings = compiled
+                .diags
+                .iter()
+                .filter(|d| d.severity == Severity::Warning && !d.code.as_str().starts_with('I'))
+                .count();
             o.stderr += &format!(
-                "imported {} policies ({}) into {} in {} ms; {} import finding(s); {}\n",
+                "imported {} policies ({}) into {} in {} ms; {} import finding(s) (I-codes), {} build warning(s); {}\n",
                 imported.policies,
                 imported.cultures.join(", "),
                 dir.display(),
                 started.elapsed().as_millis(),
                 findings,
+                build_warnings,
                 if build_errors {
                     "it does not build: see the errors above"
                 } else {

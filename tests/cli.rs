@@ -287,11 +287,19 @@ fn validate_exit_codes_summary_and_formats() {
     let out = text(&r.stderr);
     assert!(out.contains("error[V060]"), "{out}");
     assert!(out.contains("app.admx:23:84"), "{out}");
-    // Warnings only: 0, or 1 with --deny-warnings.
+    // Warnings only: 0, or 1 with --deny-warnings. V021 is schema-only: off under gpmc unless
+    // selected (then a warning), an error under the schema profile.
     let warn = format!("{v}/V021_misspelt_attribute");
     assert_eq!(gpforge(&["validate", &warn]).status.code(), Some(0));
     assert_eq!(
         gpforge(&["validate", "--deny-warnings", &warn])
+            .status
+            .code(),
+        Some(0),
+        "schema-only findings are off under gpmc"
+    );
+    assert_eq!(
+        gpforge(&["validate", "--select", "schema", "--deny-warnings", &warn])
             .status
             .code(),
         Some(1)
@@ -304,7 +312,7 @@ fn validate_exit_codes_summary_and_formats() {
         Some(1)
     );
     // Short form: one line per problem, then the summary.
-    let r = gpforge(&["validate", "--format", "short", &warn]);
+    let r = gpforge(&["validate", "--select", "schema", "--format", "short", &warn]);
     let out = text(&r.stderr);
     assert_eq!(out.lines().count(), 2, "{out}");
     assert!(
@@ -315,7 +323,7 @@ fn validate_exit_codes_summary_and_formats() {
         "{out}"
     );
     // JSON and SARIF on stdout (the summary goes to stderr so stdout stays parseable).
-    let r = gpforge(&["validate", "--format", "json", &warn]);
+    let r = gpforge(&["validate", "--select", "schema", "--format", "json", &warn]);
     let j: serde_json::Value = serde_json::from_slice(&r.stdout).expect("JSON");
     assert_eq!(j["summary"]["warnings"], 1);
     assert_eq!(j["diagnostics"][0]["code"], "V021");
@@ -430,7 +438,10 @@ fn validate_selection_quiet_statistics_and_empty_input() {
     assert!(!text(&r.stderr).contains("[V063]"));
     let r = gpforge(&["validate", "--statistics", "--select", "V063", store]);
     let out = text(&r.stdout);
-    assert!(out.starts_with("code   count  files  meaning"), "{out}");
+    assert!(
+        out.starts_with("code   severity  count  files  meaning"),
+        "{out}"
+    );
     assert!(
         !out.contains("warning(s)"),
         "the summary is progress: {out}"
@@ -469,9 +480,9 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
     );
     let baseline = work.path().join("accepted.json");
     let (s, b) = (store.to_str().unwrap(), baseline.to_str().unwrap());
-    let r = gpforge(&["validate", "--deny-warnings", s]);
+    let r = gpforge(&["validate", "--select", "pedantic", "--deny-warnings", s]);
     assert_eq!(r.status.code(), Some(1), "the store has warnings");
-    let r = gpforge(&["validate", "--write-baseline", b, s]);
+    let r = gpforge(&["validate", "--select", "pedantic", "--write-baseline", b, s]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     assert!(text(&r.stderr).contains("wrote "));
     let saved = std::fs::read_to_string(&baseline).unwrap();
@@ -480,7 +491,15 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
         !saved.contains(s),
         "files are relative to the validated folder"
     );
-    let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
+    let r = gpforge(&[
+        "validate",
+        "--select",
+        "pedantic",
+        "--deny-warnings",
+        "--baseline",
+        b,
+        s,
+    ]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     assert!(text(&r.stderr).contains("known finding(s) suppressed by the baseline"));
     // Lines move: still known.
@@ -488,7 +507,15 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
     let x = std::fs::read_to_string(&admx).unwrap();
     let moved = x.replacen("<policyNamespaces>", "\n\n\n<policyNamespaces>", 1);
     std::fs::write(&admx, &moved).unwrap();
-    let r = gpforge(&["validate", "--deny-warnings", "--baseline", b, s]);
+    let r = gpforge(&[
+        "validate",
+        "--select",
+        "pedantic",
+        "--deny-warnings",
+        "--baseline",
+        b,
+        s,
+    ]);
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     // A new finding: reported alone, and it fails.
     let added = moved.replacen(
@@ -499,6 +526,8 @@ fn a_baseline_accepts_known_findings_and_fails_on_new_ones() {
     std::fs::write(&admx, added).unwrap();
     let r = gpforge(&[
         "validate",
+        "--select",
+        "pedantic",
         "--deny-warnings",
         "--format",
         "short",
@@ -543,7 +572,7 @@ fn a_settings_file_configures_validate() {
     };
     let s = store.to_str().unwrap();
     let cfg = work.path().join("gpforge.toml");
-    let short = ["validate", "--format", "short", s];
+    let short = ["validate", "--select", "pedantic", "--format", "short", s];
     let before = text(&run(&sub, &short).stderr);
     assert!(before.contains("[V025]"), "{before}");
 
@@ -553,7 +582,9 @@ fn a_settings_file_configures_validate() {
     // A flag adds to the file's list.
     let r = run(
         &sub,
-        &["validate", "--format", "short", "--ignore", "V031", s],
+        &[
+            "validate", "--select", "pedantic", "--format", "short", "--ignore", "V031", s,
+        ],
     );
     assert!(!text(&r.stderr).contains("[V025]"));
 
@@ -580,7 +611,10 @@ fn a_settings_file_configures_validate() {
     let r = run(&sub, &short);
     assert_eq!(r.status.code(), Some(1), "schema makes V025 an error");
     assert!(text(&r.stderr).contains("error[V025]"));
-    let r = run(&sub, &["validate", "--profile", "gpmc", s]);
+    let r = run(
+        &sub,
+        &["validate", "--select", "pedantic", "--profile", "gpmc", s],
+    );
     assert_eq!(r.status.code(), Some(0), "--profile wins over the file");
 
     // A baseline named by the file, relative to it.
@@ -588,10 +622,20 @@ fn a_settings_file_configures_validate() {
     let b = work.path().join("accepted.json");
     let r = run(
         &sub,
-        &["validate", "--write-baseline", b.to_str().unwrap(), s],
+        &[
+            "validate",
+            "--select",
+            "pedantic",
+            "--write-baseline",
+            b.to_str().unwrap(),
+            s,
+        ],
     );
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
-    let r = run(&sub, &["validate", "--deny-warnings", s]);
+    let r = run(
+        &sub,
+        &["validate", "--select", "pedantic", "--deny-warnings", s],
+    );
     assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
     assert!(text(&r.stderr).contains("suppressed by the baseline"));
 
@@ -607,6 +651,8 @@ fn a_settings_file_configures_validate() {
         &sub,
         &[
             "validate",
+            "--select",
+            "pedantic",
             "--format",
             "short",
             "--config",
@@ -633,7 +679,7 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
                 "validate",
                 "--format",
                 "sarif",
-                "tests/fixtures/validate/V025_hyphen_in_name",
+                "tests/fixtures/validate/V055_value_written_twice",
             ],
             "sarif",
         ),
@@ -642,7 +688,7 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
                 "validate",
                 "--format",
                 "json",
-                "tests/fixtures/validate/V025_hyphen_in_name",
+                "tests/fixtures/validate/V055_value_written_twice",
             ],
             "json",
         ),
@@ -700,7 +746,10 @@ fn machine_reports_go_to_stdout_and_progress_to_stderr() {
     }
     // Human diagnostics are not a report: validate's and import's go to stderr.
     for args in [
-        vec!["validate", "tests/fixtures/validate/V025_hyphen_in_name"],
+        vec![
+            "validate",
+            "tests/fixtures/validate/V055_value_written_twice",
+        ],
         vec![
             "import",
             "--out",
@@ -751,7 +800,7 @@ fn output_writes_the_report_to_a_file() {
     let file = work.path().join("report");
     let f = file.to_str().unwrap();
     let out = work.path().join("out");
-    let store = "tests/fixtures/validate/V025_hyphen_in_name";
+    let store = "tests/fixtures/validate/V055_value_written_twice";
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (
             vec![
@@ -771,7 +820,7 @@ fn output_writes_the_report_to_a_file() {
         ),
         (
             vec!["validate", "--format", "short", "--output", f, store],
-            "[V025]",
+            "[V055]",
         ),
         (
             vec![

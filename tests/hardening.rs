@@ -464,7 +464,14 @@ fn a_huge_one_line_admx_gets_a_bounded_report() {
     let p = tmp.path().join("x.admx");
     std::fs::write(&p, admx).unwrap();
     for format in ["human", "short"] {
-        let o = run(&["validate", "--format", format, p.to_str().unwrap()]);
+        let o = run(&[
+            "validate",
+            "--select",
+            "V021",
+            "--format",
+            format,
+            p.to_str().unwrap(),
+        ]);
         let out = String::from_utf8_lossy(&o.stderr);
         assert!(out.len() < 200_000, "{format}: {} bytes", out.len());
         assert!(out.contains("100000 warning(s)"), "{format}");

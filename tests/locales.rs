@@ -143,3 +143,55 @@ fn shared_policies_use_microsofts_german_and_french_names() {
         "only {categories} shared category names compared"
     );
 }
+
+/// A culture holding strings en-US lacks (Mozilla's firefox ADMLs do): they are neither
+/// translations nor missing, the counts stay within the total, and nothing underflows.
+#[test]
+fn strings_only_a_culture_has_are_counted_apart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let defs = tmp.path().join("defs");
+    let demo = defs.join("demo");
+    std::fs::create_dir_all(demo.join("locales")).unwrap();
+    for f in ["template.toml", "locales/de-DE.toml", "locales/fr-FR.toml"] {
+        std::fs::copy(
+            Path::new("tests/fixtures/locales/demo").join(f),
+            demo.join(f),
+        )
+        .unwrap();
+    }
+    let de = demo.join("locales/de-DE.toml");
+    let mut text = std::fs::read_to_string(&de).unwrap();
+    text.push_str(
+        "OnlyInGerman = \"Nur auf Deutsch\"\nAlsoOnlyInGerman = \"Auch nur auf Deutsch\"\n",
+    );
+    std::fs::write(&de, text).unwrap();
+    let c = compile_dir(&defs).unwrap();
+    assert!(!c.has_errors());
+    let table = completeness(&c.set);
+    let row = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("de-DE"))
+        .unwrap();
+    let total: usize = table
+        .lines()
+        .next()
+        .unwrap()
+        .split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let fields: Vec<&str> = row.split_whitespace().collect();
+    let (done, of) = fields[1].split_once('/').unwrap();
+    let done: usize = done.parse().unwrap();
+    assert_eq!(of.parse::<usize>().unwrap(), total);
+    assert!(done <= total, "{row}");
+    assert_eq!(fields[2].parse::<usize>().unwrap(), total - done, "{row}");
+    assert!(
+        row.ends_with("(+2 string(s) only this culture has)"),
+        "{row}"
+    );
+}

@@ -357,3 +357,140 @@ fn a_reference_store_does_not_follow_links_out_of_it() {
     let (found, _) = against(vendor, Profile::Gpmc, &central);
     assert!(found.iter().all(|(c, _)| *c != Code::V072), "{found:?}");
 }
+
+fn gpforge(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_gpforge"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// Schema-only deviations are off under gpmc, on under schema, and a vendor can select them.
+#[test]
+fn schema_only_findings_are_off_by_default_under_gpmc() {
+    let dir = format!("{ROOT}/V021_misspelt_attribute");
+    let o = gpforge(&["validate", "--deny-warnings", &dir]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("V021"), "{err}");
+    for args in [
+        vec!["validate", "--profile", "schema", dir.as_str()],
+        vec![
+            "validate",
+            "--select",
+            "pedantic",
+            "--deny-warnings",
+            dir.as_str(),
+        ],
+        vec![
+            "validate",
+            "--select",
+            "V021",
+            "--deny-warnings",
+            dir.as_str(),
+        ],
+    ] {
+        let o = gpforge(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("V021"),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn json_and_sarif_say_what_the_cap_left_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("x.admx");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><policyDefinitions xmlns=\"http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions\" revision=\"1.0\" schemaVersion=\"1.0\"",
+    );
+    for i in 0..30 {
+        s.push_str(&format!(" b{i}=\"x\""));
+    }
+    s.push_str("><policyNamespaces><target prefix=\"a\" namespace=\"A.B\"/></policyNamespaces><resources minRequiredRevision=\"1.0\"/></policyDefinitions>");
+    std::fs::write(&p, s).unwrap();
+    let path = p.to_str().unwrap();
+    let o = gpforge(&[
+        "validate",
+        "--select",
+        "V021",
+        "--max-per-code",
+        "10",
+        "--format",
+        "json",
+        path,
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["left_out"][0]["code"], "V021");
+    assert_eq!(v["summary"]["left_out"][0]["count"], 20);
+    assert_eq!(v["summary"]["warnings"], 30);
+    let o = gpforge(&[
+        "validate",
+        "--select",
+        "V021",
+        "--max-per-code",
+        "10",
+        "--format",
+        "sarif",
+        path,
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["runs"][0]["properties"]["leftOut"][0]["count"], 20);
+    // --statistics: a severity column, and JSON.
+    let o = gpforge(&["validate", "--select", "V021", "--statistics", path]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        t.starts_with("code   severity  count  files  meaning\n"),
+        "{t}"
+    );
+    assert!(
+        t.contains("V021   warning      30      1  attribute not allowed here"),
+        "{t}"
+    );
+    let o = gpforge(&[
+        "validate",
+        "--select",
+        "V021",
+        "--statistics",
+        "--format",
+        "json",
+        path,
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["statistics"][0]["severity"], "warning");
+    assert_eq!(v["statistics"][0]["count"], 30);
+}
+
+#[test]
+fn a_folder_of_stores_is_validated_store_by_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    for product in ["alpha", "beta"] {
+        common::copy_dir(
+            Path::new(&format!("{ROOT}/clean")),
+            &tmp.path().join(product).join("PolicyDefinitions"),
+        );
+    }
+    let o = gpforge(&["validate", tmp.path().to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("4 file(s)"), "{err}");
+}
+
+#[test]
+fn registry_state_is_pointed_to_audit() {
+    for f in [
+        "output/baselines/disa-stig/User/Registry.pol",
+        "output/baselines/disa-stig/apply.reg",
+        "output/baselines/disa-stig/lgpo.txt",
+    ] {
+        let o = gpforge(&["validate", f]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{f}: {err}");
+        assert!(
+            err.contains("is registry state") && err.contains("gpforge audit --baseline"),
+            "{err}"
+        );
+    }
+}

@@ -312,6 +312,43 @@ pub fn short_to(
     Ok(())
 }
 
+/// What a capped report left out: how many findings of a code in a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LeftOut {
+    pub file: String,
+    pub code: &'static str,
+    pub count: usize,
+}
+
+/// [`capped`], and what it left out per file and code (for the JSON and SARIF reports, which
+/// say so in the report itself).
+pub fn capped_counted(
+    diags: Vec<Diagnostic>,
+    limit: usize,
+    sources: &SourceMap,
+) -> (Vec<Diagnostic>, Vec<LeftOut>) {
+    let shown = capped(diags, limit);
+    let left = shown
+        .iter()
+        .filter(|d| {
+            d.severity == Severity::Note
+                && d.message.contains(" diagnostic(s) in this file not shown")
+        })
+        .filter_map(|d| {
+            let n = d.message.split(' ').next()?.parse().ok()?;
+            Some(LeftOut {
+                file: d
+                    .primary_span()
+                    .map(|s| sources.name(s.file).to_string())
+                    .unwrap_or_default(),
+                code: d.code.as_str(),
+                count: n,
+            })
+        })
+        .collect();
+    (shown, left)
+}
+
 /// At most `limit` diagnostics per (file, code); for each group cut short, a note of the same
 /// code saying how many more there are, placed at the first one left out. `limit` 0 keeps all.
 pub fn capped(diags: Vec<Diagnostic>, limit: usize) -> Vec<Diagnostic> {
@@ -515,9 +552,14 @@ pub fn sarif_to(
     out: &mut dyn std::io::Write,
     diags: &[Diagnostic],
     sources: &SourceMap,
+    left_out: &[LeftOut],
 ) -> std::io::Result<()> {
     let used = sarif_used(diags);
-    let skeleton = sarif_skeleton(&used, serde_json::json!([STREAMED]));
+    let mut skeleton = sarif_skeleton(&used, serde_json::json!([STREAMED]));
+    if !left_out.is_empty() {
+        // SARIF's property bag: what the report left out, per file and code.
+        skeleton["runs"][0]["properties"] = serde_json::json!({ "leftOut": left_out });
+    }
     stream_pretty(out, &skeleton, diags, &|d| sarif_result(d, sources, &used))
 }
 
@@ -631,7 +673,7 @@ mod tests {
             let mut want = serde_json::to_string_pretty(&sarif(&d, &sources)).unwrap();
             want.push('\n');
             let mut got = Vec::new();
-            sarif_to(&mut got, &d, &sources).unwrap();
+            sarif_to(&mut got, &d, &sources, &[]).unwrap();
             assert_eq!(
                 String::from_utf8(got).unwrap(),
                 want,

@@ -107,13 +107,50 @@ pub fn groups(paths: &[PathBuf]) -> Result<Vec<Group>, IoError> {
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| IoError(p.clone(), e))?;
         if meta.is_dir() {
-            out.push(store::discover_store(p)?);
+            let group = store::discover_store(p)?;
+            if group.entries.is_empty() {
+                // A folder holding stores (`vendors/<product>/PolicyDefinitions`): each store
+                // found below it is validated as its own store.
+                let found = stores_below(p, 4)?;
+                if !found.is_empty() {
+                    out.extend(found);
+                    continue;
+                }
+            }
+            out.push(group);
         } else {
             loose.push(p.clone());
         }
     }
     if !loose.is_empty() {
         out.push(store::discover_loose(&loose).map_err(|e| IoError(loose[0].clone(), e))?);
+    }
+    Ok(out)
+}
+
+/// The stores (folders with ADMX or ADML files) below `dir`, up to `depth` folders down, in
+/// name order; a folder that is a store is not searched further. Links are not followed (a
+/// store under review must not lead the search elsewhere).
+fn stores_below(dir: &Path, depth: usize) -> Result<Vec<Group>, IoError> {
+    let mut out = Vec::new();
+    if depth == 0 {
+        return Ok(out);
+    }
+    let mut subs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| IoError(dir.to_path_buf(), e))?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| !crate::fsx::is_hidden(p))
+        .collect();
+    subs.sort();
+    for sub in subs {
+        let group = store::discover_store(&sub)?;
+        if group.entries.iter().any(|e| e.place == Place::Top) {
+            out.push(group);
+        } else {
+            out.extend(stores_below(&sub, depth - 1)?);
+        }
     }
     Ok(out)
 }
