@@ -34,9 +34,14 @@ fn main() {
         println!("cargo::rustc-check-cfg=cfg({cfg})");
     }
     let shared = Path::new("../shared");
+    // Only paths that exist: cargo counts a missing one as changed on every build, which made
+    // every cargo command recompile gpforge on a machine without ../shared.
     for p in ["corpus", "vendors", "reference"] {
-        println!("cargo::rerun-if-changed=../shared/{p}");
+        if shared.join(p).exists() {
+            println!("cargo::rerun-if-changed=../shared/{p}");
+        }
     }
+    println!("cargo::rerun-if-changed=src/build.rs");
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=GPFORGE_CORPUS");
     if std::env::var_os("GPFORGE_CORPUS").is_some_and(|d| Path::new(&d).is_dir()) {
@@ -65,8 +70,12 @@ fn main() {
             have("/usr/bin/python3", &["-c", "import samba.dcerpc.preg"]),
         ),
         (
-            "regpol (PyPI, for python3)",
-            have("python3", &["-c", "import regpol"]),
+            "regpol (PyPI, for python3 or in target/realclients-venv)",
+            have("python3", &["-c", "import regpol"])
+                || have(
+                    "target/realclients-venv/bin/python3",
+                    &["-c", "import regpol"],
+                ),
         ),
     ];
     // A real browser for the fleet report's test (headless Chromium loads the HTML file).

@@ -493,4 +493,19 @@ proptest! {
         let text = String::from_utf8_lossy(&bytes);
         let _ = gpforge::state::lgpo::parse("fuzz.txt", &text);
     }
+
+    /// The hive reader on a mutated real hive (hivex's, with big data): an error with an offset
+    /// or operations, never a panic, a hang or an unbounded allocation.
+    #[test]
+    fn mutated_hives_never_panic(muts in proptest::collection::vec(mutation(), 1..8)) {
+        let base = std::fs::read("tests/fixtures/hive/NTUSER.DAT").unwrap();
+        let mut bytes = base.clone();
+        for m in &muts {
+            apply(&mut bytes, m, &base);
+        }
+        match gpforge::state::hive::parse(&bytes, gpforge::model::effect::Hive::User, "") {
+            Ok(ops) => prop_assert!(ops.len() < 10_000),
+            Err((at, why)) => prop_assert!(at <= bytes.len().max(4096) && !why.is_empty()),
+        }
+    }
 }

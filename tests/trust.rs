@@ -669,3 +669,53 @@ fn d5_a_capped_report_keeps_only_what_it_shows_and_counts_the_rest() {
     assert!(text(&o).contains("20300 warning(s)"), "{}", text(&o));
     assert!(text(&o).contains("20200 more V021"), "{}", text(&o));
 }
+
+#[test]
+fn d7_a_hive_written_by_hivex_reads_back_exactly() {
+    use gpforge::state::Op;
+    let ops = gpforge::state::read_path(Path::new("tests/fixtures/hive/NTUSER.DAT")).unwrap();
+    let get = |name: &str| {
+        ops.iter()
+            .find_map(|o| match o {
+                Op::Set {
+                    name: n,
+                    ty,
+                    data,
+                    key,
+                    ..
+                } if n == name => Some((key.clone(), *ty, data.clone())),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{name} not read"))
+    };
+    let (key, ty, data) = get("blob");
+    assert!(key.eq_ignore_ascii_case("Software\\Gpforge\\Big"), "{key}");
+    assert_eq!(ty, 3);
+    assert_eq!(data.len(), 40_000, "big data across segments");
+    assert!(data.iter().enumerate().all(|(i, b)| *b == (i % 256) as u8));
+    let (_, ty, data) = get("Ünïcode näme");
+    assert_eq!(ty, 1);
+    let units: Vec<u16> = data
+        .chunks_exact(2)
+        .map(|c| u16::from_le_bytes([c[0], c[1]]))
+        .collect();
+    assert_eq!(
+        String::from_utf16_lossy(&units).trim_end_matches('\0'),
+        "välue"
+    );
+    let (_, ty, data) = get("multi");
+    assert_eq!(
+        (ty, data.as_slice()),
+        (7, &[0x61, 0, 0, 0, 0x62, 0, 0, 0, 0, 0][..])
+    );
+    let (_, ty, data) = get("minenckey");
+    assert_eq!((ty, data.as_slice()), (4, &168u32.to_le_bytes()[..]));
+    // The whole baseline reads back compliant, every rule met.
+    let o = run(&[
+        "audit",
+        "--baseline",
+        "disa-stig",
+        "tests/fixtures/hive/NTUSER.DAT",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}

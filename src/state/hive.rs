@@ -1,15 +1,20 @@
-//! Offline registry hives (`regf` files: `NTUSER.DAT`, a machine's `SOFTWARE` hive), read with
-//! the `notatin` crate. Chosen because it is a maintained, Apache-2.0 parser of the hive format
-//! used in forensics (transaction logs, deleted-cell recovery we leave off); `nt-hive` and
-//! `nt_hive2` are GPL and cannot be linked into an MIT/Apache-2.0 tool. Which half a hive is
-//! comes from its file name: `NTUSER.DAT`/`USRCLASS.DAT` are the user hive (HKCU), `SOFTWARE`
-//! is HKLM\Software. A parser panic on a hostile file becomes an error, never a crash.
+//! Offline registry hives (`regf` files: `NTUSER.DAT`, a machine's `SOFTWARE` hive), read by a
+//! small reader of the hive format's key and value cells (the format as libyal's `libregf`
+//! documentation describes it: base block, hive bins, `nk` keys, `lf`/`lh`/`li`/`ri` subkey
+//! lists, `vk` values, `db` big data). Chosen over the crates available: `notatin` (Apache-2.0)
+//! declares `nom >= 6` but compiles only with nom 7, so an unlocked resolve (`cargo install`
+//! without `--locked`) fails; `nt-hive` and `nt_hive2` are GPL and cannot be linked into an
+//! MIT/Apache-2.0 tool; the young `regf` and `winreg-core` crates are single-author and
+//! unproven. An audit needs the values only (no transaction logs, no deleted cells), which is a
+//! few hundred lines, every offset bounds-checked, cycles and depth bounded, fuzzed
+//! (`tests/fuzz.rs`) and cross-checked against hivex (`tests/audit.rs`: `.reg` files merged into
+//! a hive by `hivexregedit` audit compliant). The file's structure is checked first
+//! ([`check_structure`]), so a truncated or damaged hive is an error with its byte offset, never
+//! "nothing configured". Which half a hive is comes from its file name: `NTUSER.DAT` /
+//! `USRCLASS.DAT` are the user hive (HKCU), `SOFTWARE` is HKLM\Software.
 
-use super::{Op, ReadError, utf16z};
+use super::{Op, ReadError};
 use crate::model::effect::Hive;
-use notatin::cell_value::CellValue;
-use notatin::parser::ParserIterator;
-use notatin::parser_builder::ParserBuilder;
 use std::path::Path;
 
 /// (hive, prefix added to every key path) of a hive file, from its name.
@@ -21,28 +26,6 @@ pub fn root_of(path: &Path) -> Option<(Hive, &'static str)> {
         Some((Hive::Machine, "Software\\"))
     } else {
         None
-    }
-}
-
-/// The bytes of a value as the registry stores them, from notatin's typed content.
-fn bytes(ty: u32, v: CellValue) -> Vec<u8> {
-    match v {
-        CellValue::None | CellValue::Error => Vec::new(),
-        CellValue::Binary(b) => b,
-        CellValue::String(s) => utf16z(&s),
-        CellValue::MultiString(items) => {
-            let mut out = Vec::new();
-            for i in items {
-                out.extend(utf16z(&i));
-            }
-            out.extend_from_slice(&[0, 0]);
-            out
-        }
-        CellValue::U32(n) if ty == 5 => n.to_be_bytes().to_vec(),
-        CellValue::U32(n) => n.to_le_bytes().to_vec(),
-        CellValue::I32(n) => n.to_le_bytes().to_vec(),
-        CellValue::U64(n) => n.to_le_bytes().to_vec(),
-        CellValue::I64(n) => n.to_le_bytes().to_vec(),
     }
 }
 
@@ -135,62 +118,242 @@ pub fn check_structure(b: &[u8]) -> Result<(), (usize, String)> {
     Ok(())
 }
 
-/// Every value of the hive as a `Set` operation.
+/// The hive bins start here; cell offsets count from it.
+const BINS: usize = 4096;
+/// Deeper keys than this are refused (real hives nest a few dozen levels).
+const MAX_DEPTH: usize = 512;
+
+struct Hive_<'a> {
+    b: &'a [u8],
+    /// Cells visited as keys, so a list that points back up is an error, not a loop.
+    seen: std::collections::HashSet<u32>,
+    ops: Vec<Op>,
+}
+
+type Fail = (usize, String);
+
+fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+impl<'a> Hive_<'a> {
+    /// The data of the allocated cell at `offset` (relative to the bins).
+    fn cell(&self, offset: u32) -> Result<&'a [u8], Fail> {
+        let at = BINS
+            .checked_add(offset as usize)
+            .filter(|_| offset != u32::MAX);
+        let at = at.ok_or((0, format!("cell offset {offset:#x} out of range")))?;
+        let size = u32_at(self.b, at).ok_or((
+            self.b.len(),
+            format!("a reference to a cell at {at:#x}, beyond the end of the file"),
+        ))? as i32;
+        if size >= 0 {
+            return Err((at, "a reference to a free cell".into()));
+        }
+        let len = size.unsigned_abs() as usize;
+        self.b
+            .get(at + 4..at + len)
+            .ok_or((at, format!("cell of {len} bytes beyond the file")))
+    }
+
+    fn sig<'c>(&self, c: &'c [u8], want: &[u8], offset: u32) -> Result<&'c [u8], Fail> {
+        if c.get(..2) == Some(want) {
+            Ok(c)
+        } else {
+            Err((
+                BINS + offset as usize,
+                format!("expected a `{}` cell", String::from_utf8_lossy(want)),
+            ))
+        }
+    }
+
+    /// A name stored as Latin-1 (`compressed`) or UTF-16LE.
+    fn name(raw: &[u8], compressed: bool) -> String {
+        if compressed {
+            raw.iter().map(|&c| c as char).collect()
+        } else {
+            let u: Vec<u16> = raw
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&u)
+        }
+    }
+
+    /// The key cells a subkey list names (`lf`, `lh`, `li`, or `ri` of lists).
+    fn subkeys(&self, offset: u32, out: &mut Vec<u32>, depth: usize) -> Result<(), Fail> {
+        if depth > 8 {
+            return Err((
+                BINS + offset as usize,
+                "subkey lists nested too deep".into(),
+            ));
+        }
+        let c = self.cell(offset)?;
+        let n = u16_at(c, 2).unwrap_or(0) as usize;
+        let (step, nested) = match c.get(..2) {
+            Some(b"lf") | Some(b"lh") => (8, false),
+            Some(b"li") => (4, false),
+            Some(b"ri") => (4, true),
+            _ => return Err((BINS + offset as usize, "not a subkey list".into())),
+        };
+        for i in 0..n {
+            let o = u32_at(c, 4 + i * step).ok_or((
+                BINS + offset as usize,
+                "subkey list shorter than its count".to_string(),
+            ))?;
+            if nested {
+                self.subkeys(o, out, depth + 1)?;
+            } else {
+                out.push(o);
+            }
+        }
+        Ok(())
+    }
+
+    /// A value's data: inline (4 bytes or fewer), one cell, or `db` segments.
+    fn data(&self, vk: &[u8], at: u32) -> Result<Vec<u8>, Fail> {
+        let size = u32_at(vk, 4).unwrap_or(0);
+        let offset = u32_at(vk, 8).unwrap_or(0);
+        if size & 0x8000_0000 != 0 {
+            let n = (size & 0x7fff_ffff) as usize;
+            return Ok(vk.get(8..8 + n.min(4)).unwrap_or_default().to_vec());
+        }
+        let n = size as usize;
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let c = self.cell(offset)?;
+        if n > 16344 && c.get(..2) == Some(b"db".as_slice()) {
+            let count = u16_at(c, 2).unwrap_or(0) as usize;
+            let list = self.cell(u32_at(c, 4).unwrap_or(u32::MAX))?;
+            let mut out = Vec::with_capacity(n);
+            for i in 0..count {
+                let seg = u32_at(list, i * 4).ok_or((
+                    BINS + at as usize,
+                    "big data list shorter than its count".to_string(),
+                ))?;
+                let d = self.cell(seg)?;
+                out.extend_from_slice(&d[..d.len().min(16344)]);
+            }
+            if out.len() < n {
+                return Err((
+                    BINS + at as usize,
+                    format!("value data of {n} bytes, {} found", out.len()),
+                ));
+            }
+            out.truncate(n);
+            return Ok(out);
+        }
+        c.get(..n).map(<[u8]>::to_vec).ok_or((
+            BINS + offset as usize,
+            format!("value data of {n} bytes beyond its cell"),
+        ))
+    }
+
+    /// Walks the key at `offset` (named `path` below the root) and everything below it.
+    fn key(
+        &mut self,
+        offset: u32,
+        path: &str,
+        depth: usize,
+        hive: Hive,
+        prefix: &str,
+    ) -> Result<(), Fail> {
+        if depth > MAX_DEPTH {
+            return Err((BINS + offset as usize, "keys nested too deep".into()));
+        }
+        if !self.seen.insert(offset) {
+            return Err((
+                BINS + offset as usize,
+                "a key reached twice (a cycle)".into(),
+            ));
+        }
+        let nk = self.sig(self.cell(offset)?, b"nk", offset)?;
+
+        let n_sub = u32_at(nk, 20).unwrap_or(0);
+        let sub_list = u32_at(nk, 28).unwrap_or(u32::MAX);
+        let n_val = u32_at(nk, 36).unwrap_or(0) as usize;
+        let val_list = u32_at(nk, 40).unwrap_or(u32::MAX);
+        if !path.is_empty() && n_val > 0 {
+            let list = self.cell(val_list)?;
+            let full = format!("{prefix}{path}");
+            for i in 0..n_val {
+                let vo = u32_at(list, i * 4).ok_or((
+                    BINS + val_list as usize,
+                    "value list shorter than its count".to_string(),
+                ))?;
+                let vk = self.sig(self.cell(vo)?, b"vk", vo)?;
+                let name_len = u16_at(vk, 2).unwrap_or(0) as usize;
+                let ty = u32_at(vk, 12).unwrap_or(0);
+                let compressed = u16_at(vk, 16).unwrap_or(0) & 1 != 0;
+                let raw = vk
+                    .get(20..20 + name_len)
+                    .ok_or((BINS + vo as usize, "value name beyond its cell".to_string()))?;
+                let data = self.data(vk, vo)?;
+                self.ops.push(Op::Set {
+                    hive,
+                    key: full.clone(),
+                    name: Self::name(raw, compressed),
+                    ty,
+                    data,
+                    soft: false,
+                });
+            }
+        }
+        if n_sub > 0 {
+            let mut subs = Vec::new();
+            self.subkeys(sub_list, &mut subs, 0)?;
+            for so in subs {
+                let sk = self.sig(self.cell(so)?, b"nk", so)?;
+                let len = u16_at(sk, 72).unwrap_or(0) as usize;
+                let sflags = u16_at(sk, 2).unwrap_or(0);
+                let raw = sk
+                    .get(76..76 + len)
+                    .ok_or((BINS + so as usize, "key name beyond its cell".to_string()))?;
+                let name = Self::name(raw, sflags & 0x20 != 0);
+                let child = if path.is_empty() {
+                    name
+                } else {
+                    format!("{path}\\{name}")
+                };
+                self.key(so, &child, depth + 1, hive, prefix)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every value of a hive's bytes, below its root key, as `Set` operations (keys without the
+/// root key's own name, with `prefix` in front). The error is a byte offset and what is wrong.
+pub fn parse(b: &[u8], hive: Hive, prefix: &str) -> Result<Vec<Op>, Fail> {
+    check_structure(b)?;
+    let root = u32_at(b, 0x24).unwrap_or(u32::MAX);
+    let mut h = Hive_ {
+        b,
+        seen: std::collections::HashSet::new(),
+        ops: Vec::new(),
+    };
+    h.key(root, "", 0, hive, prefix)?;
+    Ok(h.ops)
+}
+
+/// Every value of the hive file as a `Set` operation.
 pub fn read(path: &Path) -> Result<Vec<Op>, ReadError> {
     let err = |m: String| ReadError {
         path: path.display().to_string(),
         at: None,
         message: m,
     };
-    let file = crate::fsx::read_checked(path, None).map_err(|e| err(e.to_string()))?;
-    if let Err((at, why)) = check_structure(&file) {
-        return Err(ReadError {
-            path: path.display().to_string(),
-            at: Some(format!("byte {at:#x}")),
-            message: format!("not a readable hive: {why}"),
-        });
-    }
     let (hive, prefix) = root_of(path).ok_or_else(|| {
         err(
             "cannot tell which hive this is: name the file NTUSER.DAT (user) or SOFTWARE (machine)"
                 .into(),
         )
     })?;
-    // The bytes checked are the bytes parsed (not the file read a second time).
-    let result = std::panic::catch_unwind(move || -> Result<Vec<Op>, String> {
-        let mut builder = ParserBuilder::from_file(std::io::Cursor::new(file));
-        builder.recover_deleted(false);
-        let parser = builder.build().map_err(|e| e.to_string())?;
-        let mut ops = Vec::new();
-        for key in ParserIterator::new(&parser) {
-            // `\ROOTNAME\Software\…`: drop the root key's own name.
-            let path = key.path.trim_start_matches('\\');
-            let below = path.split_once('\\').map(|(_, r)| r).unwrap_or("");
-            if below.is_empty() {
-                continue;
-            }
-            let full = format!("{prefix}{below}");
-            for v in key.value_iter() {
-                let ty = v.data_type as u32;
-                let name = v.detail.value_name();
-                let (content, _) = v.get_content();
-                ops.push(Op::Set {
-                    hive,
-                    key: full.clone(),
-                    name,
-                    ty,
-                    data: bytes(ty, content),
-                    soft: false,
-                });
-            }
-        }
-        Ok(ops)
-    });
-    match result {
-        Ok(Ok(ops)) => Ok(ops),
-        Ok(Err(m)) => Err(err(format!("not a readable hive: {m}"))),
-        Err(_) => Err(err(
-            "not a readable hive (the hive parser failed on it)".into()
-        )),
-    }
+    let file = crate::fsx::read_checked(path, None).map_err(|e| err(e.to_string()))?;
+    parse(&file, hive, prefix).map_err(|(at, why)| ReadError {
+        path: path.display().to_string(),
+        at: Some(format!("byte {at:#x}")),
+        message: format!("not a readable hive: {why}"),
+    })
 }
