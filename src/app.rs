@@ -451,7 +451,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 ..Outcome::default()
             }
         }
-        Command::Man => {
+        Command::Man { out: Some(dir) } => man_pages(&dir),
+        Command::Man { out: None } => {
             let cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
             match clap_mangen::Man::new(cmd).render(&mut buf) {
@@ -490,6 +491,44 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             },
         ),
     }
+}
+
+/// Every manual page (the command and each subcommand, as `clap_mangen` names them) written into
+/// `dir` through the path-safety writer.
+fn man_pages(dir: &Path) -> Outcome {
+    fn pages(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            pages(sub, out)?;
+        }
+        let man = clap_mangen::Man::new(cmd);
+        let mut buf = Vec::new();
+        man.render(&mut buf)?;
+        out.push((man.get_filename(), buf));
+        Ok(())
+    }
+    let mut cmd = <Cli as clap::CommandFactory>::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut all = Vec::new();
+    let mut o = Outcome::default();
+    let written = pages(cmd, &mut all).and_then(|()| {
+        all.iter()
+            .map(|(name, bytes)| crate::emit::put_file(dir, Path::new(name), bytes))
+            .collect::<std::io::Result<Vec<_>>>()
+    });
+    match written {
+        Ok(paths) => {
+            o.stderr = format!(
+                "wrote {} manual page(s) into {}\n",
+                paths.len(),
+                dir.display()
+            );
+        }
+        Err(e) => {
+            o.code = EXIT_FAILURE;
+            o.stderr = format!("error: {e}\n");
+        }
+    }
+    o
 }
 
 /// How `build` runs (its flags).

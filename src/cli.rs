@@ -299,5 +299,10 @@ pub enum Command {
     },
     /// Print the manual page (roff), generated from this command line's definition:
     /// `gpforge man > gpforge.1`, `man ./gpforge.1`.
-    Man,
+    Man {
+        /// Write every page (gpforge.1 and one per subcommand, gpforge-build.1, …) into this
+        /// folder, created when missing, instead of printing the main page.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }

@@ -862,3 +862,56 @@ fn output_refuses_a_link() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
     assert!(r.stdout.is_empty());
 }
+
+/// The README's install lines after `cargo install` (completions, manual pages) work in a fresh
+/// home, creating their folders; every page the main page refers to is written.
+#[test]
+fn the_readme_install_lines_work_in_a_fresh_home() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = readme
+        .split("## Install")
+        .nth(1)
+        .and_then(|r| r.split("```sh\n").nth(1))
+        .and_then(|r| r.split("```").next())
+        .unwrap();
+    let lines: Vec<&str> = block
+        .lines()
+        .filter(|l| !l.starts_with("cargo install"))
+        .map(|l| l.split("  #").next().unwrap().trim())
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(lines.len(), 2, "{block}");
+    let home = tempfile::tempdir().unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_gpforge")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for l in &lines {
+        let o = Command::new("sh")
+            .args(["-c", l])
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{l}: {}", text(&o.stderr));
+    }
+    let h = home.path();
+    let completion =
+        std::fs::read_to_string(h.join(".local/share/bash-completion/completions/gpforge"))
+            .unwrap();
+    assert!(completion.contains("_gpforge"));
+    let man1 = h.join(".local/share/man/man1");
+    let main = std::fs::read_to_string(man1.join("gpforge.1")).unwrap();
+    let mut refs = 0;
+    for part in main.split("gpforge\\-").skip(1) {
+        let name = part.split('(').next().unwrap();
+        assert!(
+            man1.join(format!("gpforge-{name}.1")).is_file(),
+            "gpforge-{name}(1) is referred to but not written"
+        );
+        refs += 1;
+    }
+    assert!(refs >= 7, "{refs} references");
+}
