@@ -74,6 +74,11 @@ impl Compiled {
             DiagFormat::Short => render::short(&ds, &self.sources),
             DiagFormat::Json => pretty(&render::json(&ds, &self.sources)),
             DiagFormat::Sarif => pretty(&render::sarif(&ds, &self.sources)),
+            DiagFormat::Github => {
+                let mut out = Vec::new();
+                let _ = render::github_to(&mut out, &ds, &self.sources);
+                String::from_utf8_lossy(&out).into_owned()
+            }
         }
     }
 }
@@ -342,8 +347,10 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             profile,
             format,
             deny_warnings,
+            exit_zero,
             max_per_code,
             select,
+            extend_select,
             ignore,
             as_error,
             as_warning,
@@ -402,8 +409,10 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 format,
                 ValidateOptions {
                     deny_warnings,
+                    exit_zero,
                     max_per_code,
                     select,
+                    extend_select,
                     ignore: list(ignore, |c| &c.ignore),
                     as_error: list(as_error, |c| &c.error),
                     as_warning: list(as_warning, |c| &c.warn),
@@ -546,7 +555,11 @@ struct BuildOpts {
 fn build(defs: &Path, out: &Path, opts: &BuildOpts, params: source::Params) -> Outcome {
     let mut report_len = 0;
     let mut o = build_run(defs, out, opts, params, &mut report_len);
-    if matches!(opts.format, DiagFormat::Json | DiagFormat::Sarif) && report_len > 0 {
+    if matches!(
+        opts.format,
+        DiagFormat::Json | DiagFormat::Sarif | DiagFormat::Github
+    ) && report_len > 0
+    {
         let rest = o.stderr.split_off(report_len);
         let report = std::mem::replace(&mut o.stderr, std::mem::take(&mut o.stdout));
         o.stderr.push_str(&rest);
@@ -708,9 +721,13 @@ fn build_run(
 /// How `validate` selects and shows findings.
 pub struct ValidateOptions {
     pub deny_warnings: bool,
+    /// `--exit-zero`: findings never fail the run.
+    pub exit_zero: bool,
     pub max_per_code: usize,
     /// Codes or families to report (empty: all).
     pub select: Vec<String>,
+    /// `--extend-select`: codes or families reported on top of the default (or --select).
+    pub extend_select: Vec<String>,
     /// Codes or families never to report.
     pub ignore: Vec<String>,
     /// Codes or families reported as errors.
@@ -733,6 +750,9 @@ pub struct ValidateOptions {
 fn names_code(list: &[String], code: Code) -> bool {
     list.iter().any(|x| {
         let x = x.trim();
+        if x == "ALL" {
+            return true;
+        }
         (x.eq_ignore_ascii_case("pedantic")
             && (crate::validate::checks::PEDANTIC.contains(&code)
                 || crate::validate::checks::SCHEMA_ONLY.contains(&code)))
@@ -747,6 +767,7 @@ fn names_code(list: &[String], code: Code) -> bool {
 fn check_codes(list: &[String]) -> Result<(), String> {
     for x in list {
         let known = x.trim().eq_ignore_ascii_case("pedantic")
+            || x.trim() == "ALL"
             || Code::ALL.iter().any(|c| {
                 c.as_str().eq_ignore_ascii_case(x.trim())
                     || c.rule()
@@ -872,6 +893,7 @@ fn validate(
         .flat_map(|p| p.ignore.iter().cloned())
         .collect();
     if let Err(e) = check_codes(&opts.select)
+        .and_then(|()| check_codes(&opts.extend_select))
         .and_then(|()| check_codes(&per_path))
         .and_then(|()| check_codes(&opts.ignore))
         .and_then(|()| check_codes(&opts.as_error))
@@ -923,7 +945,7 @@ fn validate(
     }
     // Pedantic rules, and schema-only rules under gpmc, only when --select names them.
     report.diags.retain(|d| {
-        let selected = names_code(&opts.select, d.code);
+        let selected = names_code(&opts.select, d.code) || names_code(&opts.extend_select, d.code);
         (selected
             || (opts.select.is_empty() && crate::validate::checks::on_by_default(d.code, profile)))
             && !names_code(&opts.ignore, d.code)
@@ -1009,7 +1031,7 @@ fn validate(
             Profile::Intune => "intune",
         }
     );
-    if errors > 0 || (deny_warnings && warnings > 0) {
+    if (errors > 0 || (deny_warnings && warnings > 0)) && !opts.exit_zero {
         o.code = EXIT_FINDINGS;
     }
     // Once printed, the report is not freed: the process exits right after, and freeing its
@@ -1064,9 +1086,12 @@ fn validate(
             }));
             o.stderr = format!("{summary}\n");
         }
-    }
-    if errors > 0 || (deny_warnings && warnings > 0) {
-        o.code = EXIT_FINDINGS;
+        DiagFormat::Github => {
+            o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
+                render::github_to(out, &report.diags, &report.sources)
+            }));
+            o.stderr = format!("{summary}\n");
+        }
     }
     o
 }
@@ -1156,7 +1181,10 @@ fn import(admx: &Path, out: &Path, force: bool, format: DiagFormat, color: bool)
     // A JSON or SARIF report is the data (stdout); human diagnostics and the summary go to
     // stderr.
     let report = compiled.render_with(format, Severity::Warning, color);
-    if matches!(format, DiagFormat::Json | DiagFormat::Sarif) {
+    if matches!(
+        format,
+        DiagFormat::Json | DiagFormat::Sarif | DiagFormat::Github
+    ) {
         o.stdout = report;
     } else {
         o.stderr = report;

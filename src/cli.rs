@@ -42,6 +42,9 @@ pub enum DiagFormat {
     Json,
     /// SARIF 2.1.0, for code-scanning annotations in CI.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…,col=…::…`), on stdout: each
+    /// finding becomes an annotation of the pull request.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -147,6 +150,10 @@ pub enum Command {
         /// Exit 1 when there are warnings too.
         #[arg(long)]
         deny_warnings: bool,
+        /// Exit 0 even when there are findings (2 still means the run failed), as ruff's
+        /// --exit-zero: report without failing the job.
+        #[arg(long, conflicts_with = "deny_warnings")]
+        exit_zero: bool,
         /// Show at most N diagnostics per file and code, then how many more there are (the
         /// summary and the exit status count them all); 0 shows every one. Default 100.
         #[arg(long, value_name = "N")]
@@ -157,9 +164,14 @@ pub enum Command {
         /// (--ignore, --error, --warn) or replace its values (--select, --profile, --baseline).
         #[arg(long, value_name = "FILE")]
         config: Option<PathBuf>,
-        /// Report only these codes or families (`V063`, `strings`); repeatable, comma-separated.
+        /// Report only these codes or families (`V063`, `strings`, `pedantic`, `ALL`);
+        /// repeatable, comma-separated.
         #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
         select: Vec<String>,
+        /// Also report these codes or families, on top of what is reported by default (or by
+        /// --select): `--extend-select pedantic` adds the off-by-default rules.
+        #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
+        extend_select: Vec<String>,
         /// Never report these codes or families; repeatable, comma-separated.
         #[arg(long, value_name = "CODE|FAMILY", value_delimiter = ',')]
         ignore: Vec<String>,

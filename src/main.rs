@@ -33,8 +33,17 @@ fn main() -> ExitCode {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
+        // NO_COLOR (no-color.org: set and not empty) turns colour off, CLICOLOR_FORCE (set and
+        // not 0) turns it on where stderr is no terminal; --color always|never overrides both.
         ColorChoice::Auto => {
-            std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            let set = |v: &str| std::env::var_os(v).filter(|x| !x.is_empty());
+            if set("NO_COLOR").is_some() {
+                false
+            } else if set("CLICOLOR_FORCE").is_some_and(|x| x != "0") {
+                true
+            } else {
+                std::io::stderr().is_terminal()
+            }
         }
     };
     let output = cli.output.clone();

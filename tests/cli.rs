@@ -915,3 +915,80 @@ fn the_readme_install_lines_work_in_a_fresh_home() {
     }
     assert!(refs >= 7, "{refs} references");
 }
+
+/// Conventions from ruff and cargo: GitHub annotations, --exit-zero, --extend-select, ALL,
+/// NO_COLOR and CLICOLOR_FORCE.
+#[test]
+fn github_annotations_exit_zero_extend_select_all_and_colour_variables() {
+    let store = "tests/fixtures/validate/V060_string_missing";
+    let r = gpforge(&["validate", "--format", "github", store]);
+    assert_eq!(r.status.code(), Some(1));
+    let out = text(&r.stdout);
+    assert!(
+        out.starts_with("::error file=tests/fixtures/validate/V060_string_missing/app.admx,line=23,col=84,endLine=23,endColumn=105,title=V060 string missing from an ADML::"),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // Workflow-command escaping: a line break in a message never ends the command.
+    let tmp = tempfile::tempdir().unwrap();
+    let store2 = tmp.path().join("s");
+    copy_dir(
+        Path::new("tests/fixtures/validate/V063_pretty_printed_string"),
+        &store2,
+    );
+    let r = gpforge(&[
+        "validate",
+        "--format",
+        "github",
+        "--select",
+        "V063",
+        store2.to_str().unwrap(),
+    ]);
+    for l in text(&r.stdout).lines() {
+        assert!(l.starts_with("::warning file="), "{l}");
+    }
+    // --exit-zero: findings do not fail the run; a failure still does.
+    assert_eq!(
+        gpforge(&["validate", "--exit-zero", store]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        gpforge(&["validate", "--exit-zero", "no/such"])
+            .status
+            .code(),
+        Some(2)
+    );
+    // --extend-select adds to the default; --select ALL names every code.
+    let warn = "tests/fixtures/validate/V021_misspelt_attribute";
+    for args in [
+        vec![
+            "validate",
+            "--extend-select",
+            "V021",
+            "--deny-warnings",
+            warn,
+        ],
+        vec!["validate", "--select", "ALL", "--deny-warnings", warn],
+    ] {
+        let r = gpforge(&args);
+        assert_eq!(r.status.code(), Some(1), "{args:?}");
+        assert!(text(&r.stderr).contains("V021"), "{args:?}");
+    }
+    let r = gpforge(&["validate", "--extend-select", "V999", warn]);
+    assert_eq!(r.status.code(), Some(2));
+    // Colour: CLICOLOR_FORCE turns it on without a terminal, NO_COLOR wins over it.
+    let colour = |vars: &[(&str, &str)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_gpforge"));
+        c.args(["validate", store])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        text(&c.output().unwrap().stderr).contains('\u{1b}')
+    };
+    assert!(!colour(&[]));
+    assert!(colour(&[("CLICOLOR_FORCE", "1")]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+}

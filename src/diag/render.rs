@@ -312,6 +312,67 @@ pub fn short_to(
     Ok(())
 }
 
+/// A GitHub Actions workflow-command value: `%`, CR and LF escaped (and, in a property, `:` and
+/// `,`), as the runner's command parser expects.
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            ':' if property => out.push_str("%3A"),
+            ',' if property => out.push_str("%2C"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// GitHub Actions annotations, one workflow command per finding:
+/// `::error file=F,line=L,col=C,endLine=…,endColumn=…,title=V021::message`.
+pub fn github_to(
+    out: &mut dyn std::io::Write,
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+) -> std::io::Result<()> {
+    for d in diags {
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut props = Vec::new();
+        if let Some(span) = d.primary_span() {
+            let (line, col) = sources.line_col(span.file, span.range.start as usize);
+            let (end_line, end_col) = sources.line_col(span.file, span.range.end as usize);
+            props.push(format!(
+                "file={}",
+                gh_escape(&sources.name(span.file), true)
+            ));
+            props.push(format!(
+                "line={line},col={col},endLine={end_line},endColumn={end_col}"
+            ));
+        }
+        props.push(format!(
+            "title={}",
+            gh_escape(&format!("{} {}", d.code, d.code.title()), true)
+        ));
+        let mut message = d.message.clone();
+        for n in &d.notes {
+            message.push('\n');
+            message.push_str(n);
+        }
+        writeln!(
+            out,
+            "::{level} {}::{}",
+            props.join(","),
+            gh_escape(&message, false)
+        )?;
+    }
+    Ok(())
+}
+
 /// What a capped report left out: how many findings of a code in a file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LeftOut {
