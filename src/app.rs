@@ -450,7 +450,7 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 ..Outcome::default()
             },
         },
-        Command::Explain { code } => explain(code.as_deref()),
+        Command::Explain { code, format } => explain(code.as_deref(), format),
         Command::Completions { shell } => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut buf = Vec::new();
@@ -1650,7 +1650,70 @@ fn write_one(dir: &Path, a: &Artifact) -> std::io::Result<()> {
     })
 }
 
-fn explain(code: Option<&str>) -> Outcome {
+/// Markdown of the codes' documentation as plain terminal text: `**What:**` → `What:`,
+/// `` `x` `` → `x`.
+fn terminal_text(md: &str) -> String {
+    md.replace("**", "").replace('`', "")
+}
+
+/// A part of a code's documentation (`What`, `Why`, `Example`), as written.
+fn doc_part(doc: &str, name: &str) -> String {
+    let tag = format!("**{name}:**");
+    let Some(i) = doc.find(&tag) else {
+        return String::new();
+    };
+    let rest = &doc[i + tag.len()..];
+    let end = ["**What:**", "**Why:**", "**Example:**"]
+        .iter()
+        .filter_map(|t| rest.find(t))
+        .min()
+        .unwrap_or(rest.len());
+    rest[..end].trim().to_string()
+}
+
+fn explain(code: Option<&str>, format: crate::cli::ExplainFormat) -> Outcome {
+    use crate::cli::ExplainFormat;
+    if format == ExplainFormat::Json {
+        let view = |c: Code| {
+            let v = CodeView::of(c);
+            serde_json::json!({
+                "code": v.code,
+                "title": v.title,
+                "severity": v.severity,
+                "what": doc_part(&v.doc, "What"),
+                "why": doc_part(&v.doc, "Why"),
+                "example": doc_part(&v.doc, "Example"),
+                "markdown": v.doc,
+            })
+        };
+        return match code {
+            Some(c) => match Code::parse(c) {
+                Some(code) => Outcome {
+                    stdout: pretty(&view(code)),
+                    ..Outcome::default()
+                },
+                None => Outcome {
+                    code: EXIT_FAILURE,
+                    stderr: format!("error: unknown code `{c}`; `gpforge explain` lists them\n"),
+                    ..Outcome::default()
+                },
+            },
+            None => Outcome {
+                stdout: pretty(&serde_json::Value::Array(
+                    Code::ALL.iter().map(|c| view(*c)).collect(),
+                )),
+                ..Outcome::default()
+            },
+        };
+    }
+    let mut o = explain_markdown(code);
+    if format == ExplainFormat::Human {
+        o.stdout = terminal_text(&o.stdout);
+    }
+    o
+}
+
+fn explain_markdown(code: Option<&str>) -> Outcome {
     let mut hb = handlebars::Handlebars::new();
     hb.set_strict_mode(true);
     hb.register_escape_fn(handlebars::no_escape);
@@ -1699,6 +1762,10 @@ impl CodeView {
             title: c.title(),
             severity: if Code::TOLERATED.contains(&c) {
                 "warning; error under --strict"
+            } else if crate::validate::checks::SCHEMA_ONLY.contains(&c) {
+                "warning; schema-only: off under profile gpmc unless selected, an error under profile schema"
+            } else if crate::validate::checks::PEDANTIC.contains(&c) {
+                "warning; pedantic: off unless selected"
             } else {
                 c.severity().as_str()
             },

@@ -48,6 +48,13 @@ pub enum DiagFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Human,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiffFormat {
     Markdown,
     Json,
@@ -302,6 +309,10 @@ pub enum Command {
     Explain {
         /// A code such as D010 or V060.
         code: Option<String>,
+        /// human: plain text for a terminal; markdown: the documentation as written; json: for
+        /// tools (code, title, severity, what, why, example, the Markdown text).
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+        format: ExplainFormat,
     },
     /// Print a shell completion script, generated from this command line's definition:
     /// `gpforge completions bash > /etc/bash_completion.d/gpforge`.

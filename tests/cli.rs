@@ -241,7 +241,7 @@ fn explain_prints_what_why_and_an_example() {
         out.starts_with("D010: registry key with a hive prefix (error)"),
         "{out}"
     );
-    for part in ["**What:**", "**Why:**", "**Example:**"] {
+    for part in ["What:", "Why:", "Example:"] {
         assert!(out.contains(part), "{out}");
     }
     let r = gpforge(&["explain"]);
@@ -991,4 +991,32 @@ fn github_annotations_exit_zero_extend_select_all_and_colour_variables() {
     assert!(colour(&[("CLICOLOR_FORCE", "1")]));
     assert!(!colour(&[("CLICOLOR_FORCE", "0")]));
     assert!(!colour(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+}
+
+/// `explain` for a terminal (no Markdown marks), as Markdown, and as JSON for tools.
+#[test]
+fn explain_for_terminals_and_tools() {
+    let r = gpforge(&["explain", "D010"]);
+    let t = text(&r.stdout);
+    assert!(t.starts_with("D010: "), "{t}");
+    assert!(
+        t.contains("\nWhat: ") && !t.contains("**") && !t.contains('`'),
+        "{t}"
+    );
+    let r = gpforge(&["explain", "--format", "markdown", "D010"]);
+    assert!(text(&r.stdout).contains("**What:**"));
+    let r = gpforge(&["explain", "--format", "json", "V021"]);
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert_eq!(v["code"], "V021");
+    assert!(
+        v["severity"]
+            .as_str()
+            .unwrap()
+            .contains("off under profile gpmc")
+    );
+    assert!(!v["what"].as_str().unwrap().is_empty());
+    assert!(!v["why"].as_str().unwrap().is_empty());
+    let r = gpforge(&["explain", "--format", "json"]);
+    let all: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    assert!(all.as_array().unwrap().len() > 100);
 }
