@@ -155,3 +155,28 @@ fn short_format_has_path_line_and_column() {
         "tests/fixtures/invalid/D010_key_with_hive.toml:30:7: error[D010]: registry key starts with a hive: `HKCU\\Software\\Policies\\Microsoft\\Office\\16.0\\Outlook\\Security`"
     );
 }
+
+/// A misspelt enum item and a misspelt field name get the nearest valid one.
+#[test]
+fn misspellings_get_a_did_you_mean() {
+    for (from, to, want) in [
+        (
+            "Choice = \"second\"",
+            "Choice = \"secnod\"",
+            "did you mean `second`?",
+        ),
+        ("note = ", "noet = ", "did you mean `note`?"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let defs = tmp.path().join("defs");
+        common::copy_dir(Path::new("tests/fixtures/kinds"), &defs);
+        let b = defs.join("baselines/every-state.toml");
+        let s = std::fs::read_to_string(&b).unwrap();
+        assert!(s.contains(from));
+        std::fs::write(&b, s.replacen(from, to, 1)).unwrap();
+        let c = compile_dir(&defs).unwrap();
+        assert!(c.has_errors());
+        let human = c.render(DiagFormat::Human, Severity::Note);
+        assert!(human.contains(want), "{human}");
+    }
+}

@@ -625,7 +625,16 @@ fn toml_error(file: FileId, text: &str, e: &toml::de::Error) -> Diagnostic {
     };
     let span = narrow(text, span);
     let first_line = msg.lines().next().unwrap_or_default().to_string();
-    let mut d = Diagnostic::new(code, first_line).at(Span::new(file, span), label);
+    let mut d = Diagnostic::new(code, first_line.clone()).at(Span::new(file, span), label);
+    // serde names the unknown field or variant and the expected ones, each in backticks.
+    if msg.starts_with("unknown field") || msg.starts_with("unknown variant") {
+        let ticked: Vec<&str> = first_line.split('`').skip(1).step_by(2).collect();
+        if let Some((given, expected)) = ticked.split_first()
+            && let Some(near) = crate::model::id::nearest(given, expected.iter().copied())
+        {
+            d = d.note(format!("did you mean `{near}`?"));
+        }
+    }
     for extra in msg.lines().skip(1).filter(|l| !l.trim().is_empty()) {
         d = d.note(extra.trim().to_string());
     }

@@ -697,14 +697,16 @@ impl Bx<'_> {
             Some(i) => Some(Value::Enum(i, items[i].name.clone())),
             None => {
                 let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
-                self.diags.push(
-                    Diagnostic::new(
-                        Code::D028,
-                        format!("element `{}` has no item `{name}`", e.id),
-                    )
-                    .at(span, "unknown item")
-                    .note(format!("its items: {}", names.join(", "))),
-                );
+                let mut d = Diagnostic::new(
+                    Code::D028,
+                    format!("element `{}` has no item `{name}`", e.id),
+                )
+                .at(span, "unknown item");
+                if let Some(near) = crate::model::id::nearest(name, names.iter().copied()) {
+                    d = d.note(format!("did you mean `{near}`?"));
+                }
+                self.diags
+                    .push(d.note(format!("its items: {}", names.join(", "))));
                 None
             }
         }
