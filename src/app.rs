@@ -316,6 +316,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
         Command::Build {
             definitions,
             out,
+            quiet,
+            config,
             check,
             format,
             verbose,
@@ -323,6 +325,25 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             params,
             strict,
         } => {
+            let loaded = match load_config(config) {
+                Ok(l) => l,
+                Err(e) => return failure(e),
+            };
+            let cfg = loaded.as_ref().map(|l| (&l.config.build, l));
+            let definitions = definitions
+                .or_else(|| cfg.and_then(|(c, l)| c.definitions.as_ref().map(|p| l.resolve(p))))
+                .unwrap_or_else(|| "definitions".into());
+            let out = out
+                .or_else(|| cfg.and_then(|(c, l)| c.out.as_ref().map(|p| l.resolve(p))))
+                .unwrap_or_else(|| "output".into());
+            let params: Vec<std::path::PathBuf> = cfg
+                .map(|(c, l)| c.params.iter().map(|p| l.resolve(p)).collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .chain(params)
+                .collect();
+            let strict = strict || cfg.and_then(|(c, _)| c.strict).unwrap_or(false);
+            let quiet = quiet || cfg.and_then(|(c, _)| c.quiet).unwrap_or(false);
             let params = match source::read_params(&params, &set) {
                 Ok(p) => p,
                 Err(e) => {
@@ -339,8 +360,14 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 verbose,
                 color,
                 strict,
+                quiet,
             };
-            build(&definitions, &out, &opts, params)
+            let mut o = build(&definitions, &out, &opts, params);
+            if let Some(l) = &loaded {
+                o.stderr
+                    .push_str(&format!("(config {})\n", l.path.display()));
+            }
+            o
         }
         Command::Validate {
             paths,
@@ -478,6 +505,8 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
         }
         Command::Audit {
             baseline,
+            quiet,
+            config,
             sources,
             definitions,
             each,
@@ -486,19 +515,61 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
             benchmark,
             host,
             out_dir,
-        } => audit(
-            &baseline,
-            &sources,
-            &definitions,
-            each,
-            format,
-            store.as_deref(),
-            &ChecklistOpts {
-                benchmarks: benchmark,
-                host,
-                out_dir,
-            },
-        ),
+        } => {
+            let loaded = match load_config(config) {
+                Ok(l) => l,
+                Err(e) => return failure(e),
+            };
+            let cfg = loaded.as_ref().map(|l| (&l.config.audit, l));
+            let Some(baseline) = baseline.or_else(|| cfg.and_then(|(c, _)| c.baseline.clone()))
+            else {
+                return failure(
+                    "name the baseline: --baseline NAME (or `baseline` in gpforge.toml's [audit])"
+                        .into(),
+                );
+            };
+            let definitions = definitions
+                .or_else(|| cfg.and_then(|(c, l)| c.definitions.as_ref().map(|p| l.resolve(p))))
+                .unwrap_or_else(|| "definitions".into());
+            let store =
+                store.or_else(|| cfg.and_then(|(c, l)| c.store.as_ref().map(|p| l.resolve(p))));
+            let benchmarks: Vec<std::path::PathBuf> = cfg
+                .map(|(c, l)| c.benchmark.iter().map(|p| l.resolve(p)).collect::<Vec<_>>())
+                .unwrap_or_default()
+                .into_iter()
+                .chain(benchmark)
+                .collect();
+            let quiet = quiet || cfg.and_then(|(c, _)| c.quiet).unwrap_or(false);
+            let mut o = audit(
+                &baseline,
+                &sources,
+                &definitions,
+                each,
+                format,
+                store.as_deref(),
+                &ChecklistOpts {
+                    benchmarks,
+                    host,
+                    out_dir,
+                },
+            );
+            if quiet && format == crate::cli::AuditFormat::Human {
+                // The summary lines only (the human report ends with one per source).
+                o.stderr.push_str(
+                    &o.stdout
+                        .lines()
+                        .filter(|l| l.starts_with("baseline "))
+                        .map(|l| format!("{l}\n"))
+                        .collect::<String>(),
+                );
+                o.stdout.clear();
+            }
+            if let Some(l) = &loaded {
+                o.stderr
+                    .push_str(&format!("(config {})\n", l.path.display()));
+            }
+            o
+        }
     }
 }
 
@@ -540,6 +611,30 @@ fn man_pages(dir: &Path) -> Outcome {
     o
 }
 
+/// A failure outcome (exit 2) with its message.
+fn failure(message: String) -> Outcome {
+    Outcome {
+        code: EXIT_FAILURE,
+        stderr: format!("error: {message}\n"),
+        ..Outcome::default()
+    }
+}
+
+/// gpforge.toml: the file named, else the one found from the current folder up to the
+/// repository root, else none.
+fn load_config(
+    named: Option<std::path::PathBuf>,
+) -> Result<Option<crate::validate::config::Loaded>, String> {
+    named
+        .or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| crate::validate::config::find(&d))
+        })
+        .map(|p| crate::validate::config::load(&p))
+        .transpose()
+}
+
 /// How `build` runs (its flags).
 struct BuildOpts {
     check: bool,
@@ -547,6 +642,8 @@ struct BuildOpts {
     verbose: bool,
     color: bool,
     strict: bool,
+    /// `-q`: errors and the summary only.
+    quiet: bool,
 }
 
 /// `build`: with `--format json|sarif` the report is the data and goes to stdout (a SARIF log
@@ -611,6 +708,7 @@ fn build_run(
         verbose,
         color,
         strict,
+        quiet,
     } = *opts;
     let started = Instant::now();
     let mut o = Outcome::default();
@@ -632,6 +730,8 @@ fn build_run(
     };
     let min = if verbose {
         Severity::Note
+    } else if quiet {
+        Severity::Error
     } else {
         Severity::Warning
     };
@@ -699,7 +799,9 @@ fn build_run(
                 ));
             }
             // Progress, like every command's: stderr (stdout carries only reports).
-            o.stderr += &completeness(set);
+            if !quiet {
+                o.stderr += &completeness(set);
+            }
             o.stderr += &format!(
                 "built {what}: {} written, {} unchanged, {} removed in {} ({} ms)\n",
                 r.written.len(),

@@ -106,12 +106,19 @@ pub enum Command {
     /// definitions have an error. Exit status: 0 built, 1 errors in the definitions (or, with
     /// --check, output is stale), 2 usage or I/O failure.
     Build {
-        /// Folder of template folders (each holding template.toml).
-        #[arg(long, value_name = "DIR", default_value = "definitions")]
-        definitions: PathBuf,
-        /// Folder that receives the outputs.
-        #[arg(long, value_name = "DIR", default_value = "output")]
-        out: PathBuf,
+        /// Folder of template folders (each holding template.toml). Default: `definitions`, or
+        /// `[build] definitions` of gpforge.toml.
+        #[arg(long, value_name = "DIR")]
+        definitions: Option<PathBuf>,
+        /// Folder that receives the outputs. Default: `output`, or `[build] out`.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Errors and the summary line only (no warnings, no translation table).
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Settings file (default: gpforge.toml, as for validate): its [build] table.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// Write nothing; exit 1 if the output folder differs from a fresh build.
         #[arg(long)]
         check: bool,
@@ -273,15 +280,23 @@ pub enum Command {
     /// precedence does), or audited one by one with --each. Exit status: 0 all compliant, 1 any
     /// setting not compliant, 2 unreadable input or unknown baseline.
     Audit {
-        /// The baseline's name (`disa-stig`: definitions/baselines/disa-stig.toml).
+        /// The baseline's name (`disa-stig`: definitions/baselines/disa-stig.toml); default
+        /// `[audit] baseline` of gpforge.toml.
         #[arg(long, value_name = "NAME")]
-        baseline: String,
+        baseline: Option<String>,
+        /// The summary line only (the human report's table is left out).
+        #[arg(short, long)]
+        quiet: bool,
+        /// Settings file (default: gpforge.toml, as for validate): its [audit] table.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
         /// State files or folders.
         #[arg(required = true, value_name = "SOURCE")]
         sources: Vec<PathBuf>,
-        /// Folder of template folders and baselines.
-        #[arg(long, value_name = "DIR", default_value = "definitions")]
-        definitions: PathBuf,
+        /// Folder of template folders and baselines (default `definitions`, or `[audit]
+        /// definitions`).
+        #[arg(long, value_name = "DIR")]
+        definitions: Option<PathBuf>,
         /// Audit each source on its own instead of merging them.
         #[arg(long)]
         each: bool,

@@ -1020,3 +1020,70 @@ fn explain_for_terminals_and_tools() {
     let all: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
     assert!(all.as_array().unwrap().len() > 100);
 }
+
+/// `-q` and gpforge.toml's `[build]` and `[audit]` tables, as validate has them.
+#[test]
+fn build_and_audit_take_quiet_and_settings() {
+    let work = tempfile::tempdir().unwrap();
+    let root = work.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    copy_dir(Path::new("definitions"), &root.join("defs"));
+    std::fs::copy("output/baselines/disa-stig/apply.reg", root.join("WS1.reg")).unwrap();
+    let bench =
+        std::fs::canonicalize("tests/fixtures/stig/U_MS_Outlook_2016_STIG_V2R4_Manual-xccdf.xml")
+            .unwrap();
+    std::fs::write(
+        root.join("gpforge.toml"),
+        format!(
+            "[build]\ndefinitions = \"defs\"\nout = \"built\"\nquiet = true\n\n[audit]\nbaseline = \"disa-stig\"\ndefinitions = \"defs\"\nbenchmark = [{:?}]\n",
+            bench.display().to_string()
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_gpforge"))
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap()
+    };
+    let r = run(&["build"]);
+    let err = text(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    assert!(
+        root.join("built/PolicyDefinitions/outlook_smime.admx")
+            .is_file()
+    );
+    assert!(
+        !err.contains("warning[") && !err.contains("translations of"),
+        "quiet: {err}"
+    );
+    assert!(
+        err.contains("(config ") && err.contains("gpforge.toml"),
+        "{err}"
+    );
+    let r = run(&["audit", "WS1.reg"]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert!(text(&r.stdout).contains("compliant"));
+    let r = run(&["audit", "-q", "WS1.reg"]);
+    assert!(r.stdout.is_empty());
+    assert!(
+        text(&r.stderr).contains("baseline disa-stig: 16 setting(s)"),
+        "{}",
+        text(&r.stderr)
+    );
+    // The benchmark comes from the settings too.
+    let r = run(&["audit", "--format", "ckl", "WS1.reg"]);
+    assert!(
+        text(&r.stdout).contains("<CHECKLIST>"),
+        "{}",
+        text(&r.stderr)
+    );
+    // A flag replaces the setting.
+    let r = run(&["build", "--out", "elsewhere"]);
+    assert!(r.status.success());
+    assert!(
+        root.join("elsewhere/PolicyDefinitions/outlook_smime.admx")
+            .is_file()
+    );
+}

@@ -1,6 +1,7 @@
-//! `gpforge.toml`: validate's settings for a project, found in the current folder or the
-//! nearest one above it (or named by `--config`). Command-line flags add to it (`--ignore`,
-//! `--error`, `--warn`) or replace it (`--select`, `--profile`, `--baseline`).
+//! `gpforge.toml`: a project's settings for validate, build and audit, found in the current
+//! folder or the nearest one above it up to the repository root (or named by `--config`).
+//! Command-line flags add to it (`--ignore`, `--error`, `--warn`, `--params`, `--benchmark`) or
+//! replace it (everything else).
 //!
 //! ```toml
 //! [validate]
@@ -13,6 +14,15 @@
 //! [[validate.per_path]]
 //! paths = ["Vendor*.admx", "*/Vendor*.adml"]   # inside the validated folder
 //! ignore = ["strings"]
+//!
+//! [build]
+//! definitions = "definitions"
+//! out = "output"
+//! params = ["site-params.toml"]
+//!
+//! [audit]
+//! baseline = "disa-stig"
+//! benchmark = ["stig/U_MS_Office_365_ProPlus_STIG_V3R5_Manual-xccdf.xml"]
 //! ```
 
 use super::Profile;
@@ -26,6 +36,37 @@ pub const FILE_NAME: &str = "gpforge.toml";
 pub struct Config {
     #[serde(default)]
     pub validate: ValidateConfig,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default)]
+    pub audit: AuditConfig,
+}
+
+/// `[build]`: the flags' defaults for `gpforge build`; paths relative to the configuration's
+/// folder. Flags replace them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildConfig {
+    pub definitions: Option<PathBuf>,
+    pub out: Option<PathBuf>,
+    /// Parameter files (`--params`), read before any named on the command line.
+    #[serde(default)]
+    pub params: Vec<PathBuf>,
+    pub strict: Option<bool>,
+    pub quiet: Option<bool>,
+}
+
+/// `[audit]`: the flags' defaults for `gpforge audit`; paths relative to the configuration's
+/// folder. Flags replace them.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    pub baseline: Option<String>,
+    pub definitions: Option<PathBuf>,
+    pub store: Option<PathBuf>,
+    #[serde(default)]
+    pub benchmark: Vec<PathBuf>,
+    pub quiet: Option<bool>,
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
