@@ -237,3 +237,60 @@ fn mutated_files_never_panic() {
     }
     assert!(runs > 400, "{runs} mutated files validated");
 }
+
+/// The README's figures on Microsoft's store come from commands it shows; run them again.
+#[test]
+#[cfg_attr(
+    not(gpforge_shared),
+    ignore = "needs ../shared (corpus, vendors, reference) beside the repository"
+)]
+fn the_readme_figures_are_what_its_commands_print() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let bin = env!("CARGO_BIN_EXE_gpforge");
+    let store = "../shared/corpus/windows-1903-office2016/PolicyDefinitions";
+    let o = std::process::Command::new(bin)
+        .args(["validate", "--statistics", "--select", "ALL", store])
+        .output()
+        .unwrap();
+    let table = String::from_utf8_lossy(&o.stdout);
+    let v063: usize = table
+        .lines()
+        .find(|l| l.starts_with("V063"))
+        .and_then(|l| l.split_whitespace().nth(2))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let total: usize = table
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(2)?.parse::<usize>().ok())
+        .sum();
+    let thousands = |n: usize| {
+        if n >= 1000 {
+            format!("{},{:03}", n / 1000, n % 1000)
+        } else {
+            n.to_string()
+        }
+    };
+    let claim = format!("makes {v063} of the {} findings", thousands(total));
+    assert!(readme.contains(&claim), "README should say: {claim}");
+    let o = std::process::Command::new(bin)
+        .args(["audit", "--baseline", "disa-stig", "--store", store])
+        .arg("../shared/reference/gpo-backups/MSFT-M365Apps-2306")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&o.stdout);
+    let states = report
+        .split("policies of the store found in the state (not part of the baseline):\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .take_while(|l| l.starts_with("  "))
+        .count();
+    let unexplained: usize = report
+        .lines()
+        .find_map(|l| l.strip_prefix("values no template explains: "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let claim = format!("{states} policy states found,\n{unexplained} values no template explains");
+    assert!(readme.contains(&claim), "README should say: {claim}");
+}
