@@ -209,3 +209,68 @@ fn xml_space_is_reported_and_not_a_difference() {
     );
     assert!(rt.diff.as_ref().is_some_and(|d| d.equal), "{:#?}", rt.diff);
 }
+
+/// Constructs GPMC and Microsoft's schema accept that import once refused (modelled on veyon's
+/// and Samba's GNOME_Settings templates without explainText, Citrix's receiver.admx with an
+/// empty explain string, 90meter's namespace with spaces): imported, built with a warning at
+/// most, and rebuilt exactly.
+#[test]
+fn what_gpmc_loads_imports_and_round_trips_exactly() {
+    let admx = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
+    let adml = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
+    let cases: Vec<(&str, String, String)> = vec![
+        (
+            "no explainText",
+            admx.replace(" explainText=\"$(string.Simple_Help)\"", ""),
+            adml.replace(
+                "      <string id=\"Simple_Help\">Turns the simple setting on or off.</string>\n",
+                "",
+            ),
+        ),
+        (
+            "empty explain string",
+            admx.clone(),
+            adml.replace(
+                "<string id=\"Simple_Help\">Turns the simple setting on or off.</string>",
+                "<string id=\"Simple_Help\"></string>",
+            ),
+        ),
+        (
+            "namespace with spaces",
+            admx.replace(
+                "namespace=\"Contoso.Policies.App\"",
+                "namespace=\"Contoso App Policies\"",
+            ),
+            adml.clone(),
+        ),
+    ];
+    for (what, x, l) in cases {
+        assert!(x != admx || l != adml, "{what}: the case changes nothing");
+        let work = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(work.path().join("en-US")).unwrap();
+        std::fs::write(work.path().join("app.admx"), &x).unwrap();
+        std::fs::write(work.path().join("en-US/app.adml"), &l).unwrap();
+        let out = work.path().join("rebuilt");
+        let rt = roundtrip(&work.path().join("app.admx"), Some(&out)).unwrap();
+        assert!(rt.built, "{what}: {:#?}", rt.findings);
+        assert!(
+            !rt.findings.iter().any(|f| f.starts_with("error")),
+            "{what}: {:#?}",
+            rt.findings
+        );
+        assert!(
+            rt.diff.as_ref().is_some_and(|d| d.equal),
+            "{what}: {:#?}",
+            rt.diff
+        );
+        let rebuilt = std::fs::read_to_string(out.join("PolicyDefinitions/app.admx")).unwrap();
+        assert!(rebuilt.contains("<policy name=\"Simple\""), "{rebuilt}");
+        match what {
+            "no explainText" => assert!(!rebuilt.contains("Simple_Help"), "{rebuilt}"),
+            "namespace with spaces" => {
+                assert!(rebuilt.contains("namespace=\"Contoso App Policies\""))
+            }
+            _ => {}
+        }
+    }
+}

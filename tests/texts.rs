@@ -10,7 +10,10 @@ fn explain(id: &str) -> String {
     let t = &c.set.templates[0];
     let strings = t.source_strings();
     let p = t.policies.iter().find(|p| p.id.as_str() == id).unwrap();
-    strings.get(&p.explain).unwrap().to_string()
+    strings
+        .get(p.explain.as_ref().unwrap())
+        .unwrap()
+        .to_string()
 }
 
 fn every_culture(needle: &str) -> Vec<String> {

@@ -89,7 +89,7 @@ pub fn admx_string_ids(t: &Template) -> HashSet<&StringId> {
     }
     for p in &t.policies {
         ids.insert(&p.display);
-        ids.insert(&p.explain);
+        ids.extend(p.explain.iter());
         for e in &p.elements {
             if let ElementKind::Enum { items, .. } = &e.kind {
                 ids.extend(items.iter().map(|i| &i.display));

@@ -208,7 +208,7 @@ fn category(x: &mut Xml, c: &Category) {
 
 fn policy(x: &mut Xml, p: &Policy) {
     let d = string_ref(p.display.as_str());
-    let e = string_ref(p.explain.as_str());
+    let e = p.explain.as_ref().map(|e| string_ref(e.as_str()));
     let pres = p
         .presentation
         .as_ref()
@@ -217,8 +217,10 @@ fn policy(x: &mut Xml, p: &Policy) {
         ("name", p.id.as_str()),
         ("class", p.class.as_str()),
         ("displayName", d.as_str()),
-        ("explainText", e.as_str()),
     ];
+    if let Some(e) = &e {
+        attrs.push(("explainText", e));
+    }
     if let Some(pr) = &pres {
         attrs.push(("presentation", pr));
     }

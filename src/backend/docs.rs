@@ -287,7 +287,13 @@ fn policy_view(t: &Template, index: usize, p: &Policy) -> PolicyView {
         elements: p.elements.iter().map(|e| element_view(t, p, e)).collect(),
         stig: stig_text(&p.stig),
         intune_uri: intune::policy_uri(t, p, Hive::of(class)),
-        explain: strings.get(&p.explain).unwrap_or("").trim().to_string(),
+        explain: p
+            .explain
+            .as_ref()
+            .and_then(|e| strings.get(e))
+            .unwrap_or("")
+            .trim()
+            .to_string(),
     }
 }
 

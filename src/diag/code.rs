@@ -68,6 +68,7 @@ impl Code {
     /// gpforge) refuses: warnings by default, errors under `--strict` or `strict = true` in a
     /// template's `[template]` table.
     pub const TOLERATED: &'static [Code] = &[
+        Code::D019,
         Code::D024,
         Code::D042,
         Code::D043,
@@ -262,13 +263,18 @@ codes! {
     /// **Example:** a `[[policy]]` block without `display_name`.
     D018 => Error, "missing display name";
 
-    /// **What:** a policy or registry-only setting has no explain text.
+    /// **What:** a policy has no explain text (no `explain`, or an empty one).
     ///
-    /// **Why:** admins read the explain text to decide; Intune's ADMX import fails on a policy without
-    /// `explainText` ("Object reference not set to an instance of an object").
+    /// **Why:** admins read the explain text to decide, and Intune's ADMX import fails on a policy
+    /// without `explainText` ("Object reference not set to an instance of an object"). The
+    /// schema makes `explainText` optional and the Group Policy editor loads such policies
+    /// (Samba's `GNOME_Settings.admx` and veyon's template have none, Citrix's `receiver.admx`
+    /// an empty one), so an imported template keeps them: a warning, an error under `--strict`;
+    /// the build writes no `explainText` (or the empty text) exactly as the original had it. A
+    /// registry-only setting (gpforge's own) must have one: there it is an error.
     ///
     /// **Example:** a `[[policy]]` block without `explain`.
-    D019 => Error, "missing explain text";
+    D019 => Warning, "missing explain text";
 
     /// **What:** an id contains characters that the ADMX schema forbids. Names of policies,
     /// categories, strings, presentations and elements must match `(\p{L}|\p{N}|_)+`: letters,

@@ -434,14 +434,54 @@ impl Cx<'_> {
             Some(s) if !s.get_ref().trim().is_empty() => self.text(s, id, generated),
             _ => {
                 let span = s.as_ref().map(|s| self.sp(s)).unwrap_or(owner);
-                self.err(
+                let mut d = Diagnostic::new(
                     Code::D019,
                     format!("{what} has no en-US explain text"),
+                )
+                .at(
                     span,
                     "add `explain = \"\"\"…\"\"\"` describing Enabled, Disabled and Not configured",
                 );
+                // gpforge's own registry-only settings must explain themselves.
+                d.severity = crate::diag::Severity::Error;
+                self.diags.push(d);
                 None
             }
+        }
+    }
+
+    /// A policy's explain text, which the schema makes optional: none (no `explainText`), the
+    /// text, or an empty text kept as such; the first and last warn (D019, tolerated).
+    fn policy_explain(
+        &mut self,
+        s: &Option<S<String>>,
+        id: Option<&S<String>>,
+        owner: Span,
+        what: &str,
+        generated: &[&str],
+    ) -> Option<StringId> {
+        let (span, empty) = match s {
+            Some(s) if !s.get_ref().trim().is_empty() => return self.text(s, id, generated),
+            Some(s) => (self.sp(s), true),
+            None => (owner, false),
+        };
+        self.diags.push(
+            Diagnostic::new(Code::D019, format!("{what} has no en-US explain text"))
+                .at(
+                    span,
+                    if empty {
+                        "empty: written as an empty explain text"
+                    } else {
+                        "no explainText is written"
+                    },
+                )
+                .note(
+                    "the editor shows no explanation; Intune's ADMX import refuses such a policy",
+                ),
+        );
+        match s {
+            Some(s) => self.text(s, id, generated),
+            None => None,
         }
     }
 

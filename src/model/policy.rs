@@ -155,7 +155,8 @@ pub struct Policy {
     /// The GUID of the client-side extension that applies the policy (ADMX `clientExtension`).
     pub client_extension: Option<String>,
     pub display: StringId,
-    pub explain: StringId,
+    /// None: no `explainText` (the schema makes it optional).
+    pub explain: Option<StringId>,
     /// Present when the policy has elements (or static text) to show.
     pub presentation: Option<Presentation>,
     pub stig: Vec<Stig>,

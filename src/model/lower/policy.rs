@@ -153,7 +153,7 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
         &format!("policy `{idstr}`"),
         &[idstr],
     );
-    let explain = cx.explain(
+    let explain = cx.policy_explain(
         &p.explain,
         p.explain_id.as_ref(),
         span.clone(),
@@ -191,7 +191,7 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
         category: category?,
         supported_on: supported_on?,
         display: display?,
-        explain: explain?,
+        explain,
         presentation,
         client_extension: p.client_extension.as_ref().map(|c| c.get_ref().clone()),
         stig: stig(cx, &p.stig),
