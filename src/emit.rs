@@ -66,11 +66,7 @@ impl std::fmt::Display for Stale {
     }
 }
 
-/// An I/O error that names the path it happened on (the OS message alone, "File exists (os error
-/// 17)", names none).
-pub fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
-    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
-}
+pub use crate::fsx::io_at;
 
 fn refused(path: &Path, why: &str) -> std::io::Error {
     std::io::Error::new(

@@ -61,16 +61,22 @@ fn kind_of(m: &std::fs::Metadata) -> &'static str {
     if m.is_dir() { "folder" } else { "special file" }
 }
 
+/// An I/O error that names the path it happened on (the OS message alone, "File exists (os error
+/// 17)", names none).
+pub fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
+    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
 /// Reads `path`, found inside `root` (or named by the user when `root` is `None`). The outer
 /// error is an I/O failure (with the path in its message); the inner one a refusal.
 pub fn read_file(path: &Path, root: Option<&Path>) -> std::io::Result<Result<Vec<u8>, Refusal>> {
-    let at = |e: std::io::Error| crate::emit::io_at(path, e);
+    let at = |e: std::io::Error| io_at(path, e);
     let lm = std::fs::symlink_metadata(path).map_err(at)?;
     if lm.file_type().is_symlink()
         && let Some(root) = root
     {
         let target = std::fs::canonicalize(path).map_err(at)?;
-        let root = std::fs::canonicalize(root).map_err(|e| crate::emit::io_at(root, e))?;
+        let root = std::fs::canonicalize(root).map_err(|e| io_at(root, e))?;
         if !target.starts_with(&root) {
             return Ok(Err(Refusal::LinkOutside));
         }
