@@ -274,3 +274,43 @@ fn what_gpmc_loads_imports_and_round_trips_exactly() {
         }
     }
 }
+
+/// What import cannot keep is said, never dropped silently: `minVersionIndex` on a
+/// `<reference>` (Microsoft's TerminalServer.admx) and text directly inside `<policy>` (a
+/// Thunderbird template, SecGuide).
+#[test]
+fn every_drop_is_reported() {
+    let admx = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
+    let adml = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
+    let cases = [
+        (
+            admx.replace(
+                "<or><range ref=\"App\" minVersionIndex=\"1\"/></or>",
+                "<or><reference ref=\"App_1\" minVersionIndex=\"1\"/></or>",
+            ),
+            "attribute `minVersionIndex` of a `reference` of supportedOn `SUPPORTED_App1`",
+        ),
+        (
+            admx.replace(
+                "<supportedOn ref=\"SUPPORTED_App1\"/>\n    </policy>",
+                "<supportedOn ref=\"SUPPORTED_App1\"/>\n      stray words\n    </policy>",
+            ),
+            "text inside policy `Simple`",
+        ),
+    ];
+    for (x, want) in cases {
+        assert_ne!(x, admx, "{want}: the case changes nothing");
+        let work = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(work.path().join("en-US")).unwrap();
+        std::fs::write(work.path().join("app.admx"), &x).unwrap();
+        std::fs::write(work.path().join("en-US/app.adml"), &adml).unwrap();
+        let rt = roundtrip(&work.path().join("app.admx"), None).unwrap();
+        assert!(
+            rt.findings
+                .iter()
+                .any(|f| f.contains("I002") && f.contains(want)),
+            "{want}: {:#?}",
+            rt.findings
+        );
+    }
+}

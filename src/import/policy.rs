@@ -105,6 +105,11 @@ impl Cx<'_> {
                     "and" => "all",
                     _ => continue,
                 };
+                for e in &refs {
+                    // `minVersionIndex` on a `<reference>` (Microsoft's TerminalServer.admx):
+                    // outside the schema, read by no consumer; said, not dropped silently.
+                    self.unknown_attrs(e.0, &format!("a `{}` of supportedOn `{name}`", e.tag()));
+                }
                 let entries: Vec<String> = refs
                     .into_iter()
                     .map(|e| {
@@ -282,6 +287,16 @@ impl Cx<'_> {
             d.str("client_extension", &c);
         }
         self.text_field(d, "display_name", *p, "displayName", &name);
+        // Text directly inside <policy> (a Thunderbird template, SecGuide): no consumer reads
+        // it; said, not dropped silently.
+        if !p.text().trim().is_empty() {
+            let span = a.span(*p);
+            self.left_out(
+                span,
+                format!("text inside policy `{name}` is outside the schema and read by no consumer; left out"),
+                "stray text",
+            );
+        }
         // Without explainText the definitions have no `explain` (D019 warns; the rebuilt policy
         // has none either, as the schema allows and the editor loads).
         if p.explain_text().is_some() {
