@@ -367,19 +367,7 @@ pub fn write_with(
                     continue;
                 }
             }
-            Target::Absent => {}
-            Target::Link(p) => {
-                return Err(refused(
-                    &out.join(p),
-                    "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
-                ));
-            }
-            Target::NotFile(p) => {
-                return Err(refused(
-                    &out.join(p),
-                    "is in the way of an output file (not a regular file or folder)",
-                ));
-            }
+            other => writable(out, other)?,
         }
         puts.push(a);
     }
@@ -604,6 +592,22 @@ fn roll_forward(
     std::fs::remove_dir_all(&staging).map_err(|e| io_at(&staging, e))
 }
 
+/// Whether an output may be written where [`inspect`] found `t`: absent or a regular file;
+/// a link or something in the way is refused, naming the path.
+fn writable(out: &Path, t: Target) -> std::io::Result<()> {
+    match t {
+        Target::Absent | Target::File => Ok(()),
+        Target::Link(p) => Err(refused(
+            &out.join(p),
+            "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
+        )),
+        Target::NotFile(p) => Err(refused(
+            &out.join(p),
+            "is in the way of an output file (not a regular file or folder)",
+        )),
+    }
+}
+
 /// Creates the folders of `rel` under `out`, one component at a time, refusing any component
 /// that is a link or not a folder: the one routine by which writers make folders under a root.
 pub fn create_dirs_under(out: &Path, rel: &Path) -> std::io::Result<()> {
@@ -651,21 +655,7 @@ pub fn put_file(out: &Path, rel: &Path, bytes: &[u8]) -> std::io::Result<PathBuf
     }
     // The root itself is the user's choice (named on the command line).
     std::fs::create_dir_all(out).map_err(|e| io_at(out, e))?;
-    match inspect(out, rel)? {
-        Target::Link(p) => {
-            return Err(refused(
-                &out.join(p),
-                "is a symbolic link; gpforge never writes through a link in the output folder (remove it)",
-            ));
-        }
-        Target::NotFile(p) => {
-            return Err(refused(
-                &out.join(p),
-                "is in the way of an output file (not a regular file or folder)",
-            ));
-        }
-        Target::Absent | Target::File => {}
-    }
+    writable(out, inspect(out, rel)?)?;
     if let Some(parent) = rel.parent() {
         create_dirs_under(out, parent)?;
     }
