@@ -17,6 +17,7 @@ const CASES: &[(&str, Option<Code>)] = &[
     ("culture_only_string", Some(Code::D048)),
     ("culture_presentation_layout", None),
     ("element_client_extension", None),
+    ("empty_default_item", Some(Code::D049)),
     ("empty_value_name", Some(Code::D045)),
     ("file_name_with_spaces", None),
     ("implicit_using", Some(Code::D050)),
@@ -282,12 +283,19 @@ fn what_gpmc_loads_imports_and_round_trips_exactly() {
 fn every_drop_is_reported() {
     let admx = std::fs::read_to_string("tests/fixtures/validate/clean/app.admx").unwrap();
     let adml = std::fs::read_to_string("tests/fixtures/validate/clean/en-US/app.adml").unwrap();
+    let unused = |control: &str| {
+        adml.replace(
+            "</presentationTable>",
+            &format!("<presentation id=\"Unused\">{control}</presentation></presentationTable>"),
+        )
+    };
     let cases = [
         (
             admx.replace(
                 "<or><range ref=\"App\" minVersionIndex=\"1\"/></or>",
                 "<or><reference ref=\"App_1\" minVersionIndex=\"1\"/></or>",
             ),
+            adml.clone(),
             "attribute `minVersionIndex` of a `reference` of supportedOn `SUPPORTED_App1`",
         ),
         (
@@ -295,15 +303,26 @@ fn every_drop_is_reported() {
                 "<supportedOn ref=\"SUPPORTED_App1\"/>\n    </policy>",
                 "<supportedOn ref=\"SUPPORTED_App1\"/>\n      stray words\n    </policy>",
             ),
+            adml.clone(),
             "text inside policy `Simple`",
         ),
+        (
+            admx.clone(),
+            unused("<dropdownList refId=\"Y\" defaultItem=\"y\">Y</dropdownList>"),
+            "`defaultItem=\"y\"` of a `dropdownList` in presentation `Unused`",
+        ),
+        (
+            admx.clone(),
+            unused("<textBox refId=\"Y\" colour=\"red\"><label>Y</label></textBox>"),
+            "attribute `colour` of a `textBox` in presentation `Unused`",
+        ),
     ];
-    for (x, want) in cases {
-        assert_ne!(x, admx, "{want}: the case changes nothing");
+    for (x, l, want) in cases {
+        assert!(x != admx || l != adml, "{want}: the case changes nothing");
         let work = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(work.path().join("en-US")).unwrap();
         std::fs::write(work.path().join("app.admx"), &x).unwrap();
-        std::fs::write(work.path().join("en-US/app.adml"), &adml).unwrap();
+        std::fs::write(work.path().join("en-US/app.adml"), &l).unwrap();
         let rt = roundtrip(&work.path().join("app.admx"), None).unwrap();
         assert!(
             rt.findings

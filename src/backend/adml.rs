@@ -253,8 +253,11 @@ fn control(x: &mut Xml, t: &Template, table: &StringTable, c: &Control) {
             label,
             no_sort,
             default_item,
+            empty_default,
         } => {
-            let di = default_item.map(|d| d.to_string());
+            let di = default_item
+                .map(|d| d.to_string())
+                .or_else(|| empty_default.then(String::new));
             let mut a = vec![("refId", ref_id.as_str()), ("noSort", yes(*no_sort))];
             if let Some(d) = &di {
                 a.push(("defaultItem", d));

@@ -559,17 +559,18 @@ codes! {
     /// **Example:** `L_Signallemailmessage = "…"` (one letter short) in `locales/de-DE.toml`.
     D048 => Warning, "string of one culture only";
 
-    /// **What:** a decimal element's default given as an empty text (`default = ""`), written
-    /// to the ADML as `defaultValue=""`.
+    /// **What:** a decimal element's or an enum's default given as an empty text
+    /// (`default = ""`), written to the ADML as `defaultValue=""` or `defaultItem=""`.
     ///
-    /// **Why:** Microsoft's schema types `defaultValue` as an unsigned number, so the XSD refuses
-    /// the empty text, and no source checked says which number the editor shows for it. The
-    /// editor loads such ADMLs (Microsoft's Office templates have `defaultValue=""` on
-    /// `L_SetCNGCipherKeyLength`, VMware's and RealVNC's templates too), so gpforge keeps it as a
-    /// warning; an error under `--strict` or `strict = true` in `[template]`.
+    /// **Why:** Microsoft's schema types `defaultValue` and `defaultItem` as unsigned numbers, so
+    /// the XSD refuses the empty text, and no source checked says which number or item the
+    /// editor shows for it. The editor loads such ADMLs (Microsoft's Office templates have
+    /// `defaultValue=""` on `L_SetCNGCipherKeyLength`, VMware's and RealVNC's templates too;
+    /// Ubuntu ADSys's templates have `defaultItem=""` on drop-down lists), so gpforge keeps it
+    /// as written, as a warning; an error under `--strict` or `strict = true` in `[template]`.
     ///
-    /// **Example:** `kind = "decimal"`, `default = ""`.
-    D049 => Warning, "empty decimal default";
+    /// **Example:** `kind = "decimal"`, `default = ""`; `kind = "enum"`, `default = ""`.
+    D049 => Warning, "empty number default";
 
     /// **What:** a `[[using]]` with `implicit = true`: the ADMX refers to the prefix without
     /// declaring it in a `<using>`; gpforge resolves it and writes no `<using>`.

@@ -352,7 +352,7 @@ impl Cx<'_> {
             .map(|pe| pe.controls().collect())
             .unwrap_or_default();
         for &c in &controls {
-            self.control_attrs(c, policy);
+            self.control_attrs(c, &format!("policy `{policy}`'s presentation"));
         }
         let mut placed: HashSet<u32> = HashSet::new();
         let mut text_no = 0;
@@ -449,7 +449,8 @@ impl Cx<'_> {
     }
 
     /// Reports control attributes the definitions do not hold, and numbers that do not parse.
-    fn control_attrs(&mut self, c: Control<'_>, policy: &str) {
+    /// `whose`: the presentation the control is in, as a message names it.
+    pub(super) fn control_attrs(&mut self, c: Control<'_>, whose: &str) {
         let doc = c.doc;
         let kind = c.tag();
         let known = crate::admx::control_attributes(kind).unwrap_or_default();
@@ -458,7 +459,7 @@ impl Cx<'_> {
         // `xml:space` on the control or on its `<label>`: only how white space is kept.
         for el in std::iter::once(*c).chain(c.child("label")) {
             if let Some(span) = el.attr_span("xml:space") {
-                found.push((span, format!("`xml:space` of a `{}` in policy `{policy}`'s presentation only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
+                found.push((span, format!("`xml:space` of a `{}` in {whose} only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
             }
         }
         for at in doc.attrs(c.index) {
@@ -469,14 +470,18 @@ impl Cx<'_> {
                 continue;
             }
             if !known.contains(&n.as_str()) && crate::admx::control_attributes(kind).is_some() {
-                found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation is not in Microsoft's schema, so no consumer reads it; left out (gpforge diff does not count it)")));
+                found.push((range, format!("attribute `{n}` of a `{kind}` in {whose} is not in Microsoft's schema, so no consumer reads it; left out (gpforge diff does not count it)")));
             } else if !known.contains(&n.as_str()) {
-                found.push((range, format!("attribute `{n}` of a `{kind}` in policy `{policy}`'s presentation has no place in the definitions; left out")));
+                found.push((range, format!("attribute `{n}` of a `{kind}` in {whose} has no place in the definitions; left out")));
             } else if numeric.contains(&n.as_str())
                 && crate::admx::view::parse_unsigned(&v).is_none()
                 && !(n == "defaultValue" && v.is_empty() && kind.ends_with("ecimalTextBox"))
+                && !(n == "defaultItem" && v.is_empty() && kind == "dropdownList")
             {
-                found.push((range, format!("`{n}=\"{v}\"` of a `{kind}` in policy `{policy}`'s presentation is not a number; left out")));
+                found.push((
+                    range,
+                    format!("`{n}=\"{v}\"` of a `{kind}` in {whose} is not a number; left out"),
+                ));
             }
         }
         for (range, msg) in found {
@@ -673,7 +678,13 @@ impl Cx<'_> {
                     item_names.push(item);
                 }
                 d.raw("items", &array(&items));
-                if let Some(i) = cnum("defaultItem") {
+                // `defaultItem=""` is kept as written (the build warns, D049).
+                if control
+                    .and_then(|c| c.get("defaultItem"))
+                    .is_some_and(|v| v.trim().is_empty())
+                {
+                    d.str("default", "");
+                } else if let Some(i) = cnum("defaultItem") {
                     match item_names.get(i as usize) {
                         Some(n) => d.str("default", n),
                         None => {

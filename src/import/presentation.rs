@@ -21,6 +21,9 @@ impl Cx<'_> {
         let Some(p) = self.en.presentation(id) else {
             return;
         };
+        for c in p.controls() {
+            self.control_attrs(c, &format!("presentation `{id}` (no policy uses it)"));
+        }
         let en_texts = write_presentation(d, id, p);
         for (tid, t) in &en_texts {
             self.en_labels.insert(tid.clone(), t.clone());
@@ -115,10 +118,13 @@ pub(super) fn write_presentation(
                 if flag("noSort") == Some(true) {
                     d.bool("no_sort", true);
                 }
-                if kind == "dropdownList"
-                    && let Some(i) = number("defaultItem")
-                {
-                    d.num("default_item", i);
+                if kind == "dropdownList" {
+                    // `defaultItem=""` is kept as written (the build warns, D049).
+                    if attr("defaultItem").is_some_and(|v| v.is_empty()) {
+                        d.str("default", "");
+                    } else if let Some(i) = number("defaultItem") {
+                        d.num("default_item", i);
+                    }
                 }
             }
             _ => {}

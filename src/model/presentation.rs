@@ -55,6 +55,8 @@ pub enum Control {
         no_sort: bool,
         /// 0-based index into the enum's items.
         default_item: Option<usize>,
+        /// `defaultItem=""`: kept as written (D049).
+        empty_default: bool,
     },
     ListBox {
         ref_id: ElementId,

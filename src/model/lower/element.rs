@@ -765,10 +765,21 @@ fn enumeration(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let required = p.required;
     let check = string_check(cx, &src.format);
     let items = lower_items(cx, src, policy, idstr, effective_key, check);
+    let mut empty_default = false;
     let default_item = match &src.default {
         Some(d) => {
             let span = cx.sp(d);
             match d.get_ref() {
+                toml::Value::String(name) if name.is_empty() => {
+                    cx.err(
+                        Code::D049,
+                        "an empty enum default (`defaultItem=\"\"`)",
+                        span,
+                        "written as `defaultItem=\"\"`",
+                    );
+                    empty_default = true;
+                    None
+                }
                 toml::Value::String(name) => {
                     let pos = items.iter().position(|i| i.name.as_str() == name);
                     if pos.is_none() {
@@ -801,6 +812,7 @@ fn enumeration(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
         label,
         no_sort,
         default_item,
+        empty_default,
     };
     Some((k, Box::new(c) as MakeControl))
 }

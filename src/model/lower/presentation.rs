@@ -15,7 +15,7 @@ fn fields(kind: &str) -> Option<&'static [&'static str]> {
         "decimalTextBox" | "longDecimalTextBox" => &["ref_id", "default", "spin", "spin_step"],
         "textBox" => &["ref_id", "default"],
         "multiTextBox" => &["ref_id", "show_as_dialog", "height"],
-        "dropdownList" => &["ref_id", "no_sort", "default_item"],
+        "dropdownList" => &["ref_id", "no_sort", "default_item", "default"],
         "listBox" => &["ref_id"],
         "comboBox" => &["ref_id", "default", "suggestions", "no_sort"],
         _ => return None,
@@ -211,6 +211,7 @@ impl Shown<'_> {
                     .default_item
                     .as_ref()
                     .and_then(|i| usize::try_from(*i.get_ref()).ok()),
+                empty_default: self.empty_item(cx),
             },
             "listBox" => Control::ListBox { ref_id, label },
             _ => self.combo_box(cx, ref_id, label),
@@ -243,6 +244,32 @@ impl Shown<'_> {
                 bad(cx, d.span(), "a text");
                 None
             }
+        }
+    }
+
+    /// A dropdownList's `default`: only `""` (`defaultItem=""`, D049); an index is
+    /// `default_item`.
+    fn empty_item(&self, cx: &mut Cx) -> bool {
+        let Some(d) = &self.src.default else {
+            return false;
+        };
+        let span = cx.sp(d);
+        if d.get_ref().as_str() == Some("") {
+            cx.err(
+                Code::D049,
+                "an empty dropdownList default (`defaultItem=\"\"`)",
+                span,
+                "written as `defaultItem=\"\"`",
+            );
+            true
+        } else {
+            cx.err(
+                Code::D022,
+                "a dropdownList's `default` can only be `\"\"` (`defaultItem=\"\"`)",
+                span,
+                "an item's index is `default_item`",
+            );
+            false
         }
     }
 
