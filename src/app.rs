@@ -234,7 +234,10 @@ pub fn completeness(set: &PolicySet) -> String {
 const RESTATED: &[(Code, &[Code])] = &[
     (Code::D042, &[Code::V021, Code::V025]),
     (Code::D043, &[Code::V062]),
-    (Code::D044, &[Code::V031, Code::V032, Code::V033]),
+    (
+        Code::D044,
+        &[Code::V025, Code::V031, Code::V032, Code::V033],
+    ),
     (Code::D046, &[Code::V050]),
     (Code::D013, &[Code::V052]),
     (Code::D015, &[Code::V046]),

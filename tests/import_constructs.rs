@@ -18,6 +18,7 @@ const CASES: &[(&str, Option<Code>)] = &[
     ("culture_presentation_layout", None),
     ("element_client_extension", None),
     ("empty_default_item", Some(Code::D049)),
+    ("empty_parent_category", Some(Code::D044)),
     ("empty_value_name", Some(Code::D045)),
     ("file_name_with_spaces", None),
     ("implicit_using", Some(Code::D050)),
@@ -332,4 +333,48 @@ fn every_drop_is_reported() {
             rt.findings
         );
     }
+}
+
+/// The generated docs list every policy of every case, including one under another template's
+/// category or under none (`parentCategory ref=""`), with the reference it names.
+#[test]
+fn docs_list_every_policy() {
+    for (case, _) in CASES {
+        let input = gpforge::import::read_input(&admx_of(case)).unwrap();
+        let (imported, compiled) = import_input(input);
+        let imported = imported.unwrap();
+        let docs: String = compiled
+            .artifacts
+            .iter()
+            .filter(|a| a.path.starts_with("docs"))
+            .map(|a| String::from_utf8_lossy(&a.bytes).into_owned())
+            .collect();
+        for (_, text) in imported.files.iter().filter(|(n, _)| n == "policies.toml") {
+            let ids = text
+                .split("[[policy]]\nid = \"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next());
+            for id in ids {
+                assert!(
+                    docs.contains(&format!("| Policy id | `{id}` |")),
+                    "{case}: policy {id} missing from the docs:\n{docs}"
+                );
+            }
+        }
+    }
+    let input = gpforge::import::read_input(&admx_of("empty_parent_category")).unwrap();
+    let (_, compiled) = import_input(input);
+    let docs = String::from_utf8_lossy(
+        &compiled
+            .artifacts
+            .iter()
+            .find(|a| a.path.starts_with("docs"))
+            .unwrap()
+            .bytes,
+    )
+    .into_owned();
+    assert!(
+        docs.contains("## No category (an empty category reference)"),
+        "{docs}"
+    );
 }

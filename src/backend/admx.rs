@@ -232,7 +232,11 @@ fn policy(x: &mut Xml, p: &Policy) {
         attrs.push(("valueName", v.as_str()));
     }
     x.open("policy", &attrs);
-    let cat = p.category.to_string();
+    let cat = p
+        .category
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
     x.empty("parentCategory", &[("ref", &cat)]);
     let sup = p.supported_on.to_string();
     x.empty("supportedOn", &[("ref", &sup)]);

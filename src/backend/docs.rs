@@ -9,6 +9,7 @@ use crate::model::baseline::{Baseline, Setting, State, Target, Value};
 use crate::model::effect::{self, Action, Hive, RegOp};
 use crate::model::element::ElementKind;
 use crate::model::{Class, Policy, PolicySet, RegValue, Stig, Template};
+use indexmap::IndexMap;
 use serde::Serialize;
 
 pub struct Docs;
@@ -191,7 +192,7 @@ fn reg_value_text(v: &RegValue) -> String {
 fn template_view(t: &Template) -> TemplateView {
     let strings = t.source_strings();
     let text = |id| strings.get(id).unwrap_or("").to_string();
-    let categories = t
+    let mut categories: Vec<CategoryView> = t
         .categories
         .iter()
         .map(|c| {
@@ -215,6 +216,25 @@ fn template_view(t: &Template) -> TemplateView {
         })
         .filter(|c| !c.policies.is_empty())
         .collect();
+    // Policies placed under another template's category (`windows:System`) or under none
+    // (`parentCategory ref=""`): listed under that reference, so every policy is documented.
+    let mut outside: IndexMap<String, Vec<PolicyView>> = IndexMap::new();
+    for (i, p) in t.policies.iter().enumerate() {
+        let local = p.local_category(t.target.prefix.as_str());
+        if local.is_some_and(|c| t.category(&c).is_some()) {
+            continue;
+        }
+        let path = match &p.category {
+            Some(r) => format!("{r} (a category this template does not define)"),
+            None => "No category (an empty category reference)".to_string(),
+        };
+        outside.entry(path).or_default().push(policy_view(t, i, p));
+    }
+    categories.extend(
+        outside
+            .into_iter()
+            .map(|(path, policies)| CategoryView { path, policies }),
+    );
     TemplateView {
         file_name: t.file_name.clone(),
         display_name: t.display_name.clone(),

@@ -499,7 +499,9 @@ codes! {
 
     /// **What:** a reference without prefix (`category`, `parent`, `supported_on`, an entry of
     /// a supportedOn definition) to something this template does not define, such as a
-    /// definition of another ADMX file named without that file's prefix.
+    /// definition of another ADMX file named without that file's prefix, or an empty category
+    /// reference (`category = ""`, written as `parentCategory ref=""`, as Adobe's Reader DC
+    /// template has it).
     ///
     /// **Why:** the Group Policy editor resolves a reference without prefix in its own file
     /// only. It loads the file, but a policy whose category is unresolved is not shown under any
@@ -509,7 +511,8 @@ codes! {
     /// templates ship such references, so it is a warning by default, an error under `--strict`
     /// or `strict = true` in `[template]`. An undeclared prefix stays D007/D008.
     ///
-    /// **Example:** `category = "firefox"` in a template that defines no category `firefox`.
+    /// **Example:** `category = "firefox"` in a template that defines no category `firefox`;
+    /// `category = ""`.
     D044 => Warning, "reference to nothing in this template";
 
     /// **What:** an empty registry value name (`value_name = ""`): the policy writes the key's

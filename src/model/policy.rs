@@ -149,8 +149,9 @@ pub struct Policy {
     pub enabled_list: ValueList,
     pub disabled_list: ValueList,
     pub elements: Vec<Element>,
-    /// A category of this template (no prefix) or of another one (`windows:System`).
-    pub category: ItemRef,
+    /// A category of this template (no prefix) or of another one (`windows:System`); `None`
+    /// for `parentCategory ref=""` (D044), which the editor loads and shows under no category.
+    pub category: Option<ItemRef>,
     pub supported_on: ItemRef,
     /// The GUID of the client-side extension that applies the policy (ADMX `clientExtension`).
     pub client_extension: Option<String>,
@@ -167,9 +168,10 @@ pub struct Policy {
 impl Policy {
     /// The policy's category when it belongs to this template (`own_prefix` or no prefix).
     pub fn local_category(&self, own_prefix: &str) -> Option<CategoryId> {
-        match &self.category.prefix {
+        let c = self.category.as_ref()?;
+        match &c.prefix {
             Some(p) if p.as_str() != own_prefix => None,
-            _ => CategoryId::parse(self.category.name.as_str()),
+            _ => CategoryId::parse(c.name.as_str()),
         }
     }
 }

@@ -200,8 +200,17 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
     })
 }
 
-/// A policy's category: a local one must exist (D007 for a malformed reference).
-fn policy_category(cx: &mut Cx, env: &Env, p: &ast::PolicySrc) -> Option<ItemRef> {
+/// A policy's category: a local one must exist (D007 for a malformed reference). `""` is
+/// `parentCategory ref=""`, kept as written (D044): `Some(None)`.
+fn policy_category(cx: &mut Cx, env: &Env, p: &ast::PolicySrc) -> Option<Option<ItemRef>> {
+    if p.category.get_ref().is_empty() {
+        let cspan = cx.sp(&p.category);
+        cx.unresolved(
+            "an empty category reference (`parentCategory ref=\"\"`) names no category".into(),
+            cspan,
+        );
+        return Some(None);
+    }
     let r = cx.reference(&p.category, Code::D007, "category");
     if let Some(r) = &r
         && r.prefix.is_none()
@@ -210,7 +219,7 @@ fn policy_category(cx: &mut Cx, env: &Env, p: &ast::PolicySrc) -> Option<ItemRef
         let cspan = cx.sp(&p.category);
         cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
     }
-    r
+    r.map(Some)
 }
 
 /// A policy's supportedOn: its own, else the template default (read in the file defining it).
