@@ -127,6 +127,18 @@ impl Cx<'_> {
         self.diags.push(Diagnostic::new(code, msg).at(span, label));
     }
 
+    /// [`Cx::err`] at the place `at` was read from in the current file.
+    fn err_on<T>(
+        &mut self,
+        code: Code,
+        msg: impl Into<String>,
+        at: &S<T>,
+        label: impl Into<String>,
+    ) {
+        let span = self.sp(at);
+        self.err(code, msg, span, label);
+    }
+
     /// A name: the XSD's itemName, or a name the editor loads with `-` or `.` (D042), else
     /// D020.
     fn name<T: AdmxName>(&mut self, s: &S<String>, what: &str) -> Option<T> {
@@ -309,8 +321,7 @@ impl Cx<'_> {
         let v = ValueName::parse(s.get_ref());
         if v.is_none() {
             let n = s.get_ref().chars().count();
-            let span = self.sp(s);
-            self.err(
+            self.err_on(
                 Code::D012,
                 if s.get_ref().chars().any(char::is_control) {
                     "registry value name contains a control character".to_string()
@@ -320,7 +331,7 @@ impl Cx<'_> {
                         id::MAX_VALUE_NAME
                     )
                 },
-                span,
+                s,
                 "value names have 1 to 259 characters and no control characters",
             );
         }
@@ -330,11 +341,10 @@ impl Cx<'_> {
     fn class(&mut self, s: &S<String>) -> Option<Class> {
         let c = Class::parse(s.get_ref());
         if c.is_none() {
-            let span = self.sp(s);
-            self.err(
+            self.err_on(
                 Code::D022,
                 format!("unknown class `{}`", s.get_ref()),
-                span,
+                s,
                 "expected `User`, `Machine` or `Both`",
             );
         }
@@ -611,11 +621,10 @@ impl Cx<'_> {
         match u32::try_from(*s.get_ref()) {
             Ok(v) => Some(v),
             Err(_) => {
-                let span = self.sp(s);
-                self.err(
+                self.err_on(
                     Code::D003,
                     format!("{what} must be between 0 and 4294967295"),
-                    span,
+                    s,
                     "out of range",
                 );
                 None

@@ -165,11 +165,10 @@ fn element_value_name(
 ) -> Option<ValueName> {
     match (&src.value_name, kind) {
         (Some(v), "list") => {
-            let span = cx.sp(v);
-            cx.err(
+            cx.err_on(
                 Code::D002,
                 "`value_name` does not apply to `list` elements",
-                span,
+                v,
                 "a list writes one value per entry under its `key`",
             );
             None
@@ -177,11 +176,10 @@ fn element_value_name(
         (Some(v), _) => cx.value_name(v),
         (None, "list") => None,
         (None, _) => {
-            let span = cx.sp(id_src);
-            cx.err(
+            cx.err_on(
                 Code::D003,
                 format!("element `{}` has no `value_name`", id_src.get_ref()),
-                span,
+                id_src,
                 "the registry value this element writes",
             );
             None
@@ -239,11 +237,10 @@ pub(super) fn lower_element(
     let label = match &src.label {
         Some(l) => cx.text(l, None, &[policy, idstr]),
         None => {
-            let span = cx.sp(id_src);
-            cx.err(
+            cx.err_on(
                 Code::D018,
                 format!("element `{idstr}` has no en-US label"),
-                span,
+                id_src,
                 "add `label = \"…\"` (the text beside the control)",
             );
             None
@@ -293,11 +290,10 @@ pub(super) fn string_check(cx: &mut Cx, format: &Option<S<String>>) -> Option<St
     if f.get_ref() == "oid" {
         Some(StringCheck::Oid)
     } else {
-        let span = cx.sp(f);
-        cx.err(
+        cx.err_on(
             Code::D022,
             format!("unknown format `{}`", f.get_ref()),
-            span,
+            f,
             "expected `oid`",
         );
         None
@@ -314,11 +310,10 @@ pub(super) fn lower_items(
 ) -> Vec<EnumItem> {
     let mut out = Vec::new();
     let Some(items) = &src.items else {
-        let span = cx.sp(&src.kind);
-        cx.err(
+        cx.err_on(
             Code::D003,
             format!("enum `{element}` has no `items`"),
-            span,
+            &src.kind,
             "add `items = [ … ]`",
         );
         return out;
@@ -418,11 +413,10 @@ fn boolean(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
         Some(d) => match d.get_ref() {
             toml::Value::Boolean(b) => *b,
             _ => {
-                let span = cx.sp(d);
-                cx.err(
+                cx.err_on(
                     Code::D022,
                     "a checkBox default is `true` or `false`",
-                    span,
+                    d,
                     "not a boolean",
                 );
                 false
@@ -450,11 +444,10 @@ fn decimal_range(cx: &mut Cx, src: &ast::ElementSrc, limit: u64) -> (u64, u64) {
         Some(m) => match u64::try_from(*m.get_ref()).ok().filter(|v| *v <= limit) {
             Some(v) => v,
             None => {
-                let span = cx.sp(m);
-                cx.err(
+                cx.err_on(
                     Code::D003,
                     format!("`min` must be between 0 and {limit}"),
-                    span,
+                    m,
                     "out of range",
                 );
                 0
@@ -466,11 +459,10 @@ fn decimal_range(cx: &mut Cx, src: &ast::ElementSrc, limit: u64) -> (u64, u64) {
         Some(m) => match m.get_ref() {
             toml::Value::Integer(i) if *i >= 0 && (*i as u64) <= limit => *i as u64,
             _ => {
-                let span = cx.sp(m);
-                cx.err(
+                cx.err_on(
                     Code::D003,
                     format!("`max` must be an integer between 0 and {limit}"),
-                    span,
+                    m,
                     "out of range",
                 );
                 limit
@@ -605,11 +597,10 @@ fn text_default(
 ) -> Option<StringId> {
     let d = p.src.default.as_ref()?;
     let toml::Value::String(t) = d.get_ref() else {
-        let span = cx.sp(d);
-        cx.err(
+        cx.err_on(
             Code::D022,
             "a text default must be a string",
-            span,
+            d,
             "not a string",
         );
         return None;
@@ -648,11 +639,10 @@ fn text_control_is_combo(cx: &mut Cx, src: &ast::ElementSrc) -> bool {
         Some(c) if c.get_ref() == "textBox" => false,
         Some(c) if c.get_ref() == "comboBox" => true,
         Some(c) => {
-            let span = cx.sp(c);
-            cx.err(
+            cx.err_on(
                 Code::D022,
                 format!("unknown control `{}`", c.get_ref()),
-                span,
+                c,
                 "expected `textBox` or `comboBox`",
             );
             false
@@ -822,11 +812,10 @@ fn list(cx: &mut Cx, p: &Parts) -> Option<(ElementKind, MakeControl)> {
     let src = p.src;
     let explicit_value = flag(&src.explicit_value);
     if explicit_value && let Some(p) = &src.value_prefix {
-        let span = cx.sp(p);
-        cx.err(
+        cx.err_on(
             Code::D047,
             "`value_prefix` has no effect with `explicit_value`: the user names each value",
-            span,
+            p,
             "ignored by the editor",
         );
     }

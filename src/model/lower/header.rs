@@ -4,11 +4,10 @@ use super::*;
 
 pub(super) fn revision_of(cx: &mut Cx, s: &S<String>) -> Revision {
     Revision::parse(s.get_ref()).unwrap_or_else(|| {
-        let span = cx.sp(s);
-        cx.err(
+        cx.err_on(
             Code::D020,
             format!("revision `{}` is not MAJOR.MINOR", s.get_ref()),
-            span,
+            s,
             "expected e.g. `1.0` (1-4 digits, a dot, 1-5 digits)",
         );
         Revision { major: 1, minor: 0 }
@@ -143,14 +142,13 @@ fn using(cx: &mut Cx, u: &ast::UsingSrc) -> (Option<Namespace>, bool) {
     let ns = cx.namespace(&u.namespace);
     let implicit = u.implicit.as_ref().filter(|i| *i.get_ref());
     if let Some(i) = implicit {
-        let span = cx.sp(i);
-        cx.err(
+        cx.err_on(
             Code::D050,
             format!(
                 "prefix `{}` is used without a `<using>` in the ADMX",
                 u.prefix.get_ref()
             ),
-            span,
+            i,
             "resolved by gpforge, not declared in the ADMX",
         );
     }

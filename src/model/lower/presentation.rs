@@ -91,11 +91,10 @@ pub(super) fn lower_override(
     let p = p.get_ref();
     let raw = p.id.get_ref();
     if !known.contains(&raw.as_str()) {
-        let span = cx.sp(&p.id);
-        cx.err(
+        cx.err_on(
             Code::D022,
             format!("presentation `{raw}` is not one of the template's"),
-            span,
+            &p.id,
             "a culture can lay out only a presentation en-US has",
         );
         return None;
@@ -122,11 +121,10 @@ fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> O
     let src = c.get_ref();
     let kind = src.control.get_ref().as_str();
     let Some(allowed) = fields(kind) else {
-        let span = cx.sp(&src.control);
-        cx.err(
+        cx.err_on(
             Code::D022,
             format!("unknown control `{kind}`"),
-            span,
+            &src.control,
             "text, checkBox, decimalTextBox, longDecimalTextBox, textBox, multiTextBox, dropdownList, listBox or comboBox",
         );
         return None;
@@ -149,11 +147,10 @@ fn control(cx: &mut Cx, pres: &str, c: &S<ast::ControlSrc>, text_no: usize) -> O
         return Some(Control::Text { label });
     }
     let Some(ref_src) = &src.ref_id else {
-        let span = cx.sp(&src.control);
-        cx.err(
+        cx.err_on(
             Code::D003,
             format!("a `{kind}` needs `ref_id`"),
-            span,
+            &src.control,
             "the id of the element it shows",
         );
         return None;

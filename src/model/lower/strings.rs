@@ -135,11 +135,10 @@ pub(super) fn string_tables(
                 .iter()
                 .any(|o| o.id.as_str() == id.get_ref())
             {
-                let span = cx.sp(id);
-                cx.err(
+                cx.err_on(
                     Code::D022,
                     format!("{culture} lays out presentation `{}` twice", id.get_ref()),
-                    span,
+                    id,
                     "one `[[presentation]]` per presentation id",
                 );
                 continue;
