@@ -1,11 +1,12 @@
-//! Presentations no policy uses become `[[presentation]]` tables (`presentations.toml`); their
-//! texts get the ids `model::lower` generates for them (`<presentation>__<refId>`), under which
-//! the other cultures' texts go to the locale files.
+//! Presentation controls: their texts by generated id, and their attributes the definitions
+//! do not hold (reported, I002). Presentations no policy uses become `[[presentation]]` tables
+//! (`presentations.toml`); their texts get the ids `model::lower` generates for them
+//! (`<presentation>__<refId>`), under which the other cultures' texts go to the locale files.
 
 use super::Cx;
-use super::policy::{control_texts, label_of};
 use super::toml::{Doc, array, string, text_field};
-use crate::admx::view::Presentation;
+use crate::admx::view::{Control, Presentation};
+use crate::diag::Span;
 
 /// Whether two cultures lay a presentation out alike: the same controls, kinds and refIds, in
 /// the same order (texts aside).
@@ -17,6 +18,47 @@ pub(super) fn same_layout(a: Presentation<'_>, b: Presentation<'_>) -> bool {
 }
 
 impl Cx<'_> {
+    /// Reports control attributes the definitions do not hold, and numbers that do not parse.
+    /// `whose`: the presentation the control is in, as a message names it.
+    pub(super) fn control_attrs(&mut self, c: Control<'_>, whose: &str) {
+        let doc = c.doc;
+        let kind = c.tag();
+        let known = crate::admx::control_attributes(kind).unwrap_or_default();
+        let numeric = ["defaultValue", "spinStep", "defaultHeight", "defaultItem"];
+        let mut found = Vec::new();
+        // `xml:space` on the control or on its `<label>`: only how white space is kept.
+        for el in std::iter::once(*c).chain(c.child("label")) {
+            if let Some(span) = el.attr_span("xml:space") {
+                found.push((span, format!("`xml:space` of a `{}` in {whose} only says how white space around its label is kept; labels are imported and compared without leading and trailing white space, so it is left out and gpforge diff does not count it", el.tag())));
+            }
+        }
+        for at in doc.attrs(c.index) {
+            let n = doc.attr_name(at).to_string();
+            let v = doc.value(at).trim().to_string();
+            let range = at.name.start as usize..at.value.end as usize;
+            if n == "refId" || n == "xml:space" {
+                continue;
+            }
+            if !known.contains(&n.as_str()) && crate::admx::control_attributes(kind).is_some() {
+                found.push((range, format!("attribute `{n}` of a `{kind}` in {whose} is not in Microsoft's schema, so no consumer reads it; left out (gpforge diff does not count it)")));
+            } else if !known.contains(&n.as_str()) {
+                found.push((range, format!("attribute `{n}` of a `{kind}` in {whose} has no place in the definitions; left out")));
+            } else if numeric.contains(&n.as_str())
+                && crate::admx::view::parse_unsigned(&v).is_none()
+                && !(n == "defaultValue" && v.is_empty() && kind.ends_with("ecimalTextBox"))
+                && !(n == "defaultItem" && v.is_empty() && kind == "dropdownList")
+            {
+                found.push((
+                    range,
+                    format!("`{n}=\"{v}\"` of a `{kind}` in {whose} is not a number; left out"),
+                ));
+            }
+        }
+        for (range, msg) in found {
+            self.left_out(Span::new(self.en.file.id, range), msg, "not imported");
+        }
+    }
+
     pub(super) fn orphan_presentation(&mut self, id: &str, d: &mut Doc) {
         let Some(p) = self.en.presentation(id) else {
             return;
@@ -149,4 +191,37 @@ pub(super) fn write_presentation(
         en_texts.extend(texts);
     }
     en_texts
+}
+
+/// A control's label, trimmed.
+pub(super) fn label_of(c: Control<'_>) -> String {
+    c.label().trim().to_string()
+}
+
+/// The localisable texts of a control, by generated id: label, text default, suggestions.
+pub(super) fn control_texts(
+    c: Control<'_>,
+    policy: &str,
+    element: Option<&str>,
+    text_no: usize,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    match element {
+        None => out.push((format!("{policy}_Text{text_no}"), label_of(c))),
+        Some(e) => {
+            out.push((format!("{policy}_{e}"), label_of(c)));
+            if let Some(dv) = c.default_text() {
+                out.push((format!("{policy}_{e}_Default"), dv.text().into_owned()));
+            }
+            if c.tag() == "comboBox" {
+                for (i, s) in c.suggestions().enumerate() {
+                    out.push((
+                        format!("{policy}_{e}_Suggestion{}", i + 1),
+                        s.text().trim().to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }

@@ -1,7 +1,7 @@
 //! Policy elements (the `<elements>` children): what a policy writes when it is enabled with data.
 
 use super::id::{ElementId, Name, RegistryKey, StringId, ValueName};
-use super::policy::{RegValue, ValueList};
+use super::value::{RegValue, ValueList};
 
 #[derive(Debug, Clone)]
 pub struct Element {

@@ -11,6 +11,7 @@ pub mod policy;
 pub mod presentation;
 pub mod strings;
 pub mod supported;
+pub mod value;
 
 pub use category::Category;
 pub use element::{Element, ElementKind, EnumItem};
