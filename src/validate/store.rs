@@ -3,7 +3,6 @@
 //! providers of a namespace, reference resolution through prefixes). File names compare
 //! case-insensitively, as on Windows. Input: paths. Output: [`Entry`] lists grouped per store.
 
-use super::checks::namespace::Kind;
 use super::facts::{AdmlFacts, AdmxFacts, At};
 use crate::diag::FileId;
 use foldhash::{HashMap, HashSet};
@@ -242,7 +241,7 @@ pub fn canonical_culture(c: &str) -> String {
 
 /// `en-US`, `de-DE`, `zh-Hant-TW`, `fi-FL`: letters, a hyphen, more.
 pub fn looks_like_culture(s: &str) -> bool {
-    super::checks::schema::is_language(s) && s.contains('-')
+    is_language(s) && s.contains('-')
 }
 
 /// Lookups shared by the store rules of one group.
@@ -359,7 +358,7 @@ impl<'a> StoreView<'a> {
     /// Resolves a reference: `None` when its namespace is not in the store (reported once by the
     /// store rules), `Some(found)` otherwise.
     pub fn resolve(&self, facts: &AdmxFacts, r: &At, kind: NameKind) -> Option<bool> {
-        let (prefix, name) = super::checks::split_ref(&r.text);
+        let (prefix, name) = split_ref(&r.text);
         let ns = Self::namespace_of(facts, prefix)?;
         self.providers.get(ns)?;
         Some(
@@ -400,5 +399,29 @@ impl NameKind {
             NameKind::Definition => &f.definitions,
             NameKind::Product => &f.products,
         }
+    }
+}
+
+/// What a file's root says it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Admx,
+    Adml,
+}
+
+/// xs:language: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
+pub fn is_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Splits `prefix:name`.
+pub fn split_ref(s: &str) -> (Option<&str>, &str) {
+    match s.split_once(':') {
+        Some((p, n)) => (Some(p), n),
+        None => (None, s),
     }
 }

@@ -232,10 +232,4 @@ pub fn is_item_reference(s: &str) -> bool {
     }
 }
 
-/// Splits `prefix:name`.
-pub fn split_ref(s: &str) -> (Option<&str>, &str) {
-    match s.split_once(':') {
-        Some((p, n)) => (Some(p), n),
-        None => (None, s),
-    }
-}
+pub use crate::validate::store::split_ref;

@@ -47,11 +47,7 @@ pub const NS: &str = "http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDef
 /// The spelling of MS-GPREG's printed schema.
 pub const NS_GPREG: &str = "http://www.microsoft.com/GroupPolicy/PolicyDefinitions";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Admx,
-    Adml,
-}
+pub use crate::validate::store::Kind;
 
 /// Checks the root; returns the kind of file its root says it is.
 pub fn root(doc: &Document, by_extension: Option<Kind>, sink: &mut Sink<'_>) -> Option<Kind> {
