@@ -2,8 +2,8 @@
 //! (`human`) and one line per problem (`short`: `path:line:col: severity[code]: message`).
 //! Lines and columns are 1-based; columns count characters.
 
+use super::SourceMap;
 use super::{Diagnostic, Severity};
-use crate::source::SourceMap;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::term;
 
@@ -691,9 +691,9 @@ fn sarif_skeleton(used: &[super::Code], results: serde_json::Value) -> serde_jso
 
 #[cfg(test)]
 mod tests {
+    use super::SourceMap;
     use super::*;
     use crate::diag::Code;
-    use crate::source::SourceMap;
 
     fn diags(n: usize, sources: &mut SourceMap) -> Vec<Diagnostic> {
         let f = sources.add("a.admx", "<a>\n  <b x=\"1\"/>\n</a>\n");

@@ -374,17 +374,6 @@ pub fn is_oid(s: &str) -> bool {
         })
 }
 
-/// The candidate most like `name` (Jaro-Winkler similarity above 0.8, as clap suggests
-/// subcommands), for "did you mean" notes on a misspelt field or item.
-pub fn nearest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (strsim::jaro_winkler(name, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -702,7 +702,7 @@ impl Bx<'_> {
                     format!("element `{}` has no item `{name}`", e.id),
                 )
                 .at(span, "unknown item");
-                if let Some(near) = crate::model::id::nearest(name, names.iter().copied()) {
+                if let Some(near) = crate::diag::nearest(name, names.iter().copied()) {
                     d = d.note(format!("did you mean `{near}`?"));
                 }
                 self.diags
