@@ -374,6 +374,20 @@ pub fn is_oid(s: &str) -> bool {
         })
 }
 
+/// `en-US`, `de-DE`, `zh-Hant-TW`, `fi-FL`: letters, a hyphen, more.
+pub fn looks_like_culture(s: &str) -> bool {
+    is_language(s) && s.contains('-')
+}
+
+/// xs:language: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
+pub fn is_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (1..=8).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

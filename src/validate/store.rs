@@ -5,6 +5,7 @@
 
 use super::facts::{AdmlFacts, AdmxFacts, At};
 use crate::diag::FileId;
+pub use crate::model::id::{is_language, looks_like_culture};
 use foldhash::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -239,11 +240,6 @@ pub fn canonical_culture(c: &str) -> String {
     }
 }
 
-/// `en-US`, `de-DE`, `zh-Hant-TW`, `fi-FL`: letters, a hyphen, more.
-pub fn looks_like_culture(s: &str) -> bool {
-    is_language(s) && s.contains('-')
-}
-
 /// Lookups shared by the store rules of one group.
 pub struct StoreView<'a> {
     pub files: Vec<&'a FileInfo>,
@@ -407,15 +403,6 @@ impl NameKind {
 pub enum Kind {
     Admx,
     Adml,
-}
-
-/// xs:language: `[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*`.
-pub fn is_language(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (1..=8).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// Splits `prefix:name`.

@@ -13,7 +13,7 @@ pub(super) fn locale(
     diags: &mut Diagnostics,
 ) -> Option<StringTable> {
     let whole = Span::new(file, 0..0);
-    if !crate::validate::store::looks_like_culture(culture) || culture == SOURCE_CULTURE {
+    if !crate::model::id::looks_like_culture(culture) || culture == SOURCE_CULTURE {
         diags.push(
             Diagnostic::new(
                 Code::D034,
