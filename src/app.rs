@@ -7,7 +7,8 @@ use crate::diag::{Code, Diagnostic, Diagnostics, Severity, render};
 use crate::model::{PolicySet, lower::lower};
 use crate::source::{self, SourceMap};
 use crate::validate::Profile;
-use std::path::Path;
+use crate::validate::config::Loaded;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Human diagnostics written straight to stderr (or into `--output FILE`), piece by piece, so a
@@ -333,18 +334,10 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                 Err(e) => return failure(e),
             };
             let cfg = loaded.as_ref().map(|l| (&l.config.build, l));
-            let definitions = definitions
-                .or_else(|| cfg.and_then(|(c, l)| c.definitions.as_ref().map(|p| l.resolve(p))))
+            let definitions = path_setting(definitions, cfg, |c| &c.definitions)
                 .unwrap_or_else(|| "definitions".into());
-            let out = out
-                .or_else(|| cfg.and_then(|(c, l)| c.out.as_ref().map(|p| l.resolve(p))))
-                .unwrap_or_else(|| "output".into());
-            let params: Vec<std::path::PathBuf> = cfg
-                .map(|(c, l)| c.params.iter().map(|p| l.resolve(p)).collect::<Vec<_>>())
-                .unwrap_or_default()
-                .into_iter()
-                .chain(params)
-                .collect();
+            let out = path_setting(out, cfg, |c| &c.out).unwrap_or_else(|| "output".into());
+            let params = path_list(cfg, |c| &c.params, params);
             let strict = strict || cfg.and_then(|(c, _)| c.strict).unwrap_or(false);
             let quiet = quiet || cfg.and_then(|(c, _)| c.quiet).unwrap_or(false);
             let params = match source::read_params(&params, &set) {
@@ -531,17 +524,10 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
                         .into(),
                 );
             };
-            let definitions = definitions
-                .or_else(|| cfg.and_then(|(c, l)| c.definitions.as_ref().map(|p| l.resolve(p))))
+            let definitions = path_setting(definitions, cfg, |c| &c.definitions)
                 .unwrap_or_else(|| "definitions".into());
-            let store =
-                store.or_else(|| cfg.and_then(|(c, l)| c.store.as_ref().map(|p| l.resolve(p))));
-            let benchmarks: Vec<std::path::PathBuf> = cfg
-                .map(|(c, l)| c.benchmark.iter().map(|p| l.resolve(p)).collect::<Vec<_>>())
-                .unwrap_or_default()
-                .into_iter()
-                .chain(benchmark)
-                .collect();
+            let store = path_setting(store, cfg, |c| &c.store);
+            let benchmarks = path_list(cfg, |c| &c.benchmark, benchmark);
             let quiet = quiet || cfg.and_then(|(c, _)| c.quiet).unwrap_or(false);
             let mut o = audit(
                 &baseline,
@@ -578,6 +564,29 @@ pub fn run(cli: Cli, color: bool) -> Outcome {
 
 /// Every manual page (the command and each subcommand, as `clap_mangen` names them) written into
 /// `dir` through the path-safety writer.
+/// A path option: the command line's, else the settings file's `field` (relative to that file).
+fn path_setting<C>(
+    cli: Option<PathBuf>,
+    cfg: Option<(&C, &Loaded)>,
+    field: fn(&C) -> &Option<PathBuf>,
+) -> Option<PathBuf> {
+    cli.or_else(|| cfg.and_then(|(c, l)| field(c).as_ref().map(|p| l.resolve(p))))
+}
+
+/// A repeatable path option: the settings file's `field` (relative to that file), then the
+/// command line's.
+fn path_list<C>(
+    cfg: Option<(&C, &Loaded)>,
+    field: fn(&C) -> &Vec<PathBuf>,
+    cli: Vec<PathBuf>,
+) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = cfg.map_or_else(Vec::new, |(c, l)| {
+        field(c).iter().map(|p| l.resolve(p)).collect()
+    });
+    v.extend(cli);
+    v
+}
+
 fn man_pages(dir: &Path) -> Outcome {
     fn pages(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
         for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
