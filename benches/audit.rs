@@ -5,17 +5,14 @@
 //! file and the ratio to the yardstick; target (exit 1 when missed): the cost per file at 10,000
 //! at most 1.5x the cost per file at 1,000 (linear growth).
 
+#[path = "../tests/common/disa_stig.rs"]
+mod disa_stig;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
-    let c = gpforge::app::compile_dir(Path::new("definitions")).unwrap();
-    let apply = c
-        .artifacts
-        .iter()
-        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
-        .unwrap();
-    let text = gpforge::backend::text::decode_for_display(&apply.bytes);
+    let text = disa_stig::apply_reg_text();
     let changed = text.replace(
         "\"minenckey\"=dword:000000a8",
         "\"minenckey\"=dword:00000080",

@@ -6,6 +6,9 @@
 //! Prints the time per state and the ratio to the yardstick; target (exit 1 when missed): the
 //! time per state at 1,000 at most 1.5x the time per state at 100 (linear).
 
+#[path = "../tests/common/disa_stig.rs"]
+mod disa_stig;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -15,13 +18,7 @@ const O365: &str = "tests/fixtures/stig/U_MS_Office_365_ProPlus_STIG_V3R5_Manual
 const OUTLOOK: &str = "tests/fixtures/stig/U_MS_Outlook_2016_STIG_V2R4_Manual-xccdf.xml";
 
 fn files(dir: &Path, n: usize) -> Vec<PathBuf> {
-    let c = gpforge::app::compile_dir(Path::new("definitions")).unwrap();
-    let apply = c
-        .artifacts
-        .iter()
-        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
-        .unwrap();
-    let text = gpforge::backend::text::decode_for_display(&apply.bytes);
+    let text = disa_stig::apply_reg_text();
     let changed = text.replace(
         "\"minenckey\"=dword:000000a8",
         "\"minenckey\"=dword:00000100",

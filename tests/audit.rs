@@ -652,14 +652,7 @@ fn hostile_state_values_stay_inside_their_comments() {
 
 /// A `.reg` file of the disa-stig baseline with minenckey's line replaced.
 fn disa_with_minenckey(dir: &Path, line: &str) -> PathBuf {
-    let c = compile_dir(Path::new("definitions")).unwrap();
-    let apply = c
-        .artifacts
-        .iter()
-        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
-        .unwrap();
-    let text = gpforge::backend::text::decode_for_display(&apply.bytes)
-        .replace("\"minenckey\"=dword:000000a8", line);
+    let text = common::disa_stig::apply_reg_text().replace("\"minenckey\"=dword:000000a8", line);
     assert!(text.contains(line));
     let p = dir.join("export.reg");
     std::fs::write(&p, text).unwrap();

@@ -3,6 +3,9 @@
 //! `tests/fixtures/stig/`: the same elements in the same order, every rule of each benchmark as
 //! a VULN with its group and rule ids, the baseline's rules with their verdicts and evidence.
 
+#[path = "common/disa_stig.rs"]
+mod disa_stig;
+
 use quick_xml::events::Event;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -14,13 +17,7 @@ const OUTLOOK: &str = "tests/fixtures/stig/U_MS_Outlook_2016_STIG_V2R4_Manual-xc
 
 /// A `.reg` file of the disa-stig baseline with minenckey = 256.
 fn state_256(dir: &Path, name: &str) -> PathBuf {
-    let c = gpforge::app::compile_dir(Path::new("definitions")).unwrap();
-    let apply = c
-        .artifacts
-        .iter()
-        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
-        .unwrap();
-    let text = gpforge::backend::text::decode_for_display(&apply.bytes).replace(
+    let text = disa_stig::apply_reg_text().replace(
         "\"minenckey\"=dword:000000a8",
         "\"minenckey\"=dword:00000100",
     );

@@ -3,6 +3,9 @@
 //! per host and one column per rule; a screenshot is written beside this test
 //! (`tests/fixtures/fleet/report.png`, the README's picture). No external resource is named.
 
+#[path = "common/disa_stig.rs"]
+mod disa_stig;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -10,13 +13,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_gpforge");
 
 /// Two hosts: one as the baseline writes it, one with minenckey = 256 (DTOO316 open).
 fn hosts(dir: &Path) -> Vec<PathBuf> {
-    let c = gpforge::app::compile_dir(Path::new("definitions")).unwrap();
-    let apply = c
-        .artifacts
-        .iter()
-        .find(|a| a.path == Path::new("baselines/disa-stig/apply.reg"))
-        .unwrap();
-    let text = gpforge::backend::text::decode_for_display(&apply.bytes);
+    let text = disa_stig::apply_reg_text();
     let a = dir.join("WS-ALPHA.reg");
     let b = dir.join("WS-<b>&\"bravo\".reg");
     std::fs::write(&a, &text).unwrap();

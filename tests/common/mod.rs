@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod admx;
+pub mod disa_stig;
 
 use std::collections::BTreeMap;
 
