@@ -10,21 +10,12 @@
 //! (linear, measured against the yardstick's own growth); peak memory at 100× under 60× the
 //! file's bytes.
 
+mod common;
+
 use gpforge::diag::render;
 use gpforge::validate::{Profile, validate_memory};
 use std::process::Command;
 use std::time::Instant;
-
-fn admx(n: usize) -> Vec<u8> {
-    let mut s = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><policyDefinitions xmlns=\"http://schemas.microsoft.com/GroupPolicy/2006/07/PolicyDefinitions\" revision=\"1.0\" schemaVersion=\"1.0\"",
-    );
-    for i in 0..n {
-        s.push_str(&format!(" b{i}=\"x\""));
-    }
-    s.push_str("><policyNamespaces><target prefix=\"a\" namespace=\"A.B\"/></policyNamespaces><resources minRequiredRevision=\"1.0\"/></policyDefinitions>");
-    s.into_bytes()
-}
 
 fn peak_kb() -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -54,7 +45,7 @@ fn yardstick(bytes: &[u8]) -> usize {
 
 /// In the child: validate + render, print `ms yard_ms peak_kb bytes findings`.
 fn child(n: usize) {
-    let bytes = admx(n);
+    let bytes = common::attributes_admx(n);
     let len = bytes.len();
     let t = Instant::now();
     let attrs = yardstick(&bytes);

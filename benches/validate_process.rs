@@ -15,8 +15,11 @@
 //! through quick-xml's tokenizer (events and attributes, nothing kept, no tree, no rule, no
 //! report), alternating with the other two. No validator built on this reader can take less.
 
+mod common;
+
+use common::{Run, run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 11;
@@ -114,38 +117,6 @@ fn floor(list: &[PathBuf]) -> Run {
         wall: started.elapsed(),
         cpu: cpu_now().saturating_sub(cpu0),
         peak_kb: 0,
-    }
-}
-
-struct Run {
-    wall: Duration,
-    cpu: Duration,
-    peak_kb: u64,
-}
-
-/// Runs a command to completion with its output discarded; wall, CPU and peak memory of that
-/// process alone. `wait4` reaps the child (so std's `wait` is not called).
-#[allow(clippy::zombie_processes)]
-fn run(cmd: &mut Command) -> Run {
-    let started = Instant::now();
-    let child = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut status = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child's.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
-    let wall = started.elapsed();
-    assert!(pid > 0, "wait4 failed");
-    let tv = |t: libc::timeval| {
-        Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
-    };
-    Run {
-        wall,
-        cpu: tv(usage.ru_utime) + tv(usage.ru_stime),
-        peak_kb: usage.ru_maxrss as u64,
     }
 }
 
