@@ -237,9 +237,12 @@ fn policy(x: &mut Xml, p: &Policy) {
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
-    x.empty("parentCategory", &[("ref", &cat)]);
-    let sup = p.supported_on.to_string();
-    x.empty("supportedOn", &[("ref", &sup)]);
+    if p.parent_category {
+        x.empty("parentCategory", &[("ref", &cat)]);
+    }
+    if let Some(sup) = &p.supported_on {
+        x.empty("supportedOn", &[("ref", &sup.to_string())]);
+    }
     if let Some(v) = &p.on_enabled {
         value_wrapped(x, "enabledValue", v);
     }

@@ -79,6 +79,13 @@ impl Code {
         Code::D048,
         Code::D049,
         Code::D050,
+        Code::D010,
+        Code::D016,
+        Code::D052,
+        Code::D053,
+        Code::D054,
+        Code::D055,
+        Code::D056,
         Code::D013,
         Code::D015,
         Code::D017,
@@ -186,8 +193,12 @@ codes! {
     /// **Why:** ADMX keys are relative: the hive comes from the policy class (User → HKCU,
     /// Machine → HKLM). A hive in the key would be written as a subkey named `HKEY_…`.
     ///
+    /// The Group Policy editor loads such a key and writes a subkey named after the hive under
+    /// the class's hive (the schema's `key` is any string): an imported template keeps it as
+    /// written, with this warning; `--strict` makes it an error.
+    ///
     /// **Example:** `key = 'HKCU\Software\Policies\Microsoft\Office\16.0\Outlook\Security'`.
-    D010 => Error, "registry key with a hive prefix";
+    D010 => Warning, "registry key with a hive prefix";
 
     /// **What:** a registry key with an empty segment (`a\\b`, a leading backslash), a control
     /// character, a segment over 255 characters, or empty. (One trailing backslash, and `/` as
@@ -200,13 +211,16 @@ codes! {
     /// **Example:** `key = 'Software\\Policies'`.
     D011 => Error, "malformed registry key";
 
-    /// **What:** a registry value name is longer than 259 characters or holds a control
-    /// character. (An empty name, the key's default value, is D045.)
+    /// **What:** a registry value name holds a control character, or is longer than the
+    /// registry's 16,383 characters; or a baseline sets a policy whose value name is longer than
+    /// the 259 characters Registry.pol carries (the template itself only warns, D052). (An empty
+    /// name, the key's default value, is D045.)
     ///
-    /// **Why:** Registry.pol (MS-GPREG 2.2.1) allows value names of 1 to 259 characters; a line
-    /// break would split a `.reg` line and NUL ends the name in `Registry.pol`.
+    /// **Why:** a line break would split a `.reg` line and NUL ends the name in `Registry.pol`;
+    /// Registry.pol (MS-GPREG 2.2.1) allows value names of 1 to 259 characters, so no GPO can
+    /// deliver a longer one.
     ///
-    /// **Example:** a `value_name` of 260 characters.
+    /// **Example:** `value_name = "Level\nWindows Registry Editor Version 5.00"`.
     D012 => Error, "invalid registry value name";
 
     /// **What:** two items of one enum write the same registry value (and the same value list).
@@ -238,10 +252,13 @@ codes! {
 
     /// **What:** a decimal's `min` is greater than its `max`.
     ///
-    /// **Why:** no value could be entered; the policy can never be enabled.
+    /// **Why:** no value could be entered; the policy can never be enabled. The schema does not
+    /// relate the two attributes and the Group Policy editor loads the template (it then refuses
+    /// every number typed), so an imported template keeps them, with this warning; `--strict`
+    /// makes it an error.
     ///
     /// **Example:** `min = 256`, `max = 40`.
-    D016 => Error, "min greater than max";
+    D016 => Warning, "min greater than max";
 
     /// **What:** a text default (or a fixed string value) is longer than the element's `max_length`
     /// (or longer than the 255 characters that an ADMX `<string>` value allows).
@@ -597,6 +614,58 @@ codes! {
     ///
     /// **Example:** `title = "S/MIME\n[General]\nVersion=0"`.
     D051 => Error, "line break in a baseline title";
+
+    /// **What:** a registry value name longer than the 259 characters Registry.pol carries
+    /// (MS-GPREG 2.2.1), within the registry's own 16,383.
+    ///
+    /// **Why:** the schema's `valueName` is any string and the Group Policy editor loads the
+    /// template, but a GPO cannot carry the value: an imported template keeps the name as
+    /// written, with this warning, and a baseline that sets the policy is refused (D012).
+    /// `--strict` makes it an error.
+    ///
+    /// **Example:** a `value_name` of 260 characters.
+    D052 => Warning, "value name longer than Registry.pol carries";
+
+    /// **What:** a policy without a supportedOn reference: `supported_on = ""`, or none given
+    /// and no `[template.defaults] supported_on`.
+    ///
+    /// **Why:** the schema requires `<supportedOn>`, but the Group Policy editor loads a policy
+    /// without it and shows no "Supported on" text (profile gpmc reports it as V023, a
+    /// warning): an imported template keeps it so, with this warning; a new template should say
+    /// which versions read the policy. `--strict` makes it an error.
+    ///
+    /// **Example:** `supported_on = ""`.
+    D053 => Warning, "policy without supportedOn";
+
+    /// **What:** a policy with elements and `presentation = ""`: no presentation attribute.
+    ///
+    /// **Why:** the schema makes the attribute optional and the Group Policy editor loads the
+    /// policy, but shows no fields, so its elements cannot be set there (profile gpmc: V045, a
+    /// warning). An imported template keeps it so, with this warning; `--strict` makes it an
+    /// error.
+    ///
+    /// **Example:** `presentation = ""` on a policy with a `text` element.
+    D054 => Warning, "elements without a presentation";
+
+    /// **What:** a text, decimal, longDecimal, multiText or enum element without `value_name`.
+    ///
+    /// **Why:** the schema makes `valueName` optional and the Group Policy editor loads the
+    /// element, which then writes the key's unnamed default value, almost never what a program
+    /// reads (profile gpmc: V058, a warning). An imported template keeps it so, with this
+    /// warning; `--strict` makes it an error.
+    ///
+    /// **Example:** `[[policy.element]]` `kind = "text"`, `id = "Server"` and no `value_name`.
+    D055 => Warning, "element without value_name";
+
+    /// **What:** a policy without `category`: no `<parentCategory>` in the ADMX.
+    ///
+    /// **Why:** the Group Policy editor loads it and shows it at the root of Administrative
+    /// Templates, but Intune refuses such a template (profile intune: V086) and the policy has
+    /// no OMA-URI area. An imported template keeps it so, with this warning; `--strict` makes
+    /// it an error.
+    ///
+    /// **Example:** a `[[policy]]` with no `category` line.
+    D056 => Warning, "policy without a category";
 
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.

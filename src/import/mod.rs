@@ -586,7 +586,7 @@ impl Cx<'_> {
         // Windows templates refer to `products:` without declaring it; GPMC resolves the
         // well-known prefixes through the central store. The definitions must declare them.
         for el in doc.all() {
-            let Some((r, span)) = doc.attr(el, "ref") else {
+            let Some((r, _)) = doc.attr(el, "ref") else {
                 continue;
             };
             let Some((prefix, _)) = r.split_once(':') else {
@@ -602,22 +602,14 @@ impl Cx<'_> {
                 "windows" => Some("Microsoft.Policies.Windows"),
                 _ => None,
             };
-            let span = Span::new(a.id, span);
-            match known {
-                Some(namespace) => {
-                    head.table("[[using]]");
-                    head.str("prefix", &prefix);
-                    head.str("namespace", namespace);
-                    head.bool("implicit", true);
-                }
-                None => self.left_out(
-                    span,
-                    format!(
-                        "prefix `{prefix}` is used without a `using` and is not a well-known one"
-                    ),
-                    "undeclared prefix",
-                ),
+            head.table("[[using]]");
+            head.str("prefix", &prefix);
+            // A prefix declared nowhere has no namespace: its references stay unresolved, as
+            // in the editor.
+            if let Some(namespace) = known {
+                head.str("namespace", namespace);
             }
+            head.bool("implicit", true);
         }
         if let Some(ann) = root.child("annotation") {
             let span = a.span(ann);

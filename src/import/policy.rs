@@ -35,7 +35,24 @@ impl Cx<'_> {
         let name = get(*v, "name").unwrap_or_default();
         let mut pairs = vec![("id".to_string(), string(&name))];
         pairs.extend(self.text_pairs("display_name", *v, "displayName", &name));
-        let index = v.number("versionIndex").map_or(0, |n| n.0);
+        let index = match v.number("versionIndex") {
+            Some(n) => n.0,
+            None => {
+                let raw = get(*v, "versionIndex");
+                let span = self.admx.span(*v);
+                self.left_out(
+                    span,
+                    match raw {
+                        Some(r) => {
+                            format!("versionIndex `{r}` of `{name}` is not a number; imported as 0")
+                        }
+                        None => format!("`{name}` has no versionIndex; imported as 0"),
+                    },
+                    "versionIndex",
+                );
+                0
+            }
+        };
         pairs.push(("index".into(), index.to_string()));
         pairs
     }
@@ -185,17 +202,9 @@ impl Cx<'_> {
         self.unknown_attrs(*p, &format!("policy `{name}`"));
         d.table("[[policy]]");
         d.str("id", &name);
-        match p.parent() {
-            Some((c, _)) => d.str("category", &c),
-            None => {
-                let span = a.span(*p);
-                self.left_out(
-                    span,
-                    format!("policy `{name}` has no parentCategory"),
-                    "no category",
-                );
-                d.str("category", "");
-            }
+        // No parentCategory at all (D056) is kept so: no `category` field.
+        if let Some((c, _)) = p.parent() {
+            d.str("category", &c);
         }
         let class = get(*p, "class");
         if class != defaults.class {
@@ -209,14 +218,8 @@ impl Cx<'_> {
         match (&supported, &defaults.supported) {
             (Some(s), Some(dflt)) if s == dflt => {}
             (Some(s), _) => d.str("supported_on", s),
-            (None, Some(_)) => {
-                let span = a.span(*p);
-                self.left_out(
-                    span,
-                    format!("policy `{name}` has no supportedOn; it gets the template default"),
-                    "no supportedOn",
-                );
-            }
+            // None at all, which the template default must not fill.
+            (None, Some(_)) => d.str("supported_on", ""),
             (None, None) => {}
         }
         if let Some(v) = get(*p, "valueName") {
@@ -250,6 +253,9 @@ impl Cx<'_> {
             .filter(|pr| **pr != name || !has_elements)
         {
             d.str("presentation", pr);
+        } else if presentation.is_none() && has_elements {
+            // Elements the editor shows no fields for (D054): kept so.
+            d.str("presentation", "");
         }
         if let Some(c) = get(*p, "clientExtension") {
             d.str("client_extension", &c);
@@ -365,11 +371,14 @@ impl Cx<'_> {
             }
             let id = get(*e, "id").unwrap_or_default();
             let span = a.span(*e);
-            self.left_out(
-                span,
-                format!("element `{id}` of policy `{policy}` has no control in its presentation; imported with an empty label, so the rebuilt dialog shows it"),
-                "no control",
-            );
+            // Without any presentation the rebuilt policy has none either (D054).
+            if presentation.is_some() {
+                self.left_out(
+                    span,
+                    format!("element `{id}` of policy `{policy}` has no control in its presentation; imported with an empty label, so the rebuilt dialog shows it"),
+                    "no control",
+                );
+            }
             en_texts.push((format!("{policy}_{id}"), String::new()));
             self.element(e, None, policy, key, d);
         }

@@ -250,6 +250,14 @@ impl RegistryKey {
         if HIVES.iter().any(|h| h.eq_ignore_ascii_case(first)) {
             return Err(KeyError::Hive);
         }
+        Self::parse_under_hive(s)
+    }
+    /// A key whose first segment may name a hive: the editor loads it and writes a subkey of
+    /// that name under the class's hive (D010). Every other rule of [`RegistryKey::parse`] holds.
+    pub fn parse_under_hive(s: &str) -> Result<Self, KeyError> {
+        if s.is_empty() {
+            return Err(KeyError::Empty);
+        }
         // `/` is a legal character of a key name (Outlook reads `…\Internet Free/Busy`); a key
         // with `/` and no `\` uses the wrong separator.
         if s.contains('/') && !s.contains('\\') {
@@ -322,10 +330,20 @@ impl ValueName {
         ((1..=MAX_VALUE_NAME).contains(&n) && !s.chars().any(char::is_control))
             .then(|| ValueName(s.to_string()))
     }
+    /// A name longer than Registry.pol carries but within the registry's own limit (16,383
+    /// characters): the editor loads it (D052).
+    pub fn parse_long(s: &str) -> Option<Self> {
+        let n = s.chars().count();
+        (n > MAX_VALUE_NAME && n <= MAX_REGISTRY_VALUE_NAME && !s.chars().any(char::is_control))
+            .then(|| ValueName(s.to_string()))
+    }
     pub fn as_str(&self) -> &str {
         &self.0
     }
 }
+
+/// The registry's own limit on a value name.
+pub const MAX_REGISTRY_VALUE_NAME: usize = 16_383;
 
 impl fmt::Display for ValueName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

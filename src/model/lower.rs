@@ -267,6 +267,20 @@ impl Cx<'_> {
                 );
                 Some(k)
             }
+            Err(KeyError::Hive) if RegistryKey::parse_under_hive(s.get_ref()).is_ok() => {
+                let span = self.sp(s);
+                self.diags.push(
+                    Diagnostic::new(
+                        Code::D010,
+                        format!("registry key starts with a hive: `{}`", s.get_ref()),
+                    )
+                    .at(span, "kept as written in the ADMX")
+                    .note(
+                        "the editor loads it and writes a subkey of that name under the class's hive (HKCU\\HKEY_CURRENT_USER\\…); remove the hive, or --strict makes it an error",
+                    ),
+                );
+                RegistryKey::parse_under_hive(s.get_ref()).ok()
+            }
             Err(e) => {
                 let span = self.sp(s);
                 let (code, msg, label) = match e {
@@ -319,6 +333,26 @@ impl Cx<'_> {
             return Some(ValueName::default_value());
         }
         let v = ValueName::parse(s.get_ref());
+        if v.is_none()
+            && let Some(long) = ValueName::parse_long(s.get_ref())
+        {
+            let span = self.sp(s);
+            self.diags.push(
+                Diagnostic::new(
+                    Code::D052,
+                    format!(
+                        "registry value name has {} characters; Registry.pol carries at most {}",
+                        s.get_ref().chars().count(),
+                        id::MAX_VALUE_NAME
+                    ),
+                )
+                .at(span, "kept as written in the ADMX")
+                .note(
+                    "the editor loads it, but no baseline can set it; --strict makes it an error",
+                ),
+            );
+            return Some(long);
+        }
         if v.is_none() {
             let n = s.get_ref().chars().count();
             self.err_on(

@@ -115,7 +115,11 @@ pub struct Policy {
     /// A category of this template (no prefix) or of another one (`windows:System`); `None`
     /// for `parentCategory ref=""` (D044), which the editor loads and shows under no category.
     pub category: Option<ItemRef>,
-    pub supported_on: ItemRef,
+    /// False when the policy has no `<parentCategory>` at all (D056); the editor shows it at
+    /// the root of Administrative Templates.
+    pub parent_category: bool,
+    /// `None`: no `<supportedOn>` (D053), which the schema requires and the editor loads.
+    pub supported_on: Option<ItemRef>,
     /// The GUID of the client-side extension that applies the policy (ADMX `clientExtension`).
     pub client_extension: Option<String>,
     pub display: StringId,

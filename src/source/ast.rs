@@ -118,7 +118,9 @@ pub struct DefaultsSrc {
 #[serde(deny_unknown_fields)]
 pub struct UsingSrc {
     pub prefix: S<String>,
-    pub namespace: S<String>,
+    /// Required, but for an implicit prefix whose namespace nobody declares (`acme:` in an ADMX
+    /// without `<using prefix="acme">`): the editor loads its references as unresolved ones.
+    pub namespace: Option<S<String>>,
     /// `implicit = true`: the ADMX uses the prefix without a `<using>` (as Microsoft's do with
     /// `products:`); gpforge resolves it but writes no `<using>` (D050).
     pub implicit: Option<S<bool>>,
@@ -221,7 +223,8 @@ pub struct CheckSrc {
 #[serde(deny_unknown_fields)]
 pub struct PolicySrc {
     pub id: S<String>,
-    pub category: S<String>,
+    /// Absent: no `<parentCategory>` at all (D056).
+    pub category: Option<S<String>>,
     pub class: Option<S<String>>,
     pub key: Option<S<String>>,
     pub supported_on: Option<S<String>>,

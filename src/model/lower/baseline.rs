@@ -133,8 +133,9 @@ impl Bx<'_> {
                 ok = false;
                 continue;
             }
-            seen.insert(id.clone(), span);
+            seen.insert(id.clone(), span.clone());
             match self.setting(t, template, s) {
+                Some(Some(x)) if !self.value_names_fit(t, &x, span) => ok = false,
                 Some(Some(x)) => settings.push(x),
                 Some(None) => {}
                 None => ok = false,
@@ -236,6 +237,36 @@ impl Bx<'_> {
     }
 
     /// `None` on an error; `Some(None)` when the setting is left out for a missing parameter.
+    /// A template may hold a value name longer than Registry.pol carries (the editor loads it,
+    /// D052); a baseline cannot set such a policy, since no GPO could deliver it.
+    fn value_names_fit(&mut self, t: &Template, s: &Setting, span: Span) -> bool {
+        let long = crate::model::effect::apply(t, s)
+            .into_iter()
+            .find_map(|op| match op.action {
+                crate::model::effect::Action::Set { name, .. }
+                | crate::model::effect::Action::DeleteValue(name)
+                    if name.chars().count() > super::super::id::MAX_VALUE_NAME =>
+                {
+                    Some(name)
+                }
+                _ => None,
+            });
+        let Some(name) = long else { return true };
+        self.diags.push(
+            Diagnostic::new(
+                Code::D012,
+                format!(
+                    "`{}` writes a value name of {} characters; Registry.pol carries at most {}",
+                    s.id(t),
+                    name.chars().count(),
+                    super::super::id::MAX_VALUE_NAME
+                ),
+            )
+            .at(span, "cannot be delivered by a GPO"),
+        );
+        false
+    }
+
     fn setting(&mut self, t: &Template, ti: usize, s: &S<SettingSrc>) -> Option<Option<Setting>> {
         let src = s.get_ref();
         let id = src.policy.get_ref();

@@ -156,13 +156,15 @@ fn kind_fields(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
-/// An element's `value_name`: required, except on a list, which writes one value per entry.
+/// An element's `value_name`: expected, except on a list, which writes one value per entry, and
+/// on a boolean, which may write through its lists; without one, the element writes the key's
+/// default value (D055).
 fn element_value_name(
     cx: &mut Cx,
     src: &ast::ElementSrc,
     kind: &str,
     id_src: &S<String>,
-) -> Option<ValueName> {
+) -> Option<Option<ValueName>> {
     match (&src.value_name, kind) {
         (Some(v), "list") => {
             cx.err_on(
@@ -173,16 +175,20 @@ fn element_value_name(
             );
             None
         }
-        (Some(v), _) => cx.value_name(v),
-        (None, "list") => None,
+        (Some(v), _) => cx.value_name(v).map(Some),
+        (None, "list") => Some(None),
+        (None, "boolean") if src.true_list.is_some() || src.false_list.is_some() => Some(None),
         (None, _) => {
-            cx.err_on(
-                Code::D003,
-                format!("element `{}` has no `value_name`", id_src.get_ref()),
-                id_src,
-                "the registry value this element writes",
+            let span = cx.sp(id_src);
+            cx.diags.push(
+                Diagnostic::new(
+                    Code::D055,
+                    format!("element `{}` has no `value_name`", id_src.get_ref()),
+                )
+                .at(span, "writes the key's unnamed default value")
+                .note("the editor loads it and writes the default value, which programs rarely read; --strict makes it an error"),
             );
-            None
+            Some(None)
         }
     }
 }
@@ -273,11 +279,7 @@ pub(super) fn lower_element(
         Element {
             id,
             key,
-            value_name: if kind == "list" {
-                None
-            } else {
-                Some(value_name?)
-            },
+            value_name: value_name?,
             client_extension: src.client_extension.as_ref().map(|c| c.get_ref().clone()),
             kind: kind_model,
         },

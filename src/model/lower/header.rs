@@ -139,7 +139,6 @@ pub(super) fn usings_and_strings(
 /// One `[[using]]`, and whether it is implicit (D050).
 fn using(cx: &mut Cx, u: &ast::UsingSrc) -> (Option<Namespace>, bool) {
     let p: Option<Name> = cx.name(&u.prefix, "prefix");
-    let ns = cx.namespace(&u.namespace);
     let implicit = u.implicit.as_ref().filter(|i| *i.get_ref());
     if let Some(i) = implicit {
         cx.err_on(
@@ -149,9 +148,32 @@ fn using(cx: &mut Cx, u: &ast::UsingSrc) -> (Option<Namespace>, bool) {
                 u.prefix.get_ref()
             ),
             i,
-            "resolved by gpforge, not declared in the ADMX",
+            if u.namespace.is_some() {
+                "resolved by gpforge, not declared in the ADMX"
+            } else {
+                "declared nowhere: its references resolve to nothing"
+            },
         );
     }
+    let ns = match (&u.namespace, implicit) {
+        (Some(n), _) => cx.namespace(n),
+        (None, Some(_)) => {
+            // A prefix nobody declares: its references stay as written.
+            if let Some(p) = &p {
+                cx.usings.insert(p.as_str().to_string());
+            }
+            return (None, true);
+        }
+        (None, None) => {
+            cx.err_on(
+                Code::D003,
+                "`[[using]]` needs a `namespace`",
+                &u.prefix,
+                "only an `implicit = true` prefix may lack one",
+            );
+            None
+        }
+    };
     let (Some(prefix), Some(namespace)) = (p, ns) else {
         return (None, implicit.is_some());
     };

@@ -143,7 +143,7 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
     let key = key_or_default(cx, env, &p.key, &span);
     let value_name = p.value_name.as_ref().and_then(|v| cx.value_name(v));
 
-    let category = policy_category(cx, env, p);
+    let category = policy_category(cx, env, p, &span);
     let supported_on = policy_supported_on(cx, env, p, &span);
 
     let display = cx.display(
@@ -168,15 +168,31 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
     let disabled_list = cx.value_list(&p.disabled_list, &key);
 
     let (elements, controls) = policy_elements(cx, p, idstr, &key);
+    let none = p.presentation.as_ref().filter(|g| g.get_ref().is_empty());
+    if let Some(g) = none {
+        let gspan = cx.sp(g);
+        cx.diags.push(
+            Diagnostic::new(
+                Code::D054,
+                format!("policy `{idstr}` has elements but no presentation"),
+            )
+            .at(gspan, "`presentation = \"\"`")
+            .note("the editor loads it and shows no fields, so the elements cannot be set there; --strict makes it an error"),
+        );
+    }
     let presentation_id = match &p.presentation {
+        Some(_) if none.is_some() => None,
         Some(given) => cx.name::<Name>(given, "presentation id"),
         None => Name::parse_loose(idstr),
     };
     // A named presentation is kept even without controls (Windows has empty ones).
-    let presentation = (!controls.is_empty() || p.presentation.is_some()).then(|| Presentation {
-        id: presentation_id.unwrap_or_else(|| Name::parse("_").expect("valid")),
-        controls,
-    });
+    let presentation =
+        (none.is_none() && (!controls.is_empty() || p.presentation.is_some())).then(|| {
+            Presentation {
+                id: presentation_id.unwrap_or_else(|| Name::parse("_").expect("valid")),
+                controls,
+            }
+        });
 
     Some(Policy {
         id: id?,
@@ -189,6 +205,7 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
         disabled_list,
         elements,
         category: category?,
+        parent_category: p.category.is_some(),
         supported_on: supported_on?,
         display: display?,
         explain,
@@ -202,46 +219,77 @@ pub(super) fn lower_policy(cx: &mut Cx, env: &Env, p: &S<ast::PolicySrc>) -> Opt
 
 /// A policy's category: a local one must exist (D007 for a malformed reference). `""` is
 /// `parentCategory ref=""`, kept as written (D044): `Some(None)`.
-fn policy_category(cx: &mut Cx, env: &Env, p: &ast::PolicySrc) -> Option<Option<ItemRef>> {
-    if p.category.get_ref().is_empty() {
-        let cspan = cx.sp(&p.category);
+fn policy_category(
+    cx: &mut Cx,
+    env: &Env,
+    p: &ast::PolicySrc,
+    span: &Span,
+) -> Option<Option<ItemRef>> {
+    let Some(category) = &p.category else {
+        cx.diags.push(
+            Diagnostic::new(Code::D056, "policy without a category")
+                .at(span.clone(), "no `category`")
+                .note("the editor shows it at the root of Administrative Templates; Intune refuses such a template; --strict makes it an error"),
+        );
+        return Some(None);
+    };
+    if category.get_ref().is_empty() {
+        let cspan = cx.sp(category);
         cx.unresolved(
             "an empty category reference (`parentCategory ref=\"\"`) names no category".into(),
             cspan,
         );
         return Some(None);
     }
-    let r = cx.reference(&p.category, Code::D007, "category");
+    let r = cx.reference(category, Code::D007, "category");
     if let Some(r) = &r
         && r.prefix.is_none()
         && !env.categories.contains_key(r.name.as_str())
     {
-        let cspan = cx.sp(&p.category);
+        let cspan = cx.sp(category);
         cx.unresolved(format!("category `{}` is not defined", r.name), cspan);
     }
     r.map(Some)
 }
 
-/// A policy's supportedOn: its own, else the template default (read in the file defining it).
-fn policy_supported_on(cx: &mut Cx, env: &Env, p: &ast::PolicySrc, span: &Span) -> Option<ItemRef> {
+/// A policy's supportedOn: its own, else the template default (read in the file defining it);
+/// `Some(None)` for none at all (`supported_on = ""`, or no default): D053.
+fn policy_supported_on(
+    cx: &mut Cx,
+    env: &Env,
+    p: &ast::PolicySrc,
+    span: &Span,
+) -> Option<Option<ItemRef>> {
     match (&p.supported_on, env.default_supported) {
-        (Some(s), _) => resolve_supported(cx, env, s, cx.file),
+        (Some(s), _) if s.get_ref().is_empty() => {
+            let sspan = cx.sp(s);
+            no_supported_on(cx, sspan, "`supported_on = \"\"`");
+            Some(None)
+        }
+        (Some(s), _) => resolve_supported(cx, env, s, cx.file).map(Some),
         (None, Some((file, s))) => {
             let saved = cx.file;
             let r = resolve_supported(cx, env, s, file);
             cx.file = saved;
-            r
+            r.map(Some)
         }
         (None, None) => {
-            cx.err(
-                Code::D003,
-                "no `supported_on` and no `[template.defaults] supported_on`",
+            no_supported_on(
+                cx,
                 span.clone(),
-                "every ADMX policy needs a supportedOn reference",
+                "no `supported_on` and no template default",
             );
-            None
+            Some(None)
         }
     }
+}
+
+fn no_supported_on(cx: &mut Cx, span: Span, label: &str) {
+    cx.diags.push(
+        Diagnostic::new(Code::D053, "policy without a supportedOn reference")
+            .at(span, label.to_string())
+            .note("the editor loads it and shows no \"Supported on\" text; --strict makes it an error"),
+    );
 }
 
 /// `enabled_value` / `disabled_value` write to the policy's `value_name` (D003 without one).
