@@ -32,13 +32,14 @@ fn outlook_smime() {
     // ADMX, the en-US ADML and one per translation, docs, and per baseline: apply.reg,
     // revert.reg, User/Registry.pol, gpt.ini, lgpo.txt, intune.csv, intune.json, README.md, and
     // the GPMC backup (manifest.xml, Backup.xml, bkupInfo.xml, registry.pol), and the
-    // Remediations scripts (detect.ps1, remediate.ps1, revert.ps1).
+    // Remediations scripts (detect.ps1, remediate.ps1, revert.ps1), and
+    // intune-settings-catalog.json.
     let translations = std::fs::read_dir("definitions/outlook-smime/locales")
         .map(|d| d.count())
         .unwrap_or(0);
     assert_eq!(
         snapshot_set("definitions", "outlook"),
-        3 + translations + 3 * 15
+        3 + translations + 3 * 16
     );
 }
 

@@ -433,6 +433,9 @@ struct BaselineView {
     has_user: bool,
     has_machine: bool,
     intune_rows: usize,
+    /// Settings in the Settings Catalog profile, and those left out of it (B011).
+    catalog_count: usize,
+    catalog_left_out: Vec<LeftOutView>,
 }
 
 #[derive(Serialize)]
@@ -488,6 +491,7 @@ fn value_text(t: &Template, p: &Policy, v: &Value, element: usize) -> String {
 
 fn baseline_view(set: &PolicySet, b: &Baseline) -> BaselineView {
     let t = &set.templates[b.template];
+    let (_, catalog_left_out) = super::settings_catalog::body(t, b);
     let strings = t.source_strings();
     let mut has_user = false;
     let mut has_machine = false;
@@ -573,5 +577,18 @@ fn baseline_view(set: &PolicySet, b: &Baseline) -> BaselineView {
         has_user,
         has_machine,
         intune_rows: intune::row_count(t, b),
+        catalog_count: b
+            .settings
+            .iter()
+            .filter(|s| s.state != State::NotConfigured)
+            .count()
+            .saturating_sub(catalog_left_out.len()),
+        catalog_left_out: catalog_left_out
+            .into_iter()
+            .map(|(i, why)| LeftOutView {
+                id: b.settings[i].id(t).to_string(),
+                why: cell(&why),
+            })
+            .collect(),
     }
 }

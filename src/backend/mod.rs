@@ -11,6 +11,7 @@ pub mod lgpo;
 pub mod pol;
 pub mod reg;
 pub mod remediation;
+pub mod settings_catalog;
 pub mod text;
 pub mod xml;
 
@@ -58,6 +59,7 @@ pub enum Format {
     Lgpo,
     Remediation,
     Intune,
+    SettingsCatalog,
     Docs,
 }
 
@@ -71,6 +73,7 @@ impl Format {
         Format::Lgpo,
         Format::Remediation,
         Format::Intune,
+        Format::SettingsCatalog,
         Format::Docs,
     ];
 }
@@ -92,6 +95,7 @@ pub fn backend(format: Format) -> &'static dyn Backend {
         Format::Lgpo => &lgpo::Lgpo,
         Format::Remediation => &remediation::Remediation,
         Format::Intune => &intune::Intune,
+        Format::SettingsCatalog => &settings_catalog::SettingsCatalog,
         Format::Docs => &docs::Docs,
     }
 }

@@ -763,6 +763,19 @@ codes! {
     /// **Example:** a text element set to `"line one\nline two"`; a value name `;x`.
     B010 => Warning, "value left out of LGPO text";
 
+    /// **What:** a baseline setting left out of `intune-settings-catalog.json`: a registry-only
+    /// setting, a policy that is not one of Microsoft's outlk16 policies the catalog table
+    /// confirms (or writes otherwise than Microsoft's policy of that name), or a value whose
+    /// catalog option the table does not confirm.
+    ///
+    /// **Why:** a Settings Catalog id is never guessed: the ids come from Microsoft's catalog
+    /// and real exports (`src/backend/settings_catalog.tsv`, with its sources). The setting is
+    /// still delivered by the custom profile (`intune.json`, `intune.csv`), the GPO backup and
+    /// the registry files.
+    ///
+    /// **Example:** `ForceSecurityLabelX` (registry-only) in baseline smime-strict.
+    B011 => Note, "setting left out of the Settings Catalog profile";
+
     /// **What:** `gpforge import` cannot read its input: the ADMX or an ADML is not well-formed,
     /// the file is no ADMX, or no en-US ADML lies beside it (`en-US/<name>.adml`).
     ///
