@@ -24,6 +24,7 @@ const CASES: &[(&str, Option<Code>)] = &[
     ("implicit_using", Some(Code::D050)),
     ("long_value", Some(Code::D017)),
     ("minor_versions", None),
+    ("missing_translation", Some(Code::D057)),
     ("name_with_dash", Some(Code::D042)),
     ("other_files_supported_on", Some(Code::D044)),
     ("revision_below_min_required", None),

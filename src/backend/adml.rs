@@ -128,7 +128,7 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
     x.open("stringTable", &[]);
     let source = t.source_strings();
     for id in source.entries.keys() {
-        if used.contains(id) {
+        if used.contains(id) && !table.missing.iter().any(|m| m == id.as_str()) {
             x.text_element("string", &[("id", id.as_str())], lookup(t, table, id));
         }
     }
@@ -141,18 +141,25 @@ pub fn render_culture(t: &Template, table: &StringTable) -> String {
         x.text_element("string", &[("id", id.as_str())], text);
     }
     x.close("stringTable");
-    // The policies' presentations, then those no policy uses.
+    // The policies' presentations, then those no policy uses; none this culture leaves out.
+    // Policies may share a presentation (lowering checks they agree): written once.
+    let mut seen = HashSet::new();
     let presentations: Vec<&Presentation> = t
         .policies
         .iter()
         .filter_map(|p| p.presentation.as_ref())
         .chain(&t.presentations)
+        .filter(|p| seen.insert(&p.id))
+        .filter(|p| {
+            !table
+                .missing_presentations
+                .iter()
+                .any(|m| m == p.id.as_str())
+        })
         .collect();
     if !presentations.is_empty() {
         x.open("presentationTable", &[]);
-        // Policies may share a presentation (lowering checks they agree): write it once.
-        let mut seen = HashSet::new();
-        for p in presentations.into_iter().filter(|p| seen.insert(&p.id)) {
+        for p in presentations {
             // A culture may lay a presentation out its own way (its locale file says how).
             let p = table
                 .presentations

@@ -86,6 +86,7 @@ impl Code {
         Code::D054,
         Code::D055,
         Code::D056,
+        Code::D057,
         Code::D013,
         Code::D015,
         Code::D017,
@@ -666,6 +667,18 @@ codes! {
     ///
     /// **Example:** a `[[policy]]` with no `category` line.
     D056 => Warning, "policy without a category";
+
+    /// **What:** an id listed in a locale file's `missing = [...]`: a string or presentation
+    /// that this culture's ADML leaves out.
+    ///
+    /// **Why:** an imported template whose culture ADML lacks some strings (Samba's ru-RU
+    /// samba.adml) rebuilds exactly only if they stay missing rather than filled from en-US.
+    /// The editor, run in that culture, reports the missing resource (profile gpmc: V060,
+    /// V061): keep the list for a faithful copy, translate the ids to fix it. `--strict` makes
+    /// it an error.
+    ///
+    /// **Example:** `missing = ["Samba_Help"]` in `locales/ru-RU.toml`.
+    D057 => Warning, "translation left missing";
 
     /// **What:** a setting that this output format cannot carry and therefore leaves out, such as a
     /// registry-only binary value in an ADMX file.

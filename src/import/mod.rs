@@ -736,6 +736,28 @@ impl Cx<'_> {
             if !same.is_empty() {
                 d.raw("same", &array(&same));
             }
+            // What this culture's ADML lacks stays missing (D057), never filled from en-US.
+            let missing: Vec<String> = self
+                .en
+                .strings
+                .keys()
+                .filter(|id| !c.strings.contains_key(*id))
+                .map(|id| string(id))
+                .collect();
+            if !missing.is_empty() {
+                d.raw("missing", &array(&missing));
+            }
+            let mut absent: Vec<&String> = self
+                .en
+                .presentations
+                .keys()
+                .filter(|id| !c.presentations.contains_key(*id))
+                .collect();
+            absent.sort();
+            if !absent.is_empty() {
+                let absent: Vec<String> = absent.into_iter().map(|id| string(id)).collect();
+                d.raw("missing_presentations", &array(&absent));
+            }
             d.table("[strings]");
             for (id, t) in table {
                 d.text(id, t);

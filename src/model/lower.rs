@@ -698,13 +698,12 @@ fn lower_template(
     let (policies, registry_only) = policy::lower_settings(&mut cx, t, &env);
     check_collisions(&mut cx, &policies, &registry_only);
     let presentations = presentation::lower_presentations(&mut cx, &t.files, &policies);
-    let presentation_ids: Vec<&str> = policies
+    let all_presentations: Vec<&Presentation> = policies
         .iter()
         .filter_map(|p| p.presentation.as_ref())
         .chain(&presentations)
-        .map(|p| p.id.as_str())
         .collect();
-    let strings = strings::string_tables(&mut cx, t, &presentation_ids);
+    let strings = strings::string_tables(&mut cx, t, &all_presentations);
     let template = Template {
         file_name: head.file_name,
         target: Namespace {

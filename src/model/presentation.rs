@@ -9,6 +9,33 @@ pub struct Presentation {
     pub controls: Vec<Control>,
 }
 
+impl Control {
+    /// The string ids of the texts this control shows (label, default, suggestions).
+    pub fn text_ids(&self) -> Vec<&StringId> {
+        match self {
+            Control::Text { label }
+            | Control::CheckBox { label, .. }
+            | Control::DecimalTextBox { label, .. }
+            | Control::LongDecimalTextBox { label, .. }
+            | Control::MultiTextBox { label, .. }
+            | Control::DropdownList { label, .. }
+            | Control::ListBox { label, .. } => vec![label],
+            Control::TextBox { label, default, .. } => {
+                std::iter::once(label).chain(default.iter()).collect()
+            }
+            Control::ComboBox {
+                label,
+                default,
+                suggestions,
+                ..
+            } => std::iter::once(label)
+                .chain(default.iter())
+                .chain(suggestions.iter())
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Control {
     /// Static text with no element.

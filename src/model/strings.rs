@@ -13,6 +13,10 @@ pub struct StringTable {
     /// The texts of those controls (labels, defaults, suggestions): shown in the presentation
     /// table only, never written to the string table.
     pub presentation_texts: IndexMap<StringId, String>,
+    /// String ids this culture's ADML leaves out (D057).
+    pub missing: Vec<String>,
+    /// Presentation ids this culture's ADML leaves out (D057).
+    pub missing_presentations: Vec<String>,
 }
 
 impl StringTable {

@@ -400,4 +400,11 @@ pub struct LocaleFileSrc {
     /// inline), as `[[presentation]]` tables.
     #[serde(default)]
     pub presentation: Vec<S<PresentationSrc>>,
+    /// String ids this culture's ADML lacks on purpose, as an imported template's did (D057):
+    /// written to no ADML of this culture, never filled from en-US.
+    #[serde(default)]
+    pub missing: Vec<S<String>>,
+    /// Presentation ids this culture's ADML lacks on purpose (D057).
+    #[serde(default)]
+    pub missing_presentations: Vec<S<String>>,
 }

@@ -10,6 +10,7 @@ pub(super) fn locale(
     file: FileId,
     src: &crate::source::ast::LocaleFileSrc,
     source: &StringTable,
+    exempt: &[&StringId],
     diags: &mut Diagnostics,
 ) -> Option<StringTable> {
     let whole = Span::new(file, 0..0);
@@ -70,7 +71,10 @@ pub(super) fn locale(
         }
     }
     for id in source.entries.keys() {
-        if !entries.contains_key(id) {
+        if !entries.contains_key(id)
+            && !exempt.contains(&id)
+            && !src.missing.iter().any(|m| m.get_ref() == id.as_str())
+        {
             diags.push(
                 Diagnostic::new(
                     Code::D035,
@@ -87,6 +91,68 @@ pub(super) fn locale(
     })
 }
 
+/// The string and presentation ids a culture's ADML lacks on purpose (D057): each an en-US
+/// string (not also translated, D034) or a presentation of the template.
+fn missing(
+    culture: &str,
+    file: FileId,
+    src: &crate::source::ast::LocaleFileSrc,
+    source: &StringTable,
+    presentations: &[&Presentation],
+    diags: &mut Diagnostics,
+) -> (Vec<String>, Vec<String>) {
+    let mut strings = Vec::new();
+    let mut layouts = Vec::new();
+    let lists = [(&src.missing, false), (&src.missing_presentations, true)];
+    for (list, is_presentation) in lists {
+        for m in list {
+            let id = m.get_ref();
+            let span = Span::new(file, m.span());
+            let known = if is_presentation {
+                presentations.iter().any(|p| p.id.as_str() == id)
+            } else {
+                StringId::parse_loose(id).is_some_and(|s| source.get(&s).is_some())
+            };
+            let what = if is_presentation {
+                "presentation"
+            } else {
+                "string"
+            };
+            if !known {
+                diags.push(
+                    Diagnostic::new(Code::D034, format!("`{id}` is no en-US {what}"))
+                        .at(span, "unknown id"),
+                );
+                continue;
+            }
+            if !is_presentation && src.strings.contains_key(id) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::D034,
+                        format!("`{id}` is both translated and `missing`"),
+                    )
+                    .at(span, "remove it from one of the two"),
+                );
+                continue;
+            }
+            diags.push(
+                Diagnostic::new(
+                    Code::D057,
+                    format!("{what} `{id}` is left out of the {culture} ADML, not filled from en-US"),
+                )
+                .at(span, "kept missing")
+                .note("as the imported template had it; the editor reports a missing resource for this culture; --strict makes it an error"),
+            );
+            if is_presentation {
+                layouts.push(id.clone());
+            } else {
+                strings.push(id.clone());
+            }
+        }
+    }
+    (strings, layouts)
+}
+
 /// A text as written in TOML, less the one line break before a multi-line string's closing
 /// quotes (`"""` on its own line); any further line breaks are part of the text.
 pub(super) fn written(raw: &str) -> String {
@@ -100,8 +166,10 @@ pub(super) fn written(raw: &str) -> String {
 pub(super) fn string_tables(
     cx: &mut Cx,
     t: &TemplateSource,
-    presentation_ids: &[&str],
+    presentations: &[&Presentation],
 ) -> Vec<StringTable> {
+    let presentation_ids: Vec<&str> = presentations.iter().map(|p| p.id.as_str()).collect();
+    let presentation_ids = presentation_ids.as_slice();
     for (id, span) in std::mem::take(&mut cx.string_refs) {
         if !cx.strings.contains_key(&id) {
             cx.err(
@@ -122,9 +190,18 @@ pub(super) fn string_tables(
     };
     let mut tables = vec![table];
     for (culture, file, src) in &t.locales {
-        let Some(mut table) = locale(culture, *file, src, &tables[0], cx.diags) else {
+        let (strings_missing, layouts_missing) =
+            missing(culture, *file, src, &tables[0], presentations, cx.diags);
+        // The texts of a presentation this culture lacks are not missing translations.
+        let exempt: Vec<&StringId> = presentations
+            .iter()
+            .filter(|p| layouts_missing.iter().any(|m| m == p.id.as_str()))
+            .flat_map(|p| p.controls.iter().flat_map(|c| c.text_ids()))
+            .collect();
+        let Some(mut table) = locale(culture, *file, src, &tables[0], &exempt, cx.diags) else {
             continue;
         };
+        (table.missing, table.missing_presentations) = (strings_missing, layouts_missing);
         // A layout of its own: lowered like `[[presentation]]`, its texts this culture's.
         let saved = cx.file;
         cx.file = *file;
