@@ -15,6 +15,8 @@ pub mod audit;
 pub mod backend;
 pub mod checklist;
 pub mod cli;
+pub mod cmd;
+pub mod compile;
 pub mod diag;
 pub mod diff;
 pub mod emit;

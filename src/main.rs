@@ -1,9 +1,10 @@
-//! The `gpforge` binary: parses the command line, runs it, prints, and sets the exit code.
+//! The `gpforge` binary: parses the command line, dispatches it to its command (`cmd`), prints,
+//! and sets the exit code.
 //! All printing happens here; the library returns text.
 
 use clap::Parser;
-use gpforge::app;
-use gpforge::cli::{Cli, ColorChoice};
+use gpforge::cli::{Cli, ColorChoice, Command};
+use gpforge::cmd;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
@@ -47,12 +48,21 @@ fn main() -> ExitCode {
         }
     };
     let output = cli.output.clone();
-    let mut outcome = app::run(cli, color);
+    let mut outcome = match cli.command {
+        Command::Build(a) => cmd::build::run(a, color),
+        Command::Validate(a) => cmd::validate::run(a, color),
+        Command::Diff(a) => cmd::diff::run(a),
+        Command::Import(a) => cmd::import::run(a, color),
+        Command::Audit(a) => cmd::audit::run(a),
+        Command::Explain(a) => cmd::explain::run(a),
+        Command::Completions(a) => cmd::man::completions(a),
+        Command::Man(a) => cmd::man::run(a),
+    };
     if let Some(path) = output {
         let mut stream = outcome.stream.take();
         let mut stdout_stream = outcome.stdout_stream.take();
         let stdout = std::mem::take(&mut outcome.stdout);
-        let written = app::write_report_with(&path, &mut |out| {
+        let written = cmd::write_report_with(&path, &mut |out| {
             if let Some(s) = stream.take() {
                 s(out)?;
             }

@@ -689,6 +689,13 @@ fn sarif_skeleton(used: &[super::Code], results: serde_json::Value) -> serde_jso
     })
 }
 
+/// A JSON value as pretty text with a final line break.
+pub fn pretty(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::SourceMap;
