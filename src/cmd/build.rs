@@ -135,43 +135,12 @@ fn build_run(
         set.baselines.len()
     );
     if check {
-        let stale = crate::emit::check(out, &compiled.artifacts);
-        if stale.is_empty() {
-            o.stderr = format!(
-                "{} is up to date ({what}; {} files)\n",
-                out.display(),
-                compiled.artifacts.len()
-            );
-        } else {
-            o.code = EXIT_FINDINGS;
-            for s in &stale {
-                o.stderr.push_str(&format!("stale: {s}\n"));
-            }
-            o.stderr.push_str(&format!(
-                "error: {} is stale ({} file(s)); run `{}`\n",
-                out.display(),
-                stale.len(),
-                build_command(defs, out)
-            ));
-        }
+        check_output(&mut o, defs, out, &compiled.artifacts, &what);
         return o;
     }
     match crate::emit::write(out, &compiled.artifacts) {
         Ok(r) => {
-            for what in &r.recovered {
-                let (level, what) = match what.strip_prefix("warning: ") {
-                    Some(w) => ("warning", w),
-                    None => ("note", what.as_str()),
-                };
-                o.stderr
-                    .push_str(&format!("{level}: {}: {what}\n", out.display()));
-            }
-            for p in &r.kept {
-                o.stderr.push_str(&format!(
-                    "warning: {} is no longer produced but was kept: its path runs through a symbolic link\n",
-                    out.join(p).display()
-                ));
-            }
+            written_summary(&mut o, out, &r);
             // Progress, like every command's: stderr (stdout carries only reports).
             if !quiet {
                 o.stderr += &completeness(set);
@@ -192,6 +161,47 @@ fn build_run(
         }
     }
     o
+}
+
+/// `--check`: whether `out` holds exactly what a build would write.
+fn check_output(o: &mut Outcome, defs: &Path, out: &Path, artifacts: &[Artifact], what: &str) {
+    let stale = crate::emit::check(out, artifacts);
+    if stale.is_empty() {
+        o.stderr = format!(
+            "{} is up to date ({what}; {} files)\n",
+            out.display(),
+            artifacts.len()
+        );
+        return;
+    }
+    o.code = EXIT_FINDINGS;
+    for s in &stale {
+        o.stderr.push_str(&format!("stale: {s}\n"));
+    }
+    o.stderr.push_str(&format!(
+        "error: {} is stale ({} file(s)); run `{}`\n",
+        out.display(),
+        stale.len(),
+        build_command(defs, out)
+    ));
+}
+
+/// What the write recovered from an earlier interrupted build, and the files it kept.
+fn written_summary(o: &mut Outcome, out: &Path, r: &crate::emit::EmitReport) {
+    for what in &r.recovered {
+        let (level, what) = match what.strip_prefix("warning: ") {
+            Some(w) => ("warning", w),
+            None => ("note", what.as_str()),
+        };
+        o.stderr
+            .push_str(&format!("{level}: {}: {what}\n", out.display()));
+    }
+    for p in &r.kept {
+        o.stderr.push_str(&format!(
+            "warning: {} is no longer produced but was kept: its path runs through a symbolic link\n",
+            out.join(p).display()
+        ));
+    }
 }
 
 /// Per template with translations: a table of how complete each culture is.

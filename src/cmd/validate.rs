@@ -174,23 +174,12 @@ fn validate(
     opts: ValidateOptions,
     color: bool,
 ) -> Outcome {
-    let mut o = Outcome::default();
-    let per_path: Vec<String> = opts
-        .config
-        .iter()
-        .flat_map(|c| &c.config.validate.per_path)
-        .flat_map(|p| p.ignore.iter().cloned())
-        .collect();
-    if let Err(e) = check_codes(&opts.select)
-        .and_then(|()| check_codes(&opts.extend_select))
-        .and_then(|()| check_codes(&per_path))
-        .and_then(|()| check_codes(&opts.ignore))
-        .and_then(|()| check_codes(&opts.as_error))
-        .and_then(|()| check_codes(&opts.as_warning))
-    {
-        o.code = EXIT_FAILURE;
-        o.stderr = format!("error: {e}\n");
-        return o;
+    if let Err(e) = check_selectors(&opts) {
+        return failure(e);
+    }
+    // Registry state named on the command line is audit's input, not a template.
+    if let Some(e) = registry_state_among(paths) {
+        return failure(e);
     }
     // Findings beyond what the report shows are only counted (bounded memory), unless every one
     // is needed: --statistics and the baseline files name each finding.
@@ -199,39 +188,107 @@ fn validate(
     } else {
         opts.max_per_code
     };
-    // Registry state named on the command line is audit's input, not a template.
-    for p in paths {
-        if let Some(kind) = registry_state_kind(p) {
-            o.code = EXIT_FAILURE;
-            o.stderr = format!(
-                "error: {} is registry state ({kind}), not an ADMX or ADML template; check it against a baseline with `gpforge audit --baseline NAME {}`\n",
-                p.display(),
-                p.display()
-            );
-            return o;
-        }
-    }
     let mut report =
         match crate::validate::validate_capped(paths, profile, opts.store.as_deref(), fold_cap) {
             Ok(r) => r,
-            Err(e) => {
-                o.code = EXIT_FAILURE;
-                o.stderr = format!("error: {e}\n");
-                return o;
-            }
+            Err(e) => return failure(e.to_string()),
         };
     if report.files == 0 {
-        o.code = EXIT_FAILURE;
-        o.stderr = format!(
-            "error: no ADMX or ADML file in {}\n",
+        return failure(format!(
+            "no ADMX or ADML file in {}",
             paths
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
-        );
+        ));
+    }
+    select_findings(&mut report, &opts, profile, paths);
+    if let Some(path) = &opts.write_baseline {
+        return write_findings_baseline(path, &report, paths);
+    }
+    let suppressed = match &opts.baseline {
+        Some(path) => match suppress_known(path, &mut report, paths) {
+            Ok(n) => Some(n),
+            Err(e) => return failure(e),
+        },
+        None => None,
+    };
+    let mut o = Outcome::default();
+    let errors = report.count(Severity::Error);
+    let warnings = report.count(Severity::Warning);
+    let summary = summary_line(&report, &opts, profile, suppressed, errors, warnings);
+    if (errors > 0 || (opts.deny_warnings && warnings > 0)) && !opts.exit_zero {
+        o.code = EXIT_FINDINGS;
+    }
+    o.stderr = format!("{summary}\n");
+    // Once printed, the report is not freed: the process exits right after, and freeing its
+    // many small allocations (facts, findings) costs about 5% of a run on a whole store (the
+    // compiler drivers' habit of exiting without freeing).
+    let mut report = std::mem::ManuallyDrop::new(report);
+    if opts.statistics {
+        o.stdout = statistics(&report.diags, format == DiagFormat::Json);
         return o;
     }
+    if opts.quiet {
+        report.diags.retain(|d| d.severity == Severity::Error);
+    }
+    let (shown, left_out) = render::capped_counted(
+        std::mem::take(&mut report.diags),
+        opts.max_per_code,
+        &report.sources,
+    );
+    report.diags = shown;
+    let totals = serde_json::json!({
+        "files": report.files,
+        "policies": report.policies,
+        "errors": errors,
+        "warnings": warnings,
+        "profile": profile,
+        "elapsed_ms": report.elapsed.as_millis() as u64,
+        // Findings the report does not show (--max-per-code), per file and code.
+        "left_out": left_out,
+    });
+    stream_report(&mut o, report, format, color, totals, left_out);
+    o
+}
+
+/// Every code or family named by a selector exists (else the run fails: a typo would silently
+/// select nothing).
+fn check_selectors(opts: &ValidateOptions) -> Result<(), String> {
+    let per_path: Vec<String> = opts
+        .config
+        .iter()
+        .flat_map(|c| &c.config.validate.per_path)
+        .flat_map(|p| p.ignore.iter().cloned())
+        .collect();
+    check_codes(&opts.select)
+        .and_then(|()| check_codes(&opts.extend_select))
+        .and_then(|()| check_codes(&per_path))
+        .and_then(|()| check_codes(&opts.ignore))
+        .and_then(|()| check_codes(&opts.as_error))
+        .and_then(|()| check_codes(&opts.as_warning))
+}
+
+/// The message for the first path that is registry state rather than a template.
+fn registry_state_among(paths: &[std::path::PathBuf]) -> Option<String> {
+    paths.iter().find_map(|p| {
+        let kind = registry_state_kind(p)?;
+        Some(format!(
+            "{} is registry state ({kind}), not an ADMX or ADML template; check it against a baseline with `gpforge audit --baseline NAME {}`",
+            p.display(),
+            p.display()
+        ))
+    })
+}
+
+/// The findings the selectors keep, with their severities promoted or demoted.
+fn select_findings(
+    report: &mut crate::validate::Report,
+    opts: &ValidateOptions,
+    profile: Profile,
+    paths: &[std::path::PathBuf],
+) {
     // Pedantic rules, and schema-only rules under gpmc, only when --select names them.
     report.diags.retain(|d| {
         let selected = names_code(&opts.select, d.code) || names_code(&opts.extend_select, d.code);
@@ -257,50 +314,60 @@ fn validate(
             d.severity = Severity::Warning;
         }
     }
-    if let Some(path) = &opts.write_baseline {
-        let b = crate::validate::baseline::of(&report.diags, &report.sources, paths);
-        let n: usize = b.findings.iter().map(|e| e.count).sum();
-        let mut text = serde_json::to_string_pretty(&b).unwrap_or_default();
-        text.push('\n');
-        if let Err(e) = write_report(path, text.as_bytes()) {
-            o.code = EXIT_FAILURE;
-            o.stderr = format!("error: {e}\n");
-            return o;
-        }
-        o.stderr = format!(
+}
+
+/// `--write-baseline FILE`: the findings by fingerprint, and exit 0.
+fn write_findings_baseline(
+    path: &Path,
+    report: &crate::validate::Report,
+    paths: &[std::path::PathBuf],
+) -> Outcome {
+    let b = crate::validate::baseline::of(&report.diags, &report.sources, paths);
+    let n: usize = b.findings.iter().map(|e| e.count).sum();
+    let mut text = serde_json::to_string_pretty(&b).unwrap_or_default();
+    text.push('\n');
+    if let Err(e) = write_report(path, text.as_bytes()) {
+        return failure(e.to_string());
+    }
+    Outcome {
+        stderr: format!(
             "wrote {n} finding(s) ({} fingerprints) to {}\n",
             b.findings.len(),
             path.display()
-        );
-        return o;
+        ),
+        ..Outcome::default()
     }
-    let mut suppressed = None;
-    if let Some(path) = &opts.baseline {
-        let read = crate::fsx::read_checked(path, None)
-            .map_err(|e| e.to_string())
-            .and_then(|b| {
-                serde_json::from_slice::<crate::validate::baseline::Baseline>(&b)
-                    .map_err(|e| format!("{} is no baseline: {e}", path.display()))
-            });
-        match read {
-            Ok(b) => {
-                suppressed = Some(crate::validate::baseline::suppress(
-                    &mut report.diags,
-                    &report.sources,
-                    paths,
-                    &b,
-                ))
-            }
-            Err(e) => {
-                o.code = EXIT_FAILURE;
-                o.stderr = format!("error: {e}\n");
-                return o;
-            }
-        }
-    }
-    let (deny_warnings, max_per_code) = (opts.deny_warnings, opts.max_per_code);
-    let errors = report.count(Severity::Error);
-    let warnings = report.count(Severity::Warning);
+}
+
+/// `--baseline FILE`: drops the findings it accepts; how many.
+fn suppress_known(
+    path: &Path,
+    report: &mut crate::validate::Report,
+    paths: &[std::path::PathBuf],
+) -> Result<usize, String> {
+    let b = crate::fsx::read_checked(path, None)
+        .map_err(|e| e.to_string())
+        .and_then(|b| {
+            serde_json::from_slice::<crate::validate::baseline::Baseline>(&b)
+                .map_err(|e| format!("{} is no baseline: {e}", path.display()))
+        })?;
+    Ok(crate::validate::baseline::suppress(
+        &mut report.diags,
+        &report.sources,
+        paths,
+        &b,
+    ))
+}
+
+/// `N file(s), N policies: N error(s), N warning(s) (N ms, profile P)`.
+fn summary_line(
+    report: &crate::validate::Report,
+    opts: &ValidateOptions,
+    profile: Profile,
+    suppressed: Option<usize>,
+    errors: usize,
+    warnings: usize,
+) -> String {
     let known = suppressed
         .map(|n| format!("; {n} known finding(s) suppressed by the baseline"))
         .unwrap_or_default();
@@ -309,7 +376,7 @@ fn validate(
         .as_ref()
         .map(|c| format!(", config {}", c.path.display()))
         .unwrap_or_default();
-    let summary = format!(
+    format!(
         "{} file(s), {} policies: {errors} error(s), {warnings} warning(s){known} ({} ms, profile {}{config})",
         report.files,
         report.policies,
@@ -319,28 +386,19 @@ fn validate(
             Profile::Schema => "schema",
             Profile::Intune => "intune",
         }
-    );
-    if (errors > 0 || (deny_warnings && warnings > 0)) && !opts.exit_zero {
-        o.code = EXIT_FINDINGS;
-    }
-    // Once printed, the report is not freed: the process exits right after, and freeing its
-    // many small allocations (facts, findings) costs about 5% of a run on a whole store (the
-    // compiler drivers' habit of exiting without freeing).
-    let mut report = std::mem::ManuallyDrop::new(report);
-    if opts.statistics {
-        o.stdout = statistics(&report.diags, format == DiagFormat::Json);
-        o.stderr = format!("{summary}\n");
-        return o;
-    }
-    if opts.quiet {
-        report.diags.retain(|d| d.severity == Severity::Error);
-    }
-    let (shown, left_out) = render::capped_counted(
-        std::mem::take(&mut report.diags),
-        max_per_code,
-        &report.sources,
-    );
-    report.diags = shown;
+    )
+}
+
+/// The findings as the format wants them, written piece by piece when `main` prints: human
+/// and short to stderr, JSON, SARIF and GitHub annotations to stdout.
+fn stream_report(
+    o: &mut Outcome,
+    report: std::mem::ManuallyDrop<crate::validate::Report>,
+    format: DiagFormat,
+    color: bool,
+    totals: serde_json::Value,
+    left_out: Vec<render::LeftOut>,
+) {
     match format {
         DiagFormat::Human | DiagFormat::Short => {
             o.stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
@@ -350,39 +408,23 @@ fn validate(
                     render::short_to(out, &report.diags, &report.sources)
                 }
             }));
-            o.stderr = format!("{summary}\n");
-            return o;
         }
         DiagFormat::Json => {
-            let totals = serde_json::json!({
-                "files": report.files,
-                "policies": report.policies,
-                "errors": errors,
-                "warnings": warnings,
-                "profile": profile,
-                "elapsed_ms": report.elapsed.as_millis() as u64,
-                // Findings the report does not show (--max-per-code), per file and code.
-                "left_out": left_out,
-            });
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 render::json_to(out, &report.diags, &report.sources, totals)
             }));
-            o.stderr = format!("{summary}\n");
         }
         DiagFormat::Sarif => {
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 render::sarif_to(out, &report.diags, &report.sources, &left_out)
             }));
-            o.stderr = format!("{summary}\n");
         }
         DiagFormat::Github => {
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 render::github_to(out, &report.diags, &report.sources)
             }));
-            o.stderr = format!("{summary}\n");
         }
     }
-    o
 }
 
 /// `gpforge validate`: the command line's options, with gpforge.toml's `[validate]` (found

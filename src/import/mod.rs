@@ -475,16 +475,48 @@ impl Cx<'_> {
     }
 
     fn run(&mut self, root: Admx<'_>, stem: String) -> Imported {
-        let a = self.admx;
-        let doc = &a.doc;
         self.unknown_attrs(*root, "policyDefinitions");
         let mut head = Doc::new(&format!(
             "Imported from {stem}.admx by `gpforge import`.\nen-US texts are inline; other cultures are in locales/<culture>.toml."
         ));
+        let own_prefix = self.template_table(root, &stem, &mut head);
+        let policies: Vec<Policy<'_>> = root.policies().collect();
+        let defaults = defaults(&policies, &mut head);
+        self.usings(root, &own_prefix, &mut head);
+        if let Some(ann) = root.child("annotation") {
+            let span = self.admx.span(ann);
+            self.left_out(span, "`annotation` is not imported".into(), "left out");
+        }
+        self.supported_on(root, &mut head);
+        self.categories(root, &mut head);
+        let mut files = self.policy_files(&policies, &defaults, &own_prefix);
+        self.orphan_presentations(&policies, &mut files);
+        self.unused_strings(&mut head);
 
-        // [template]
+        let mut out = vec![("template.toml".to_string(), head.finish())];
+        for (name, d) in files {
+            out.push((name, d.finish()));
+        }
+        for c in self.cultures {
+            out.push(self.locale_file(c, &stem));
+        }
+        Imported {
+            folder: stem,
+            files: out,
+            policies: policies.len(),
+            cultures: std::iter::once("en-US".to_string())
+                .chain(self.cultures.iter().map(|c| c.name.clone()))
+                .collect(),
+            parsed: Vec::new(),
+        }
+    }
+
+    /// `[template]`: name, prefix, namespace, revisions, superseded ADM files and the en-US
+    /// header texts. Returns the template's own prefix.
+    fn template_table(&mut self, root: Admx<'_>, stem: &str, head: &mut Doc) -> String {
+        let a = self.admx;
         head.table("[template]");
-        head.str("name", &stem);
+        head.str("name", stem);
         let target = root.target();
         let own_prefix = target.and_then(|t| get(*t, "prefix")).unwrap_or_default();
         head.str("prefix", &own_prefix);
@@ -538,44 +570,15 @@ impl Cx<'_> {
         };
         head.text("display_name", header_text("displayName").trim());
         head.text("description", header_text("description").trim());
+        own_prefix
+    }
 
-        // Defaults: the class, key and supportedOn most policies share.
-        let policies: Vec<Policy<'_>> = root.policies().collect();
-        let most = |attr: &dyn Fn(Policy<'_>) -> Option<String>| -> Option<String> {
-            let mut n: IndexMap<String, usize> = IndexMap::new();
-            for p in &policies {
-                if let Some(v) = attr(*p) {
-                    *n.entry(v).or_default() += 1;
-                }
-            }
-            n.into_iter()
-                .fold(None, |best: Option<(String, usize)>, (v, c)| match best {
-                    Some((_, bc)) if bc >= c => best,
-                    _ => Some((v, c)),
-                })
-                .filter(|(_, c)| *c >= 2)
-                .map(|(v, _)| v)
-        };
-        let defaults = Defaults {
-            class: most(&|p| get(*p, "class")),
-            key: most(&|p| get(*p, "key")),
-            supported: most(&|p| p.supported_on().map(|s| s.0.into_owned())),
-        };
-        if defaults.class.is_some() || defaults.key.is_some() || defaults.supported.is_some() {
-            head.table("[template.defaults]");
-            if let Some(c) = &defaults.class {
-                head.str("class", c);
-            }
-            if let Some(k) = &defaults.key {
-                head.str("key", k);
-            }
-            if let Some(s) = &defaults.supported {
-                head.str("supported_on", s);
-            }
-        }
-
-        // [[using]]
-        let mut declared: HashSet<String> = HashSet::from([own_prefix.clone()]);
+    /// `[[using]]` tables: the declared ones, then every prefix used without a `<using>`
+    /// (implicit; Windows templates refer to `products:` so, and GPMC resolves the well-known
+    /// prefixes through the central store).
+    fn usings(&mut self, root: Admx<'_>, own_prefix: &str, head: &mut Doc) {
+        let doc = &self.admx.doc;
+        let mut declared: HashSet<String> = HashSet::from([own_prefix.to_string()]);
         for u in root.usings() {
             let prefix = get(*u, "prefix").unwrap_or_default();
             head.table("[[using]]");
@@ -583,8 +586,6 @@ impl Cx<'_> {
             head.str("namespace", &get(*u, "namespace").unwrap_or_default());
             declared.insert(prefix);
         }
-        // Windows templates refer to `products:` without declaring it; GPMC resolves the
-        // well-known prefixes through the central store. The definitions must declare them.
         for el in doc.all() {
             let Some((r, _)) = doc.attr(el, "ref") else {
                 continue;
@@ -611,53 +612,22 @@ impl Cx<'_> {
             }
             head.bool("implicit", true);
         }
-        if let Some(ann) = root.child("annotation") {
-            let span = a.span(ann);
-            self.left_out(span, "`annotation` is not imported".into(), "left out");
-        }
+    }
 
-        self.supported_on(root, &mut head);
-        self.categories(root, &mut head);
-
-        // Policies: one file, or one per category when there are many.
+    /// Policies: one file, or one per category when there are many.
+    fn policy_files(
+        &mut self,
+        policies: &[Policy<'_>],
+        defaults: &Defaults,
+        own_prefix: &str,
+    ) -> IndexMap<String, Doc> {
         let mut files: IndexMap<String, Doc> = IndexMap::new();
         let split = policies.len() > 30;
         let mut names: HashMap<String, String> = HashMap::new();
-        for p in &policies {
+        for p in policies {
             let category = p.parent().map(|c| c.0.into_owned()).unwrap_or_default();
             let file = if split {
-                let base: String = category
-                    .chars()
-                    .map(|c| {
-                        if c.is_alphanumeric() || c == '_' {
-                            c
-                        } else {
-                            '-'
-                        }
-                    })
-                    .collect();
-                let base = if base.is_empty() {
-                    "policies".into()
-                } else {
-                    base
-                };
-                let n = names.len();
-                names
-                    .entry(category.clone())
-                    .or_insert_with(|| {
-                        let taken = |b: &str| {
-                            b.eq_ignore_ascii_case("template")
-                                || files
-                                    .keys()
-                                    .any(|k| k.eq_ignore_ascii_case(&format!("{b}.toml")))
-                        };
-                        if taken(&base) {
-                            format!("{base}-{n}.toml")
-                        } else {
-                            format!("{base}.toml")
-                        }
-                    })
-                    .clone()
+                category_file_name(&category, &mut names, &files)
             } else {
                 "policies.toml".to_string()
             };
@@ -668,10 +638,13 @@ impl Cx<'_> {
                     "Policies.".to_string()
                 })
             });
-            self.policy(*p, &defaults, &own_prefix, d);
+            self.policy(*p, defaults, own_prefix, d);
         }
+        files
+    }
 
-        // Presentations no policy refers to: `[[presentation]]` tables.
+    /// Presentations no policy refers to: `[[presentation]]` tables in presentations.toml.
+    fn orphan_presentations(&mut self, policies: &[Policy<'_>], files: &mut IndexMap<String, Doc>) {
         let referenced: HashSet<String> = policies
             .iter()
             .filter_map(|p| get(**p, "presentation"))
@@ -693,8 +666,10 @@ impl Cx<'_> {
             }
             files.insert("presentations.toml".to_string(), d);
         }
+    }
 
-        // Strings no attribute refers to stay in [strings].
+    /// Strings no attribute refers to stay in `[strings]`.
+    fn unused_strings(&mut self, head: &mut Doc) {
         let unused: Vec<(&String, &String)> = self
             .en
             .strings
@@ -708,77 +683,66 @@ impl Cx<'_> {
                 self.translations(id);
             }
         }
+    }
 
-        let mut out = vec![("template.toml".to_string(), head.finish())];
-        for (name, d) in files {
-            out.push((name, d.finish()));
+    /// `locales/<culture>.toml`: the culture's texts, the ids it rightly shares with en-US
+    /// (`same`), what it lacks (`missing`, D057) and the presentations it lays out its own way.
+    fn locale_file(&mut self, c: &Culture, stem: &str) -> (String, String) {
+        // Strings only this culture has are kept (the build warns, D048).
+        for (id, t) in c.strings.iter() {
+            if !self.en.strings.contains_key(id) {
+                self.locales
+                    .get_mut(&c.name)
+                    .expect("one table per culture")
+                    .insert(id.clone(), t.clone());
+            }
         }
-        for c in self.cultures {
-            // Strings only this culture has are kept (the build warns, D048).
-            for (id, t) in c.strings.iter() {
-                if !self.en.strings.contains_key(id) {
-                    self.locales
-                        .get_mut(&c.name)
-                        .expect("one table per culture")
-                        .insert(id.clone(), t.clone());
-                }
-            }
-            let table = &self.locales[&c.name];
-            let mut d = Doc::new(&format!(
-                "{} texts of {stem}, keyed by en-US string id.",
-                c.name
-            ));
-            let same: Vec<String> = table
-                .iter()
-                .filter(|(id, t)| self.en_text(id).as_deref() == Some(t.as_str()))
-                .map(|(id, _)| string(id))
-                .collect();
-            if !same.is_empty() {
-                d.raw("same", &array(&same));
-            }
-            // What this culture's ADML lacks stays missing (D057), never filled from en-US.
-            let missing: Vec<String> = self
-                .en
-                .strings
-                .keys()
-                .filter(|id| !c.strings.contains_key(*id))
-                .map(|id| string(id))
-                .collect();
-            if !missing.is_empty() {
-                d.raw("missing", &array(&missing));
-            }
-            let mut absent: Vec<&String> = self
-                .en
-                .presentations
-                .keys()
-                .filter(|id| !c.presentations.contains_key(*id))
-                .collect();
-            absent.sort();
-            if !absent.is_empty() {
-                let absent: Vec<String> = absent.into_iter().map(|id| string(id)).collect();
-                d.raw("missing_presentations", &array(&absent));
-            }
-            d.table("[strings]");
-            for (id, t) in table {
-                d.text(id, t);
-            }
-            // Presentations this culture lays out its own way, whole.
-            for id in self.own_layouts.get(&c.name).into_iter().flatten() {
-                if let Some(p) = c.presentation(id) {
-                    presentation::write_presentation(&mut d, id, p);
-                }
-            }
-            out.push((format!("locales/{}.toml", c.name), d.finish()));
+        let table = &self.locales[&c.name];
+        let mut d = Doc::new(&format!(
+            "{} texts of {stem}, keyed by en-US string id.",
+            c.name
+        ));
+        let same: Vec<String> = table
+            .iter()
+            .filter(|(id, t)| self.en_text(id).as_deref() == Some(t.as_str()))
+            .map(|(id, _)| string(id))
+            .collect();
+        if !same.is_empty() {
+            d.raw("same", &array(&same));
         }
-        Imported {
-            folder: stem,
-            files: out,
-            policies: policies.len(),
-            cultures: std::iter::once("en-US".to_string())
-                .chain(self.cultures.iter().map(|c| c.name.clone()))
-                .collect(),
-            parsed: Vec::new(),
+        // What this culture's ADML lacks stays missing (D057), never filled from en-US.
+        let missing: Vec<String> = self
+            .en
+            .strings
+            .keys()
+            .filter(|id| !c.strings.contains_key(*id))
+            .map(|id| string(id))
+            .collect();
+        if !missing.is_empty() {
+            d.raw("missing", &array(&missing));
         }
+        let mut absent: Vec<&String> = self
+            .en
+            .presentations
+            .keys()
+            .filter(|id| !c.presentations.contains_key(*id))
+            .collect();
+        absent.sort();
+        if !absent.is_empty() {
+            let absent: Vec<String> = absent.into_iter().map(|id| string(id)).collect();
+            d.raw("missing_presentations", &array(&absent));
+        }
+        d.table("[strings]");
+        for (id, t) in table {
+            d.text(id, t);
+        }
+        // Presentations this culture lays out its own way, whole.
+        for id in self.own_layouts.get(&c.name).into_iter().flatten() {
+            if let Some(p) = c.presentation(id) {
+                presentation::write_presentation(&mut d, id, p);
+            }
+        }
+        (format!("locales/{}.toml", c.name), d.finish())
     }
 
     /// The en-US text of a string or generated label id, as lowering will hold it.
@@ -795,4 +759,83 @@ struct Defaults {
     class: Option<String>,
     key: Option<String>,
     supported: Option<String>,
+}
+
+/// The class, key and supportedOn most policies share (at least two): `[template.defaults]`.
+fn defaults(policies: &[Policy<'_>], head: &mut Doc) -> Defaults {
+    let most = |attr: &dyn Fn(Policy<'_>) -> Option<String>| -> Option<String> {
+        let mut n: IndexMap<String, usize> = IndexMap::new();
+        for p in policies {
+            if let Some(v) = attr(*p) {
+                *n.entry(v).or_default() += 1;
+            }
+        }
+        n.into_iter()
+            .fold(None, |best: Option<(String, usize)>, (v, c)| match best {
+                Some((_, bc)) if bc >= c => best,
+                _ => Some((v, c)),
+            })
+            .filter(|(_, c)| *c >= 2)
+            .map(|(v, _)| v)
+    };
+    let defaults = Defaults {
+        class: most(&|p| get(*p, "class")),
+        key: most(&|p| get(*p, "key")),
+        supported: most(&|p| p.supported_on().map(|s| s.0.into_owned())),
+    };
+    if defaults.class.is_some() || defaults.key.is_some() || defaults.supported.is_some() {
+        head.table("[template.defaults]");
+        if let Some(c) = &defaults.class {
+            head.str("class", c);
+        }
+        if let Some(k) = &defaults.key {
+            head.str("key", k);
+        }
+        if let Some(s) = &defaults.supported {
+            head.str("supported_on", s);
+        }
+    }
+    defaults
+}
+
+/// The policy file of a category when policies are split by category: its name with
+/// anything but letters, digits and `_` as `-`, numbered when it would clash with another
+/// file (case-insensitively) or with template.toml.
+fn category_file_name(
+    category: &str,
+    names: &mut HashMap<String, String>,
+    files: &IndexMap<String, Doc>,
+) -> String {
+    let base: String = category
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let base = if base.is_empty() {
+        "policies".into()
+    } else {
+        base
+    };
+    let n = names.len();
+    names
+        .entry(category.to_string())
+        .or_insert_with(|| {
+            let taken = |b: &str| {
+                b.eq_ignore_ascii_case("template")
+                    || files
+                        .keys()
+                        .any(|k| k.eq_ignore_ascii_case(&format!("{b}.toml")))
+            };
+            if taken(&base) {
+                format!("{base}-{n}.toml")
+            } else {
+                format!("{base}.toml")
+            }
+        })
+        .clone()
 }
