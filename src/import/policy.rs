@@ -386,7 +386,20 @@ impl Cx<'_> {
             self.en_labels.insert(id.clone(), t.clone());
         }
         // Other cultures: the same presentation, texts matched by refId (labels by order).
-        let Some(pres_id) = presentation else { return };
+        if let Some(pres_id) = presentation {
+            self.culture_labels(pres_id, en_pres, policy, &en_texts);
+        }
+    }
+
+    /// Each other culture's texts of presentation `pres_id`, for the labels en-US has; a
+    /// culture that lays it out otherwise gets it whole in its locale file.
+    fn culture_labels(
+        &mut self,
+        pres_id: &str,
+        en_pres: Option<super::Presentation<'_>>,
+        policy: &str,
+        en_texts: &[(String, String)],
+    ) {
         for c in self.cultures {
             let Some(cp) = c.presentation(pres_id) else {
                 continue;
@@ -472,9 +485,6 @@ impl Cx<'_> {
             }
             ok
         });
-        let cattr = |n: &str| control.and_then(|c| c.get(n).map(|v| v.trim().to_string()));
-        let cflag = |n: &str| control.and_then(|c| c.flag(n));
-        let cnum = |n: &str| control.and_then(|c| c.number(n)).map(|n| n.0);
         d.table("[[policy.element]]");
         d.str("kind", toml_kind);
         d.str("id", &id);
@@ -508,170 +518,217 @@ impl Cx<'_> {
             }
         }
         let effective_key = own_key.clone().unwrap_or_else(|| policy_key.to_string());
-        let number = |n: &str| e.number(n).map(|n| n.0);
         match kind {
-            "decimal" | "longDecimal" => {
-                if let Some(n) = number("minValue") {
-                    d.num("min", n);
-                }
-                if let Some(n) = number("maxValue") {
-                    d.num("max", n);
-                }
-                if e.flag("storeAsText") == Some(true) {
-                    d.bool("store_as_text", true);
-                }
-                if let Some(n) = cnum("defaultValue") {
-                    d.num("default", n);
-                } else if cattr("defaultValue").is_some_and(|v| v.trim().is_empty()) {
-                    // `defaultValue=""` is kept as written (the build warns, D049).
-                    d.str("default", "");
-                }
-                if cflag("spin") == Some(false) {
-                    d.bool("spin", false);
-                }
-                if let Some(n) = cnum("spinStep").filter(|n| *n != 1) {
-                    d.num("spin_step", n);
-                }
-            }
-            "text" => {
-                if let Some(n) = number("maxLength") {
-                    d.num("max_length", n);
-                }
-                if e.flag("expandable") == Some(true) {
-                    d.bool("expandable", true);
-                }
-                let combo = control.filter(|c| c.tag() == "comboBox");
-                if combo.is_some() {
-                    d.str("control", "comboBox");
-                }
-                if let Some(dv) = control.and_then(|c| c.default_text()) {
-                    d.str("default", &dv.text());
-                }
-                if let Some(c) = combo {
-                    let sugg: Vec<String> =
-                        c.suggestions().map(|s| text(s.text().trim())).collect();
-                    if !sugg.is_empty() {
-                        d.raw("suggestions", &array(&sugg));
-                    }
-                    if cflag("noSort") == Some(true) {
-                        d.bool("no_sort", true);
-                    }
-                }
-            }
-            "multiText" => {
-                if let Some(n) = number("maxLength") {
-                    d.num("max_length", n);
-                }
-                if let Some(n) = number("maxStrings") {
-                    d.num("max_strings", n);
-                }
-                if cflag("showAsDialog") == Some(true) {
-                    d.bool("show_as_dialog", true);
-                }
-                if let Some(n) = cnum("defaultHeight").filter(|n| *n != 3) {
-                    d.num("height", n);
-                }
-            }
-            "enum" => {
-                let mut names: HashSet<String> = HashSet::new();
-                let mut items = Vec::new();
-                let mut item_names = Vec::new();
-                for it in e.items() {
-                    let display = it
-                        .get("displayName")
-                        .map(|r| referenced_id(&r, "string").to_string())
-                        .unwrap_or_default();
-                    let prefix = format!("{policy}_{id}_");
-                    let base = display
-                        .strip_prefix(&prefix)
-                        .unwrap_or(&display)
-                        .to_string();
-                    let base = if crate::model::id::is_item_name(&base) {
-                        base
-                    } else {
-                        "item".to_string()
-                    };
-                    let mut item = base.clone();
-                    let mut k = 2;
-                    while !names.insert(item.clone()) {
-                        item = format!("{base}_{k}");
-                        k += 1;
-                    }
-                    let mut pairs = vec![("name".to_string(), string(&item))];
-                    pairs.extend(self.text_pairs(
-                        "display_name",
-                        *it,
-                        "displayName",
-                        &format!("{prefix}{item}"),
-                    ));
-                    pairs.push(("value".into(), self.value_of(it.value(), *it)));
-                    if let Some(l) = it.value_list() {
-                        pairs.push(("value_list".into(), self.list(l, &effective_key)));
-                    }
-                    let pairs: Vec<(&str, String)> =
-                        pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                    items.push(inline(&pairs));
-                    item_names.push(item);
-                }
-                d.raw("items", &array(&items));
-                // `defaultItem=""` is kept as written (the build warns, D049).
-                if control
-                    .and_then(|c| c.get("defaultItem"))
-                    .is_some_and(|v| v.trim().is_empty())
-                {
-                    d.str("default", "");
-                } else if let Some(i) = cnum("defaultItem") {
-                    match item_names.get(i as usize) {
-                        Some(n) => d.str("default", n),
-                        None => {
-                            let span = match control {
-                                Some(c) => en.file.span(*c),
-                                None => a.span(*e),
-                            };
-                            self.left_out(
-                                span,
-                                format!("defaultItem {i} is not an item of `{id}`; left out"),
-                                "no such item",
-                            );
-                        }
-                    }
-                }
-                if control.is_some() && cflag("noSort") != Some(true) {
-                    d.bool("no_sort", false);
-                }
-            }
-            "boolean" => {
-                for (tag, field) in [("trueValue", "true_value"), ("falseValue", "false_value")] {
-                    if let Some(v) = e.value_of(tag) {
-                        let v = self.value_of(Some(v), *e);
-                        d.raw(field, &v);
-                    }
-                }
-                for (tag, field) in [("trueList", "true_list"), ("falseList", "false_list")] {
-                    if let Some(l) = e.list_of(tag) {
-                        let v = self.list(l, &effective_key);
-                        d.raw(field, &v);
-                    }
-                }
-                if cflag("defaultChecked") == Some(true) {
-                    d.bool("default", true);
-                }
-            }
-            "list" => {
-                if let Some(v) = get(*e, "valuePrefix") {
-                    d.str("value_prefix", &v);
-                }
-                for (attr, field) in [
-                    ("additive", "additive"),
-                    ("expandable", "expandable"),
-                    ("explicitValue", "explicit_value"),
-                ] {
-                    if e.flag(attr) == Some(true) {
-                        d.bool(field, true);
-                    }
-                }
-            }
+            "decimal" | "longDecimal" => number_fields(e, control, d),
+            "text" => text_fields(e, control, d),
+            "multiText" => multi_text_fields(e, control, d),
+            "enum" => self.enum_fields(e, control, policy, &id, &effective_key, d),
+            "boolean" => self.boolean_fields(e, control, &effective_key, d),
+            "list" => list_fields(e, d),
             _ => {}
+        }
+    }
+
+    /// An enum's items (names unique, display texts, values and value lists) and its default.
+    fn enum_fields(
+        &mut self,
+        e: Element<'_>,
+        control: Option<Control<'_>>,
+        policy: &str,
+        id: &str,
+        effective_key: &str,
+        d: &mut Doc,
+    ) {
+        let mut names: HashSet<String> = HashSet::new();
+        let mut items = Vec::new();
+        let mut item_names = Vec::new();
+        for it in e.items() {
+            let display = it
+                .get("displayName")
+                .map(|r| referenced_id(&r, "string").to_string())
+                .unwrap_or_default();
+            let prefix = format!("{policy}_{id}_");
+            let base = display
+                .strip_prefix(&prefix)
+                .unwrap_or(&display)
+                .to_string();
+            let base = if crate::model::id::is_item_name(&base) {
+                base
+            } else {
+                "item".to_string()
+            };
+            let mut item = base.clone();
+            let mut k = 2;
+            while !names.insert(item.clone()) {
+                item = format!("{base}_{k}");
+                k += 1;
+            }
+            let mut pairs = vec![("name".to_string(), string(&item))];
+            pairs.extend(self.text_pairs(
+                "display_name",
+                *it,
+                "displayName",
+                &format!("{prefix}{item}"),
+            ));
+            pairs.push(("value".into(), self.value_of(it.value(), *it)));
+            if let Some(l) = it.value_list() {
+                pairs.push(("value_list".into(), self.list(l, effective_key)));
+            }
+            let pairs: Vec<(&str, String)> =
+                pairs.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            items.push(inline(&pairs));
+            item_names.push(item);
+        }
+        d.raw("items", &array(&items));
+        // `defaultItem=""` is kept as written (the build warns, D049).
+        if control
+            .and_then(|c| c.get("defaultItem"))
+            .is_some_and(|v| v.trim().is_empty())
+        {
+            d.str("default", "");
+        } else if let Some(i) = cnum(control, "defaultItem") {
+            match item_names.get(i as usize) {
+                Some(n) => d.str("default", n),
+                None => {
+                    let span = match control {
+                        Some(c) => self.en.file.span(*c),
+                        None => self.admx.span(*e),
+                    };
+                    self.left_out(
+                        span,
+                        format!("defaultItem {i} is not an item of `{id}`; left out"),
+                        "no such item",
+                    );
+                }
+            }
+        }
+        if control.is_some() && cflag(control, "noSort") != Some(true) {
+            d.bool("no_sort", false);
+        }
+    }
+
+    /// A boolean's values and value lists, and its default.
+    fn boolean_fields(
+        &mut self,
+        e: Element<'_>,
+        control: Option<Control<'_>>,
+        effective_key: &str,
+        d: &mut Doc,
+    ) {
+        for (tag, field) in [("trueValue", "true_value"), ("falseValue", "false_value")] {
+            if let Some(v) = e.value_of(tag) {
+                let v = self.value_of(Some(v), *e);
+                d.raw(field, &v);
+            }
+        }
+        for (tag, field) in [("trueList", "true_list"), ("falseList", "false_list")] {
+            if let Some(l) = e.list_of(tag) {
+                let v = self.list(l, effective_key);
+                d.raw(field, &v);
+            }
+        }
+        if cflag(control, "defaultChecked") == Some(true) {
+            d.bool("default", true);
+        }
+    }
+}
+
+/// A control attribute, trimmed.
+fn cattr(control: Option<Control<'_>>, n: &str) -> Option<String> {
+    control.and_then(|c| c.get(n).map(|v| v.trim().to_string()))
+}
+
+/// A control flag.
+fn cflag(control: Option<Control<'_>>, n: &str) -> Option<bool> {
+    control.and_then(|c| c.flag(n))
+}
+
+/// A control number.
+fn cnum(control: Option<Control<'_>>, n: &str) -> Option<u64> {
+    control.and_then(|c| c.number(n)).map(|n| n.0)
+}
+
+/// A decimal's or longDecimal's limits and storage, and its box's default and spin.
+fn number_fields(e: Element<'_>, control: Option<Control<'_>>, d: &mut Doc) {
+    let number = |n: &str| e.number(n).map(|n| n.0);
+    if let Some(n) = number("minValue") {
+        d.num("min", n);
+    }
+    if let Some(n) = number("maxValue") {
+        d.num("max", n);
+    }
+    if e.flag("storeAsText") == Some(true) {
+        d.bool("store_as_text", true);
+    }
+    if let Some(n) = cnum(control, "defaultValue") {
+        d.num("default", n);
+    } else if cattr(control, "defaultValue").is_some_and(|v| v.trim().is_empty()) {
+        // `defaultValue=""` is kept as written (the build warns, D049).
+        d.str("default", "");
+    }
+    if cflag(control, "spin") == Some(false) {
+        d.bool("spin", false);
+    }
+    if let Some(n) = cnum(control, "spinStep").filter(|n| *n != 1) {
+        d.num("spin_step", n);
+    }
+}
+
+/// A text's limits, and its box's (or comboBox's) default and suggestions.
+fn text_fields(e: Element<'_>, control: Option<Control<'_>>, d: &mut Doc) {
+    if let Some(n) = e.number("maxLength").map(|n| n.0) {
+        d.num("max_length", n);
+    }
+    if e.flag("expandable") == Some(true) {
+        d.bool("expandable", true);
+    }
+    let combo = control.filter(|c| c.tag() == "comboBox");
+    if combo.is_some() {
+        d.str("control", "comboBox");
+    }
+    if let Some(dv) = control.and_then(|c| c.default_text()) {
+        d.str("default", &dv.text());
+    }
+    if let Some(c) = combo {
+        let sugg: Vec<String> = c.suggestions().map(|s| text(s.text().trim())).collect();
+        if !sugg.is_empty() {
+            d.raw("suggestions", &array(&sugg));
+        }
+        if cflag(control, "noSort") == Some(true) {
+            d.bool("no_sort", true);
+        }
+    }
+}
+
+/// A multiText's limits and its box's layout.
+fn multi_text_fields(e: Element<'_>, control: Option<Control<'_>>, d: &mut Doc) {
+    let number = |n: &str| e.number(n).map(|n| n.0);
+    if let Some(n) = number("maxLength") {
+        d.num("max_length", n);
+    }
+    if let Some(n) = number("maxStrings") {
+        d.num("max_strings", n);
+    }
+    if cflag(control, "showAsDialog") == Some(true) {
+        d.bool("show_as_dialog", true);
+    }
+    if let Some(n) = cnum(control, "defaultHeight").filter(|n| *n != 3) {
+        d.num("height", n);
+    }
+}
+
+/// A list's prefix and flags.
+fn list_fields(e: Element<'_>, d: &mut Doc) {
+    if let Some(v) = get(*e, "valuePrefix") {
+        d.str("value_prefix", &v);
+    }
+    for (attr, field) in [
+        ("additive", "additive"),
+        ("expandable", "expandable"),
+        ("explicitValue", "explicit_value"),
+    ] {
+        if e.flag(attr) == Some(true) {
+            d.bool(field, true);
         }
     }
 }
