@@ -151,9 +151,7 @@ impl Document {
         // Typical templates hold an element per 60 bytes and an attribute per 45.
         self.elements.reserve(text.len() / 60);
         self.attrs.reserve(text.len() / 45);
-        let mut stack: Vec<u32> = Vec::new();
-        let mut last_child: Vec<u32> = Vec::new();
-        let mut root_closed = false;
+        let mut tree = Tree::default();
         loop {
             let before = reader.buffer_position() as usize;
             let event = match reader.read_event() {
@@ -166,193 +164,151 @@ impl Document {
                 }
             };
             let after = reader.buffer_position() as usize;
-            // Where the event's markup starts. quick-xml's position before an event can stand
-            // ahead of white space it folded into the event, so the start is taken from where the
-            // event's borrowed content lies in `text`, less the markup before it (`<`, `</`, `&`,
-            // `<![CDATA[`, `<?`).
-            let at = |content: &[u8], markup: usize| -> usize {
-                let p = (content.as_ptr() as usize).wrapping_sub(base);
-                if p <= text.len() && p >= markup && p >= before {
-                    p - markup
-                } else {
-                    before
-                }
-            };
-            let before = match &event {
-                Event::Start(e) | Event::Empty(e) => {
-                    at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 1)
-                }
-                Event::End(e) => at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 2),
-                Event::Text(t) => at(AsRef::<str>::as_ref(t).as_bytes(), 0),
-                Event::GeneralRef(g) => at(AsRef::<str>::as_ref(g).as_bytes(), 1),
-                Event::CData(c) => at(AsRef::<str>::as_ref(c).as_bytes(), 9),
-                Event::Decl(d) => at(AsRef::<str>::as_ref(d).as_bytes(), 2),
-                _ => before,
-            };
-            match event {
+            let before = event_start(&event, text, base, before);
+            let problem = match event {
                 Event::Start(ref e) | Event::Empty(ref e) => {
-                    if root_closed {
-                        return Some(Problem::Syntax {
-                            at: before,
-                            message: "a second root element; a document has exactly one".into(),
-                        });
-                    }
-                    let index = self.elements.len() as u32;
-                    let qname = e.name();
-                    let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
-                    let name_len = qname.len();
-                    let attr_start = self.attrs.len() as u32;
-                    let mut attrs = e.attributes();
-                    attrs.with_checks(true);
-                    for a in attrs {
-                        let a = match a {
-                            Ok(a) => a,
-                            Err(err) => {
-                                return Some(Problem::Syntax {
-                                    at: before + 1 + name_len,
-                                    message: format!("malformed attribute: {err}"),
-                                });
-                            }
-                        };
-                        let key: &[u8] = AsRef::<str>::as_ref(&a.key).as_bytes();
-                        let value: &[u8] = a.value.as_bytes();
-                        let k = key.as_ptr() as usize - base;
-                        let v = value.as_ptr() as usize - base;
-                        // Branch-free over the value (the compiler vectorises it): most values
-                        // hold none of these bytes.
-                        let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
-                        let plain = !value.iter().fold(false, |any, &b| any | special(b));
-                        if !plain {
-                            if value.contains(&b'&') {
-                                match quick_xml::escape::unescape(&text[v..v + value.len()]) {
-                                    Err(err) => {
-                                        return Some(Problem::Syntax {
-                                            at: v,
-                                            message: format!(
-                                                "bad reference in attribute value: {err}"
-                                            ),
-                                        });
-                                    }
-                                    Ok(u) => {
-                                        if let Some((_, c)) = illegal_char(&u) {
-                                            return Some(Problem::Syntax {
-                                                at: v,
-                                                message: format!(
-                                                    "a reference to U+{:04X}, which is not an XML character",
-                                                    c as u32
-                                                ),
-                                            });
-                                        }
-                                    }
-                                }
-                            }
-                            if value.contains(&b'<') {
-                                return Some(Problem::Syntax {
-                                    at: v,
-                                    message: "`<` inside an attribute value".into(),
-                                });
-                            }
-                        }
-                        self.attrs.push(Attr {
-                            name: k as u32..(k + key.len()) as u32,
-                            value: v as u32..(v + value.len()) as u32,
-                            plain,
-                        });
-                    }
-                    let parent = stack.last().copied().unwrap_or(NONE);
                     let empty = matches!(event, Event::Empty(_));
-                    let local = qname.iter().rposition(|&b| b == b':').map_or(0, |p| p + 1);
-                    self.elements.push(Element {
-                        name: (before + 1) as u32..(before + 1 + name_len) as u32,
-                        local: (before + 1 + local) as u32,
-                        tag: before as u32..after as u32,
-                        attrs: attr_start..self.attrs.len() as u32,
-                        parent,
-                        first_child: NONE,
-                        next_sibling: NONE,
-                        content: after as u32..after as u32,
-                        text_at: NONE,
-                        end: after as u32,
-                    });
-                    if parent == NONE {
-                        self.root = Some(index);
-                    } else {
-                        let depth = stack.len() - 1;
-                        match last_child[depth] {
-                            NONE => self.elements[parent as usize].first_child = index,
-                            prev => self.elements[prev as usize].next_sibling = index,
-                        }
-                        last_child[depth] = index;
-                    }
-                    if empty {
-                        root_closed |= parent == NONE;
-                    } else {
-                        stack.push(index);
-                        last_child.push(NONE);
-                    }
+                    self.open(e, empty, text, before..after, &mut tree)
                 }
                 Event::End(_) => {
-                    if let Some(index) = stack.pop() {
-                        last_child.pop();
+                    if let Some(index) = tree.stack.pop() {
+                        tree.last_child.pop();
                         let el = &mut self.elements[index as usize];
                         el.content.end = before as u32;
                         el.end = after as u32;
-                        root_closed |= stack.is_empty();
+                        tree.root_closed |= tree.stack.is_empty();
                     }
+                    None
                 }
                 Event::Text(ref t) => {
                     let bytes: &[u8] = AsRef::<str>::as_ref(t).as_bytes();
-                    if let Some(i) = bytes.iter().position(|b| !b.is_ascii_whitespace())
-                        && let Some(p) = self.mark_text(&stack, before + i, "text")
-                    {
-                        return Some(p);
-                    }
+                    bytes
+                        .iter()
+                        .position(|b| !b.is_ascii_whitespace())
+                        .and_then(|i| self.mark_text(&tree.stack, before + i, "text"))
                 }
-                Event::GeneralRef(ref g) => {
-                    let ok = if g.is_char_ref() {
-                        matches!(g.resolve_char_ref(), Ok(Some(c)) if is_xml_char(c))
-                    } else {
-                        matches!(
-                            AsRef::<str>::as_ref(g).as_bytes(),
-                            b"amp" | b"lt" | b"gt" | b"quot" | b"apos"
-                        )
-                    };
-                    if !ok {
-                        return Some(Problem::Syntax {
-                            at: before,
-                            message: format!(
-                                "undefined entity or bad character reference `{}`",
-                                &text[before..after]
-                            ),
-                        });
-                    }
-                    if let Some(p) = self.mark_text(&stack, before, "reference") {
-                        return Some(p);
-                    }
-                }
-                Event::CData(_) => {
-                    if let Some(p) = self.mark_text(&stack, before, "CDATA") {
-                        return Some(p);
-                    }
-                }
+                Event::GeneralRef(ref g) => reference_problem(g, text, before..after)
+                    .or_else(|| self.mark_text(&tree.stack, before, "reference")),
+                Event::CData(_) => self.mark_text(&tree.stack, before, "CDATA"),
                 Event::DocType(ref d) => {
                     let body = AsRef::<str>::as_ref(d).as_bytes().trim_ascii_start();
                     let html = body.len() >= 4 && body[..4].eq_ignore_ascii_case(b"html");
-                    return Some(Problem::Doctype {
+                    Some(Problem::Doctype {
                         span: before..after,
                         html,
-                    });
+                    })
                 }
-                Event::Decl(_) if before > 0 => {
-                    return Some(Problem::Syntax {
-                        at: before,
-                        message: "an XML declaration is allowed only at the very start".into(),
-                    });
-                }
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Decl(_) if before > 0 => Some(Problem::Syntax {
+                    at: before,
+                    message: "an XML declaration is allowed only at the very start".into(),
+                }),
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => None,
                 Event::Eof => break,
+            };
+            if problem.is_some() {
+                return problem;
             }
         }
+        self.finished(&tree.stack, text)
+    }
+
+    /// A start or empty tag at `tag`: the element with its attributes, linked into the tree.
+    #[inline]
+    fn open(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        empty: bool,
+        text: &str,
+        tag: Range<usize>,
+        tree: &mut Tree,
+    ) -> Option<Problem> {
+        let (before, after) = (tag.start, tag.end);
+        if tree.root_closed {
+            return Some(Problem::Syntax {
+                at: before,
+                message: "a second root element; a document has exactly one".into(),
+            });
+        }
+        let index = self.elements.len() as u32;
+        let qname = e.name();
+        let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
+        let name_len = qname.len();
+        let attr_start = self.attrs.len() as u32;
+        if let Err(p) = self.push_attrs(e, text, before + 1 + name_len) {
+            return Some(p);
+        }
+        let parent = tree.stack.last().copied().unwrap_or(NONE);
+        let local = qname.iter().rposition(|&b| b == b':').map_or(0, |p| p + 1);
+        self.elements.push(Element {
+            name: (before + 1) as u32..(before + 1 + name_len) as u32,
+            local: (before + 1 + local) as u32,
+            tag: before as u32..after as u32,
+            attrs: attr_start..self.attrs.len() as u32,
+            parent,
+            first_child: NONE,
+            next_sibling: NONE,
+            content: after as u32..after as u32,
+            text_at: NONE,
+            end: after as u32,
+        });
+        if parent == NONE {
+            self.root = Some(index);
+        } else {
+            let depth = tree.stack.len() - 1;
+            match tree.last_child[depth] {
+                NONE => self.elements[parent as usize].first_child = index,
+                prev => self.elements[prev as usize].next_sibling = index,
+            }
+            tree.last_child[depth] = index;
+        }
+        if empty {
+            tree.root_closed |= parent == NONE;
+        } else {
+            tree.stack.push(index);
+            tree.last_child.push(NONE);
+        }
+        None
+    }
+
+    /// The attributes of a tag, checked (well-formed, references defined, no `<`) and kept as
+    /// spans of `text`; `malformed_at` is where a malformed one is reported.
+    #[inline]
+    fn push_attrs(
+        &mut self,
+        e: &quick_xml::events::BytesStart<'_>,
+        text: &str,
+        malformed_at: usize,
+    ) -> Result<(), Problem> {
+        let base = text.as_ptr() as usize;
+        let mut attrs = e.attributes();
+        attrs.with_checks(true);
+        for a in attrs {
+            let a = a.map_err(|err| Problem::Syntax {
+                at: malformed_at,
+                message: format!("malformed attribute: {err}"),
+            })?;
+            let key: &[u8] = AsRef::<str>::as_ref(&a.key).as_bytes();
+            let value: &[u8] = a.value.as_bytes();
+            let k = key.as_ptr() as usize - base;
+            let v = value.as_ptr() as usize - base;
+            // Branch-free over the value (the compiler vectorises it): most values hold none of
+            // these bytes.
+            let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
+            let plain = !value.iter().fold(false, |any, &b| any | special(b));
+            if !plain {
+                attribute_value_problem(&text[v..v + value.len()], v)?;
+            }
+            self.attrs.push(Attr {
+                name: k as u32..(k + key.len()) as u32,
+                value: v as u32..(v + value.len()) as u32,
+                plain,
+            });
+        }
+        Ok(())
+    }
+
+    /// The end of the input: every element closed, and a root at all.
+    fn finished(&self, stack: &[u32], text: &str) -> Option<Problem> {
         if let Some(&open) = stack.last() {
             let el = &self.elements[open as usize];
             return Some(Problem::Syntax {
@@ -575,6 +531,96 @@ impl TextShape {
             edge_break: !blank && (lead.contains('\n') || trail.contains('\n')),
         }
     }
+}
+
+/// The open elements while a document is read: the path from the root, each level's last
+/// child so far, and whether the root has closed.
+#[derive(Default)]
+struct Tree {
+    stack: Vec<u32>,
+    last_child: Vec<u32>,
+    root_closed: bool,
+}
+
+/// Where an event's markup starts. quick-xml's position before an event can stand ahead of
+/// white space it folded into the event, so the start is taken from where the event's borrowed
+/// content lies in `text`, less the markup before it (`<`, `</`, `&`, `<![CDATA[`, `<?`).
+#[inline]
+fn event_start(event: &Event<'_>, text: &str, base: usize, before: usize) -> usize {
+    let at = |content: &[u8], markup: usize| -> usize {
+        let p = (content.as_ptr() as usize).wrapping_sub(base);
+        if p <= text.len() && p >= markup && p >= before {
+            p - markup
+        } else {
+            before
+        }
+    };
+    match event {
+        Event::Start(e) | Event::Empty(e) => at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 1),
+        Event::End(e) => at(AsRef::<str>::as_ref(&e.name()).as_bytes(), 2),
+        Event::Text(t) => at(AsRef::<str>::as_ref(t).as_bytes(), 0),
+        Event::GeneralRef(g) => at(AsRef::<str>::as_ref(g).as_bytes(), 1),
+        Event::CData(c) => at(AsRef::<str>::as_ref(c).as_bytes(), 9),
+        Event::Decl(d) => at(AsRef::<str>::as_ref(d).as_bytes(), 2),
+        _ => before,
+    }
+}
+
+/// An attribute value holding `&`, `<` or white space other than spaces, at offset `v`: its
+/// references must be defined and name XML characters, and it must hold no `<`.
+fn attribute_value_problem(value: &str, v: usize) -> Result<(), Problem> {
+    if value.contains('&') {
+        match quick_xml::escape::unescape(value) {
+            Err(err) => {
+                return Err(Problem::Syntax {
+                    at: v,
+                    message: format!("bad reference in attribute value: {err}"),
+                });
+            }
+            Ok(u) => {
+                if let Some((_, c)) = illegal_char(&u) {
+                    return Err(Problem::Syntax {
+                        at: v,
+                        message: format!(
+                            "a reference to U+{:04X}, which is not an XML character",
+                            c as u32
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    if value.contains('<') {
+        return Err(Problem::Syntax {
+            at: v,
+            message: "`<` inside an attribute value".into(),
+        });
+    }
+    Ok(())
+}
+
+/// A general reference (`&name;`, `&#N;`) in text: one of XML's five entities or a character
+/// reference to an XML character.
+fn reference_problem(
+    g: &quick_xml::events::BytesRef<'_>,
+    text: &str,
+    span: Range<usize>,
+) -> Option<Problem> {
+    let ok = if g.is_char_ref() {
+        matches!(g.resolve_char_ref(), Ok(Some(c)) if is_xml_char(c))
+    } else {
+        matches!(
+            AsRef::<str>::as_ref(g).as_bytes(),
+            b"amp" | b"lt" | b"gt" | b"quot" | b"apos"
+        )
+    };
+    (!ok).then(|| Problem::Syntax {
+        at: span.start,
+        message: format!(
+            "undefined entity or bad character reference `{}`",
+            &text[span]
+        ),
+    })
 }
 
 /// XML 1.0 `Char`: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF (surrogates

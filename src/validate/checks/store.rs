@@ -116,7 +116,17 @@ fn version(s: &str) -> Option<(u32, u32)> {
 }
 
 pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
-    // V078 misplaced, V076 case twins.
+    placement_and_case(view, out);
+    targets(view, out);
+    usings(view, intune, out);
+    adml_pairing(view, out);
+    cultures_lacking(view, out);
+    adml_without_admx(view, out);
+}
+
+/// V078 (a file in the wrong folder) and V076 (files or culture folders differing only in
+/// case).
+fn placement_and_case(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     let mut names: HashMap<String, &crate::validate::store::FileInfo> = HashMap::new();
     let mut folders: HashMap<String, &str> = HashMap::new();
     for f in &view.files {
@@ -174,7 +184,10 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // V070, V071: namespaces and prefixes.
+}
+
+/// V070 (a namespace targeted twice) and V071 (a target prefix shared by two namespaces).
+fn targets(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     let mut prefixes: HashMap<&str, &crate::validate::store::FileInfo> = HashMap::new();
     for (file, f) in view.admx_files() {
         let Some(t) = &f.target else { continue };
@@ -228,7 +241,16 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                 prefixes.insert(&t.prefix.text, file);
             }
         }
-        // V072: usings.
+    }
+}
+
+/// V072: a `using` whose namespace no ADMX of the store provides (Windows' own namespaces
+/// count as provided, but for Intune).
+fn usings(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
+    for (file, f) in view.admx_files() {
+        if f.target.is_none() {
+            continue;
+        }
         for u in &f.usings {
             // Every central store provides Windows' own namespaces; Intune must be given them.
             let windows =
@@ -258,7 +280,16 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
-        // V073, V077: ADML pairing and revisions.
+    }
+}
+
+/// V073 (an ADMX without an ADML in its fallback culture) and V077 (an ADML older than the
+/// ADMX's minRequiredRevision).
+fn adml_pairing(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
+    for (file, f) in view.admx_files() {
+        if f.target.is_none() {
+            continue;
+        }
         let fallback = f.fallback_culture.clone().unwrap_or_else(|| "en-US".into());
         if view.adml(file, &fallback).is_none() && view.adml(file, "en-US").is_none() {
             push_at(
@@ -301,7 +332,10 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    // V074: cultures lacking some ADMLs (one per culture).
+}
+
+/// V074: a culture folder lacking the ADMLs of some ADMX files (one finding per culture).
+fn cultures_lacking(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     for c in &view.cultures {
         let lacking: Vec<_> = view
             .admx_files()
@@ -337,7 +371,10 @@ pub fn store(view: &StoreView<'_>, intune: bool, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    // V075: ADML without ADMX.
+}
+
+/// V075: an ADML whose ADMX is not in the store.
+fn adml_without_admx(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     for f in &view.files {
         if f.kind == Some(Kind::Adml)
             && f.culture().is_some()
