@@ -378,87 +378,15 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
                 rules.push(r);
             }
         }
-        let mut expected = Vec::new();
-        let mut actual = Vec::new();
-        let (mut present, mut wrong, mut sets) = (0usize, 0usize, 0usize);
-        for op in &ops {
-            match op {
-                Op::Set {
-                    hive,
-                    key,
-                    name,
-                    ty,
-                    data,
-                    soft,
-                } => {
-                    sets += 1;
-                    let want = Stored {
-                        ty: *ty,
-                        data: data.clone(),
-                        key: key.clone(),
-                        name: name.clone(),
-                    };
-                    expected.push(format!("{} = {}", place(*hive, key, name), want.display()));
-                    match state.get(*hive, key, name) {
-                        Some(v) => {
-                            present += 1;
-                            if !(*soft || (v.ty == *ty && v.data == *data)) {
-                                wrong += 1;
-                            }
-                            actual.push(format!("{} = {}", place(*hive, key, name), v.display()));
-                        }
-                        None => {
-                            wrong += 1;
-                            actual.push(format!("{}: absent", place(*hive, key, name)));
-                        }
-                    }
-                }
-                Op::DeleteValue { hive, key, name } => {
-                    expected.push(format!("{}: absent", place(*hive, key, name)));
-                    match state.get(*hive, key, name) {
-                        Some(v) => {
-                            wrong += 1;
-                            present += 1;
-                            actual.push(format!("{} = {}", place(*hive, key, name), v.display()));
-                        }
-                        None => actual.push(format!("{}: absent", place(*hive, key, name))),
-                    }
-                }
-                Op::DeleteAllValues { hive, key } => {
-                    // A non-additive list: nothing under the key but what this setting writes.
-                    let own = crate::state::own_names(&ops, *hive, key);
-                    expected.push(format!(
-                        "{}\\{key}: only the values above",
-                        hive_root(*hive)
-                    ));
-                    let others: Vec<&Stored> = state
-                        .values_of(*hive, key)
-                        .filter(|v| !own.contains(&v.name.to_lowercase()))
-                        .collect();
-                    if others.is_empty() {
-                        actual.push(format!("{}\\{key}: no other value", hive_root(*hive)));
-                    } else {
-                        wrong += 1;
-                        present += 1;
-                        for v in others {
-                            actual.push(format!(
-                                "{} = {}",
-                                place(*hive, key, &v.name),
-                                v.display()
-                            ));
-                        }
-                    }
-                }
-                Op::DeleteKey { .. } => {}
-            }
-        }
-        let status = if wrong == 0 {
+        let c = compare(&ops, state);
+        let status = if c.wrong == 0 {
             Status::Compliant
-        } else if present == 0 && sets > 0 {
+        } else if c.present == 0 && c.sets > 0 {
             Status::NotConfigured
         } else {
             Status::Differs
         };
+        let (expected, actual) = (c.expected, c.actual);
         let display = match s.target {
             Target::Policy(i) => &t.policies[i].display,
             Target::RegistryOnly(i) => &t.registry_only[i].display,
@@ -495,6 +423,102 @@ pub fn audit(set: &PolicySet, b: &Baseline, state: &Snapshot, sources: Vec<Strin
         store_skipped: Vec::new(),
         explained,
     }
+}
+
+/// What a setting's registry operations expect, what the state holds at those places, and the
+/// tallies its status comes from.
+#[derive(Default)]
+struct Comparison {
+    expected: Vec<String>,
+    actual: Vec<String>,
+    /// Places the state holds a value at (or, for a list, other values under its key).
+    present: usize,
+    /// Places that differ from what the setting writes.
+    wrong: usize,
+    /// Values the setting writes.
+    sets: usize,
+}
+
+/// Compares a setting's operations with the state, place by place.
+fn compare(ops: &[Op], state: &Snapshot) -> Comparison {
+    let mut c = Comparison::default();
+    for op in ops {
+        match op {
+            Op::Set {
+                hive,
+                key,
+                name,
+                ty,
+                data,
+                soft,
+            } => {
+                c.sets += 1;
+                let want = Stored {
+                    ty: *ty,
+                    data: data.clone(),
+                    key: key.clone(),
+                    name: name.clone(),
+                };
+                c.expected
+                    .push(format!("{} = {}", place(*hive, key, name), want.display()));
+                match state.get(*hive, key, name) {
+                    Some(v) => {
+                        c.present += 1;
+                        if !(*soft || (v.ty == *ty && v.data == *data)) {
+                            c.wrong += 1;
+                        }
+                        c.actual
+                            .push(format!("{} = {}", place(*hive, key, name), v.display()));
+                    }
+                    None => {
+                        c.wrong += 1;
+                        c.actual
+                            .push(format!("{}: absent", place(*hive, key, name)));
+                    }
+                }
+            }
+            Op::DeleteValue { hive, key, name } => {
+                c.expected
+                    .push(format!("{}: absent", place(*hive, key, name)));
+                match state.get(*hive, key, name) {
+                    Some(v) => {
+                        c.wrong += 1;
+                        c.present += 1;
+                        c.actual
+                            .push(format!("{} = {}", place(*hive, key, name), v.display()));
+                    }
+                    None => c
+                        .actual
+                        .push(format!("{}: absent", place(*hive, key, name))),
+                }
+            }
+            Op::DeleteAllValues { hive, key } => {
+                // A non-additive list: nothing under the key but what this setting writes.
+                let own = crate::state::own_names(&ops, *hive, key);
+                c.expected.push(format!(
+                    "{}\\{key}: only the values above",
+                    hive_root(*hive)
+                ));
+                let others: Vec<&Stored> = state
+                    .values_of(*hive, key)
+                    .filter(|v| !own.contains(&v.name.to_lowercase()))
+                    .collect();
+                if others.is_empty() {
+                    c.actual
+                        .push(format!("{}\\{key}: no other value", hive_root(*hive)));
+                } else {
+                    c.wrong += 1;
+                    c.present += 1;
+                    for v in others {
+                        c.actual
+                            .push(format!("{} = {}", place(*hive, key, &v.name), v.display()));
+                    }
+                }
+            }
+            Op::DeleteKey { .. } => {}
+        }
+    }
+    c
 }
 
 /// Values under the template's keys that no policy state of the template explains (`explained`,

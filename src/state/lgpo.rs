@@ -48,25 +48,7 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
         .map(|(n, l)| (n + 1, l.trim_end_matches('\r')))
         .filter(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with(';'))
         .collect();
-    // `ops[i]` is `None` once a later `CLEAR` dropped it; `by_key` lists the live operations of
-    // each (hive, lower-cased key), so a `CLEAR` visits only its own key's (linear in all).
-    let mut ops: Vec<Option<Op>> = Vec::new();
-    let mut by_key: std::collections::HashMap<(Hive, String), Vec<usize>> =
-        std::collections::HashMap::new();
-    fn push(
-        ops: &mut Vec<Option<Op>>,
-        by_key: &mut std::collections::HashMap<(Hive, String), Vec<usize>>,
-        op: Op,
-    ) {
-        let (h, k) = match &op {
-            Op::Set { hive, key, .. }
-            | Op::DeleteValue { hive, key, .. }
-            | Op::DeleteAllValues { hive, key }
-            | Op::DeleteKey { hive, key } => (*hive, key.to_lowercase()),
-        };
-        by_key.entry((h, k)).or_default().push(ops.len());
-        ops.push(Some(op));
-    }
+    let mut recorded = Recorded::default();
     for rec in lines.chunks(4) {
         let [(n1, s), (_, key), (_, name), (n4, action)] = rec else {
             return Err(err(
@@ -88,79 +70,97 @@ pub fn parse(path: &str, text: &str) -> Result<Vec<Op>, ReadError> {
             name
         };
         let (verb, data) = action.split_once(':').unwrap_or((action, ""));
-        let set = |ty: u32, data: Vec<u8>| Op::Set {
-            hive,
-            key: key.clone(),
-            name: name.clone(),
-            ty,
-            data,
-            soft: false,
-        };
-        let op = match verb.trim().to_ascii_uppercase().as_str() {
-            "DWORD" => {
-                let n = number(data)
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or_else(|| err(*n4, format!("`{data}` is no DWORD")))?;
-                set(4, n.to_le_bytes().to_vec())
-            }
-            "QWORD" => {
-                let n = number(data).ok_or_else(|| err(*n4, format!("`{data}` is no QWORD")))?;
-                set(11, n.to_le_bytes().to_vec())
-            }
-            "SZ" => set(1, utf16z(data)),
-            "EXSZ" => set(2, utf16z(data)),
-            "MULTISZ" => {
-                let mut out = Vec::new();
-                for item in data.split("\\0").filter(|i| !i.is_empty()) {
-                    out.extend(utf16z(item));
-                }
-                out.extend_from_slice(&[0, 0]);
-                set(7, out)
-            }
-            "BINARY" => {
-                let out = super::hex_bytes(data).map_err(|m| err(*n4, m))?;
-                set(3, out)
-            }
-            "DELETE" => Op::DeleteValue {
-                hive,
-                key: key.clone(),
-                name: name.clone(),
-            },
-            "DELETEALLVALUES" => Op::DeleteAllValues {
-                hive,
-                key: key.clone(),
-            },
+        match verb.trim().to_ascii_uppercase().as_str() {
+            "DELETE" => recorded.push(Op::DeleteValue { hive, key, name }),
+            "DELETEALLVALUES" => recorded.push(Op::DeleteAllValues { hive, key }),
             "DELETEKEYS" => {
                 for k in name.split(';').map(str::trim).filter(|k| !k.is_empty()) {
-                    push(
-                        &mut ops,
-                        &mut by_key,
-                        Op::DeleteKey {
-                            hive,
-                            key: format!("{key}\\{k}"),
-                        },
-                    );
+                    recorded.push(Op::DeleteKey {
+                        hive,
+                        key: format!("{key}\\{k}"),
+                    });
                 }
-                continue;
             }
             // Creates an empty key: nothing a value audit compares.
-            "CREATEKEY" => continue,
+            "CREATEKEY" => {}
             // Removes the commands given before for this key.
-            "CLEAR" => {
-                // The map's own list goes too: each operation is dropped at most once.
-                for i in by_key
-                    .remove(&(hive, key.to_lowercase()))
-                    .unwrap_or_default()
-                {
-                    ops[i] = None;
-                }
-                continue;
+            "CLEAR" => recorded.clear(hive, &key),
+            verb => {
+                let (ty, data) = value(verb, data).map_err(|m| err(*n4, m))?;
+                recorded.push(Op::Set {
+                    hive,
+                    key,
+                    name,
+                    ty,
+                    data,
+                    soft: false,
+                });
             }
-            other => return Err(err(*n4, format!("unknown action `{other}`"))),
-        };
-        push(&mut ops, &mut by_key, op);
+        }
     }
-    Ok(ops.into_iter().flatten().collect())
+    Ok(recorded.ops.into_iter().flatten().collect())
+}
+
+/// The operations read so far. `ops[i]` is `None` once a later `CLEAR` dropped it; `by_key`
+/// lists the live operations of each (hive, lower-cased key), so a `CLEAR` visits only its own
+/// key's (linear in all).
+#[derive(Default)]
+struct Recorded {
+    ops: Vec<Option<Op>>,
+    by_key: std::collections::HashMap<(Hive, String), Vec<usize>>,
+}
+
+impl Recorded {
+    fn push(&mut self, op: Op) {
+        let (h, k) = match &op {
+            Op::Set { hive, key, .. }
+            | Op::DeleteValue { hive, key, .. }
+            | Op::DeleteAllValues { hive, key }
+            | Op::DeleteKey { hive, key } => (*hive, key.to_lowercase()),
+        };
+        self.by_key.entry((h, k)).or_default().push(self.ops.len());
+        self.ops.push(Some(op));
+    }
+
+    /// `CLEAR`: drops every operation recorded for the key. The map's own list goes too: each
+    /// operation is dropped at most once.
+    fn clear(&mut self, hive: Hive, key: &str) {
+        for i in self
+            .by_key
+            .remove(&(hive, key.to_lowercase()))
+            .unwrap_or_default()
+        {
+            self.ops[i] = None;
+        }
+    }
+}
+
+/// A value-writing action (`DWORD:1`, `SZ:text`, …) as registry type and data.
+fn value(verb: &str, data: &str) -> Result<(u32, Vec<u8>), String> {
+    Ok(match verb {
+        "DWORD" => {
+            let n = number(data)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or_else(|| format!("`{data}` is no DWORD"))?;
+            (4, n.to_le_bytes().to_vec())
+        }
+        "QWORD" => {
+            let n = number(data).ok_or_else(|| format!("`{data}` is no QWORD"))?;
+            (11, n.to_le_bytes().to_vec())
+        }
+        "SZ" => (1, utf16z(data)),
+        "EXSZ" => (2, utf16z(data)),
+        "MULTISZ" => {
+            let mut out = Vec::new();
+            for item in data.split("\\0").filter(|i| !i.is_empty()) {
+                out.extend(utf16z(item));
+            }
+            out.extend_from_slice(&[0, 0]);
+            (7, out)
+        }
+        "BINARY" => (3, super::hex_bytes(data)?),
+        other => return Err(format!("unknown action `{other}`")),
+    })
 }
 
 #[cfg(test)]
