@@ -307,14 +307,72 @@ fn value_list(x: &mut Xml, name: &str, list: &ValueList) {
 }
 
 fn element(x: &mut Xml, e: &Element) {
+    let owned = kind_attrs(&e.kind);
+    let mut attrs: Vec<(&str, &str)> = vec![("id", e.id.as_str())];
+    if let Some(k) = &e.key {
+        attrs.push(("key", k.as_str()));
+    }
+    if let Some(v) = &e.value_name {
+        attrs.push(("valueName", v.as_str()));
+    }
+    if let Some(c) = &e.client_extension {
+        attrs.push(("clientExtension", c));
+    }
+    attrs.extend(owned.iter().map(|(k, v)| (*k, v.as_str())));
+    let name = e.kind.admx_name();
+    match &e.kind {
+        ElementKind::Boolean {
+            true_value,
+            false_value,
+            true_list,
+            false_list,
+        } => {
+            if true_value.is_none()
+                && false_value.is_none()
+                && true_list.is_empty()
+                && false_list.is_empty()
+            {
+                x.empty(name, &attrs);
+                return;
+            }
+            x.open(name, &attrs);
+            if let Some(v) = true_value {
+                value_wrapped(x, "trueValue", v);
+            }
+            if let Some(v) = false_value {
+                value_wrapped(x, "falseValue", v);
+            }
+            value_list(x, "trueList", true_list);
+            value_list(x, "falseList", false_list);
+            x.close(name);
+        }
+        ElementKind::Enum { items, .. } => {
+            x.open(name, &attrs);
+            for i in items {
+                let d = string_ref(i.display.as_str());
+                x.open("item", &[("displayName", &d)]);
+                value_wrapped(x, "value", &i.value);
+                value_list(x, "valueList", &i.value_list);
+                x.close("item");
+            }
+            x.close(name);
+        }
+        _ => x.empty(name, &attrs),
+    }
+}
+
+/// The attributes an element's kind adds after id, key, valueName and clientExtension, in
+/// schema order.
+fn kind_attrs(kind: &ElementKind) -> Vec<(&'static str, String)> {
     let mut owned: Vec<(&'static str, String)> = Vec::new();
     let flag = |owned: &mut Vec<(&'static str, String)>, name: &'static str, on: bool| {
         if on {
             owned.push((name, "true".to_string()));
         }
     };
-    match &e.kind {
-        ElementKind::Boolean { .. } | ElementKind::Enum { .. } => {}
+    match kind {
+        ElementKind::Boolean { .. } => {}
+        ElementKind::Enum { required, .. } => flag(&mut owned, "required", *required),
         ElementKind::Decimal {
             required,
             min,
@@ -375,60 +433,7 @@ fn element(x: &mut Xml, e: &Element) {
             flag(&mut owned, "explicitValue", *explicit_value);
         }
     }
-    if let ElementKind::Enum { required: true, .. } = &e.kind {
-        owned.push(("required", "true".to_string()));
-    }
-    let mut attrs: Vec<(&str, &str)> = vec![("id", e.id.as_str())];
-    if let Some(k) = &e.key {
-        attrs.push(("key", k.as_str()));
-    }
-    if let Some(v) = &e.value_name {
-        attrs.push(("valueName", v.as_str()));
-    }
-    if let Some(c) = &e.client_extension {
-        attrs.push(("clientExtension", c));
-    }
-    attrs.extend(owned.iter().map(|(k, v)| (*k, v.as_str())));
-    let name = e.kind.admx_name();
-    match &e.kind {
-        ElementKind::Boolean {
-            true_value,
-            false_value,
-            true_list,
-            false_list,
-        } => {
-            if true_value.is_none()
-                && false_value.is_none()
-                && true_list.is_empty()
-                && false_list.is_empty()
-            {
-                x.empty(name, &attrs);
-                return;
-            }
-            x.open(name, &attrs);
-            if let Some(v) = true_value {
-                value_wrapped(x, "trueValue", v);
-            }
-            if let Some(v) = false_value {
-                value_wrapped(x, "falseValue", v);
-            }
-            value_list(x, "trueList", true_list);
-            value_list(x, "falseList", false_list);
-            x.close(name);
-        }
-        ElementKind::Enum { items, .. } => {
-            x.open(name, &attrs);
-            for i in items {
-                let d = string_ref(i.display.as_str());
-                x.open("item", &[("displayName", &d)]);
-                value_wrapped(x, "value", &i.value);
-                value_list(x, "valueList", &i.value_list);
-                x.close("item");
-            }
-            x.close(name);
-        }
-        _ => x.empty(name, &attrs),
-    }
+    owned
 }
 
 /// Attributes of `decimal` and `longDecimal`, in schema order.

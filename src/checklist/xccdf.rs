@@ -155,20 +155,7 @@ pub fn parse(text: &str, filename: &str) -> Result<Benchmark, String> {
             }
             Event::Text(t) => buf.push_str(AsRef::<str>::as_ref(&t)),
             Event::CData(t) => buf.push_str(AsRef::<str>::as_ref(&t)),
-            Event::GeneralRef(g) => {
-                let name = AsRef::<str>::as_ref(&g);
-                let c = match name {
-                    "lt" => "<".to_string(),
-                    "gt" => ">".to_string(),
-                    "amp" => "&".to_string(),
-                    "quot" => "\"".to_string(),
-                    "apos" => "'".to_string(),
-                    n => quick_xml::escape::unescape(&format!("&{n};"))
-                        .map(|c| c.into_owned())
-                        .unwrap_or_default(),
-                };
-                buf.push_str(&c);
-            }
+            Event::GeneralRef(g) => buf.push_str(&resolve(AsRef::<str>::as_ref(&g))),
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
                 let parent = stack.last().map(String::as_str).unwrap_or("");
@@ -183,19 +170,7 @@ pub fn parse(text: &str, filename: &str) -> Result<Benchmark, String> {
                     (Some(c), "Group", "title") => c.group_title = text,
                     (Some(c), "Rule", "version") => c.version = text,
                     (Some(c), "Rule", "title") => c.title = text,
-                    (Some(c), "Rule", "description") => {
-                        c.discussion = part(&text, "VulnDiscussion");
-                        c.false_positives = part(&text, "FalsePositives");
-                        c.false_negatives = part(&text, "FalseNegatives");
-                        c.documentable = part(&text, "Documentable");
-                        c.mitigations = part(&text, "Mitigations");
-                        c.severity_override_guidance = part(&text, "SeverityOverrideGuidance");
-                        c.potential_impacts = part(&text, "PotentialImpacts");
-                        c.third_party_tools = part(&text, "ThirdPartyTools");
-                        c.mitigation_control = part(&text, "MitigationControl");
-                        c.responsibility = part(&text, "Responsibility");
-                        c.ia_controls = part(&text, "IAControls");
-                    }
+                    (Some(c), "Rule", "description") => c.read_description(&text),
                     (Some(c), "Rule", "ident") => {
                         if ident_system.ends_with("/cci") {
                             c.ccis.push(text)
@@ -224,6 +199,37 @@ pub fn parse(text: &str, filename: &str) -> Result<Benchmark, String> {
         ));
     }
     Ok(b)
+}
+
+/// The text of a general reference (`&lt;`, `&#38;`), empty when it is none.
+fn resolve(name: &str) -> String {
+    match name {
+        "lt" => "<".to_string(),
+        "gt" => ">".to_string(),
+        "amp" => "&".to_string(),
+        "quot" => "\"".to_string(),
+        "apos" => "'".to_string(),
+        n => quick_xml::escape::unescape(&format!("&{n};"))
+            .map(|c| c.into_owned())
+            .unwrap_or_default(),
+    }
+}
+
+impl Rule {
+    /// The parts of a rule's description (DISA writes them as escaped pseudo-XML tags).
+    fn read_description(&mut self, text: &str) {
+        self.discussion = part(text, "VulnDiscussion");
+        self.false_positives = part(text, "FalsePositives");
+        self.false_negatives = part(text, "FalseNegatives");
+        self.documentable = part(text, "Documentable");
+        self.mitigations = part(text, "Mitigations");
+        self.severity_override_guidance = part(text, "SeverityOverrideGuidance");
+        self.potential_impacts = part(text, "PotentialImpacts");
+        self.third_party_tools = part(text, "ThirdPartyTools");
+        self.mitigation_control = part(text, "MitigationControl");
+        self.responsibility = part(text, "Responsibility");
+        self.ia_controls = part(text, "IAControls");
+    }
 }
 
 /// Reads a benchmark file.
