@@ -494,7 +494,7 @@ fn compare(ops: &[Op], state: &Snapshot) -> Comparison {
             }
             Op::DeleteAllValues { hive, key } => {
                 // A non-additive list: nothing under the key but what this setting writes.
-                let own = crate::state::own_names(&ops, *hive, key);
+                let own = crate::state::own_names(ops, *hive, key);
                 c.expected.push(format!(
                     "{}\\{key}: only the values above",
                     hive_root(*hive)
