@@ -170,23 +170,26 @@ fn utf8(body: Vec<u8>, findings: &mut Vec<Finding>) -> String {
 /// (faulted in once), and only the decoded bytes are copied out.
 fn utf16_exact(codec: &'static encoding_rs::Encoding, body: &[u8]) -> Option<String> {
     thread_local! {
-        static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
     }
     let mut decoder = codec.new_decoder_without_bom_handling();
     let max = decoder.max_utf8_buffer_length_without_replacement(body.len())?;
     SCRATCH.with_borrow_mut(|scratch| {
         if scratch.len() < max {
-            scratch.resize(max, 0);
+            let more = max - scratch.len();
+            scratch.extend(std::iter::repeat_n('\0', more));
+        }
+        // Decoded straight into a `str`: encoding_rs keeps it valid UTF-8, so nothing is
+        // checked a second time.
+        // An earlier file's text may have left a character across `max`: end after it.
+        let mut end = max;
+        while !scratch.is_char_boundary(end) {
+            end += 1;
         }
         let (result, _, written) =
-            decoder.decode_to_utf8_without_replacement(body, &mut scratch[..max], true);
+            decoder.decode_to_str_without_replacement(body, &mut scratch.as_mut_str()[..end], true);
         match result {
-            encoding_rs::DecoderResult::InputEmpty => {
-                // The decoder writes only UTF-8; the check is one fast pass, no unsafe needed.
-                std::str::from_utf8(&scratch[..written])
-                    .ok()
-                    .map(str::to_owned)
-            }
+            encoding_rs::DecoderResult::InputEmpty => Some(scratch[..written].to_owned()),
             _ => None,
         }
     })
@@ -297,6 +300,14 @@ mod tests {
             let mut be = vec![0xFE, 0xFF];
             be.extend(s.encode_utf16().flat_map(|u| u.to_be_bytes()));
             assert_eq!(decode(be).text, s);
+        }
+        // After a text of 4-byte characters, every shorter length ends the scratch buffer's
+        // usable part inside one of them at some point: each still decodes exactly.
+        let wide = "😀".repeat(64);
+        for n in 0..48 {
+            assert_eq!(decode(utf16le(&wide, true)).text, wide);
+            let s = "x".repeat(n);
+            assert_eq!(decode(utf16le(&s, true)).text, s);
         }
         let mut lone = utf16le("<a>x", true);
         lone.extend(0xD800u16.to_le_bytes());
