@@ -138,6 +138,12 @@ impl Document {
                 at,
                 message: format!("the character U+{:04X} is not allowed in XML", c as u32),
             }),
+            // The decoder removed the byte order mark; a second U+FEFF is character data
+            // before the root (quick-xml would skip it as a BOM).
+            None if text.starts_with('\u{FEFF}') => Some(Problem::Syntax {
+                at: 0,
+                message: "a second byte order mark (U+FEFF) before the root element".into(),
+            }),
             None => self.build_from(&text),
         };
         self.text = text;
@@ -202,7 +208,19 @@ impl Document {
                     at: before,
                     message: "an XML declaration is allowed only at the very start".into(),
                 }),
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => None,
+                Event::Decl(ref d) => {
+                    decl_problem(AsRef::<str>::as_ref(d)).map(|message| Problem::Syntax {
+                        at: before,
+                        message,
+                    })
+                }
+                Event::PI(ref p) => {
+                    pi_problem(AsRef::<str>::as_ref(p)).map(|message| Problem::Syntax {
+                        at: before,
+                        message,
+                    })
+                }
+                Event::Comment(_) => None,
                 Event::Eof => break,
             };
             if problem.is_some() {
@@ -233,6 +251,15 @@ impl Document {
         let qname = e.name();
         let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
         let name_len = qname.len();
+        if !is_xml_name(&text[before + 1..before + 1 + name_len]) {
+            return Some(Problem::Syntax {
+                at: before + 1,
+                message: format!(
+                    "`{}` is no XML name",
+                    &text[before + 1..before + 1 + name_len]
+                ),
+            });
+        }
         let attr_start = self.attrs.len() as u32;
         if let Err(p) = self.push_attrs(e, text, before + 1 + name_len) {
             return Some(p);
@@ -291,6 +318,20 @@ impl Document {
             let value: &[u8] = a.value.as_bytes();
             let k = key.as_ptr() as usize - base;
             let v = value.as_ptr() as usize - base;
+            // Attributes are separated by white space (XML 1.0 §3.1), which quick-xml does
+            // not insist on: `a="1"b="2"`.
+            if !text.as_bytes()[k - 1].is_ascii_whitespace() {
+                return Err(Problem::Syntax {
+                    at: k,
+                    message: "attributes need white space between them".into(),
+                });
+            }
+            if !is_xml_name(&text[k..k + key.len()]) {
+                return Err(Problem::Syntax {
+                    at: k,
+                    message: format!("`{}` is no XML attribute name", &text[k..k + key.len()]),
+                });
+            }
             // Branch-free over the value (the compiler vectorises it): most values hold none of
             // these bytes.
             let special = |b: u8| matches!(b, b'&' | b'<' | b'\t' | b'\n' | b'\r');
@@ -621,6 +662,120 @@ fn reference_problem(
             &text[span]
         ),
     })
+}
+
+/// XML 1.0 (fifth edition) §2.3 `Name`: a NameStartChar, then NameChars. ASCII names, nearly
+/// all of them, take the first branch.
+pub fn is_xml_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.is_ascii() {
+        return match b.split_first() {
+            Some((first, rest)) => {
+                (first.is_ascii_alphabetic() || matches!(first, b'_' | b':'))
+                    && rest.iter().all(|c| {
+                        c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.')
+                    })
+            }
+            None => false,
+        };
+    }
+    let mut chars = s.chars();
+    chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+}
+
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z'
+        | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{2FF}'
+        | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}' | '\u{200C}'..='\u{200D}'
+        | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}' | '\u{3001}'..='\u{D7FF}'
+        | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}' | '\u{10000}'..='\u{EFFFF}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// XML 1.0 §2.8 `XMLDecl` (the text between `<?` and `?>`): `xml`, then `version="1.x"`, an
+/// optional `encoding` with a Latin name, an optional `standalone="yes|no"`, in that order,
+/// each after white space, quoted with `"` or `'`.
+fn decl_problem(content: &str) -> Option<String> {
+    let mut rest = content.strip_prefix("xml")?;
+    let order = ["version", "encoding", "standalone"];
+    let mut next = 0;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\r', '\n']);
+        if trimmed.is_empty() {
+            break;
+        }
+        if trimmed.len() == rest.len() {
+            return Some("the XML declaration needs white space between its parts".into());
+        }
+        let name_len = trimmed
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(trimmed.len());
+        let name = &trimmed[..name_len];
+        let Some(i) = order[next..].iter().position(|o| *o == name) else {
+            return Some(format!(
+                "`{name}` is out of place in the XML declaration (version, encoding, standalone)"
+            ));
+        };
+        if next == 0 && i != 0 {
+            return Some("the XML declaration must start with its version".into());
+        }
+        next += i + 1;
+        let after = trimmed[name_len..].trim_start_matches([' ', '\t', '\r', '\n']);
+        let Some(after) = after.strip_prefix('=') else {
+            return Some(format!("`{name}` in the XML declaration has no `=`"));
+        };
+        let after = after.trim_start_matches([' ', '\t', '\r', '\n']);
+        let Some(quote) = after.chars().next().filter(|q| *q == '"' || *q == '\'') else {
+            return Some(format!(
+                "the value of `{name}` in the XML declaration is not quoted"
+            ));
+        };
+        let Some(end) = after[1..].find(quote) else {
+            return Some(format!(
+                "the value of `{name}` in the XML declaration is not closed"
+            ));
+        };
+        let value = &after[1..1 + end];
+        let ok = match name {
+            "version" => value
+                .strip_prefix("1.")
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
+            "encoding" => {
+                value.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && value
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }
+            _ => matches!(value, "yes" | "no"),
+        };
+        if !ok {
+            return Some(format!(
+                "`{name}=\"{value}\"` is not allowed in the XML declaration"
+            ));
+        }
+        rest = &after[1 + end + 1..];
+    }
+    (next == 0).then(|| "the XML declaration has no version".into())
+}
+
+/// XML 1.0 §2.6: a processing instruction's target is a Name other than `xml` (any case),
+/// followed by white space before its content.
+fn pi_problem(content: &str) -> Option<String> {
+    let end = content
+        .find([' ', '\t', '\r', '\n'])
+        .unwrap_or(content.len());
+    let target = &content[..end];
+    if !is_xml_name(target) {
+        return Some(format!("`{target}` is no processing instruction target"));
+    }
+    target
+        .eq_ignore_ascii_case("xml")
+        .then(|| "the processing instruction target `xml` is reserved".into())
 }
 
 /// XML 1.0 `Char`: tab, LF, CR, U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF (surrogates
