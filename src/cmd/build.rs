@@ -273,11 +273,7 @@ pub fn run(args: crate::cli::BuildArgs, color: bool) -> Outcome {
     let params = match source::read_params(&params, &set) {
         Ok(p) => p,
         Err(e) => {
-            return Outcome {
-                code: EXIT_FAILURE,
-                stderr: format!("error: {e}\n"),
-                ..Outcome::default()
-            };
+            return failure(e.to_string());
         }
     };
     let opts = BuildOpts {

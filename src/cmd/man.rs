@@ -63,10 +63,6 @@ pub fn run(args: crate::cli::ManArgs) -> Outcome {
             stdout: String::from_utf8_lossy(&buf).into_owned(),
             ..Outcome::default()
         },
-        Err(e) => Outcome {
-            code: EXIT_FAILURE,
-            stderr: format!("error: {e}\n"),
-            ..Outcome::default()
-        },
+        Err(e) => failure(e.to_string()),
     }
 }

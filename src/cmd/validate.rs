@@ -457,11 +457,7 @@ pub fn run(args: crate::cli::ValidateArgs, color: bool) -> Outcome {
     let loaded = match found.map(|p| crate::validate::config::load(&p)).transpose() {
         Ok(l) => l,
         Err(e) => {
-            return Outcome {
-                code: EXIT_FAILURE,
-                stderr: format!("error: {e}\n"),
-                ..Outcome::default()
-            };
+            return failure(e.to_string());
         }
     };
     let cfg = loaded.as_ref().map(|l| &l.config.validate);
