@@ -7,13 +7,16 @@
 //! Runs alternate (gpforge, xmllint, gpforge, …); each figure is the median of RUNS. Wall time
 //! is measured around the process; CPU time (user + system) and peak resident memory come from
 //! `wait4`'s rusage of that one child. Prints both ratios and gpforge's peak memory against the
-//! set's bytes. Targets (issue 17): wall ≤ 0.33× and CPU ≤ 1.0× xmllint's, memory < 3× the input.
+//! set's bytes. Targets: corpus wall ≤ 0.40× and CPU ≤ 0.60× xmllint's, vendors wall ≤ 0.50× and
+//! CPU ≤ 0.80×; memory < 3× the input.
 //! Exits 1 when a target is missed, 2 when a set or xmllint is missing.
 //!
-//! A third figure, the **floor**, shows how much of the wall target is left for validation: in
-//! this process, on every core, each file is only read, decoded (gpforge's decoder) and run
-//! through quick-xml's tokenizer (events and attributes, nothing kept, no tree, no rule, no
-//! report), alternating with the other two. No validator built on this reader can take less.
+//! A third figure, the **floor**, shows how much of the target is left for validation: on every
+//! core, each file is only read, decoded (gpforge's decoder) and run through quick-xml's
+//! tokenizer (events and attributes, nothing kept, no tree, no rule, no report), alternating
+//! with the other two. It is printed twice: as a process of its own (this benchmark started
+//! again, timed like the others: what a user pays) and inside this process (no start-up, a warm
+//! heap: it flatters). No validator built on this reader can take less.
 
 mod common;
 
@@ -23,9 +26,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 11;
-const SETS: [(&str, &str); 2] = [
-    ("corpus", "../shared/corpus"),
-    ("vendors", "../shared/vendors"),
+/// Each set with its targets (wall, CPU), as ratios to xmllint's.
+const SETS: [(&str, &str, f64, f64); 2] = [
+    ("corpus", "../shared/corpus", 0.40, 0.60),
+    ("vendors", "../shared/vendors", 0.50, 0.80),
 ];
 
 /// Every `PolicyDefinitions` folder under `root`.
@@ -129,14 +133,31 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// The floor as a process of its own (what a user's run pays: start-up, page faults, exit):
+/// this benchmark started again with `GPFORGE_FLOOR_LIST` naming a file of paths.
+fn floor_process(list: &[PathBuf], listing: &Path) -> Run {
+    let text: String = list.iter().map(|p| format!("{}\n", p.display())).collect();
+    std::fs::write(listing, text).expect("write the file list");
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    run(Command::new(me).env("GPFORGE_FLOOR_LIST", listing))
+}
+
 fn main() {
+    // A child started by `floor_process`: do the floor's work and nothing else.
+    if let Some(listing) = std::env::var_os("GPFORGE_FLOOR_LIST") {
+        let text = std::fs::read_to_string(listing).unwrap_or_default();
+        let list: Vec<PathBuf> = text.lines().map(PathBuf::from).collect();
+        floor(&list);
+        return;
+    }
     let bin = env!("CARGO_BIN_EXE_gpforge");
+    let work = tempfile::tempdir().expect("temp dir");
     if Command::new("xmllint").arg("--version").output().is_err() {
         eprintln!("xmllint is not installed (tests/tools/realclients/install.sh installs it)");
         std::process::exit(2);
     }
     let mut failed = false;
-    for (name, root) in SETS {
+    for (name, root, wall_target, cpu_target) in SETS {
         let mut dirs = Vec::new();
         stores(Path::new(root), &mut dirs);
         if dirs.is_empty() {
@@ -153,16 +174,20 @@ fn main() {
             .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
             .sum();
         let (mut ours, mut theirs, mut floors) = (Vec::new(), Vec::new(), Vec::new());
+        let mut fresh = Vec::new();
+        let listing = work.path().join(format!("{name}.txt"));
         for _ in 0..RUNS {
             ours.push(run(Command::new(bin).arg("validate").args(&dirs)));
             theirs.push(run(Command::new("xmllint").arg("--noout").args(&list)));
             floors.push(floor(&list));
+            fresh.push(floor_process(&list, &listing));
         }
         let peak = ours.iter().map(|r| r.peak_kb).max().unwrap_or(0);
         let fig = |v: &[Run], f: fn(&Run) -> Duration| median(v.iter().map(f).collect());
         let (ow, oc) = (fig(&ours, |r| r.wall), fig(&ours, |r| r.cpu));
         let (tw, tc) = (fig(&theirs, |r| r.wall), fig(&theirs, |r| r.cpu));
         let (fw, fc) = (fig(&floors, |r| r.wall), fig(&floors, |r| r.cpu));
+        let (pw, pc) = (fig(&fresh, |r| r.wall), fig(&fresh, |r| r.cpu));
         let (wall, cpu) = (ms(ow) / ms(tw), ms(oc) / ms(tc));
         let mem = (peak * 1024) as f64 / bytes as f64;
         println!(
@@ -172,17 +197,24 @@ fn main() {
             bytes as f64 / 1e6
         );
         println!(
-            "  wall: gpforge {:.1} ms, xmllint {:.1} ms, ratio {wall:.2} (target ≤ 0.33)",
+            "  wall: gpforge {:.1} ms, xmllint {:.1} ms, ratio {wall:.2} (target ≤ {wall_target:.2})",
             ms(ow),
             ms(tw)
         );
         println!(
-            "  cpu:  gpforge {:.1} ms, xmllint {:.1} ms, ratio {cpu:.2} (target ≤ 1.00)",
+            "  cpu:  gpforge {:.1} ms, xmllint {:.1} ms, ratio {cpu:.2} (target ≤ {cpu_target:.2})",
             ms(oc),
             ms(tc)
         );
         println!(
-            "  floor (read + decode + tokenize, every core, nothing else): wall {:.1} ms = {:.2}, cpu {:.1} ms = {:.2} of xmllint's",
+            "  floor, a process of its own (read + decode + tokenize, every core): wall {:.1} ms = {:.2}, cpu {:.1} ms = {:.2} of xmllint's",
+            ms(pw),
+            ms(pw) / ms(tw),
+            ms(pc),
+            ms(pc) / ms(tc)
+        );
+        println!(
+            "  floor, inside this benchmark's process (flatters: no start-up, warm heap): wall {:.1} ms = {:.2}, cpu {:.1} ms = {:.2} of xmllint's",
             ms(fw),
             ms(fw) / ms(tw),
             ms(fc),
@@ -192,7 +224,7 @@ fn main() {
             "  peak memory: gpforge {:.1} MB = {mem:.2}× the input (target < 3)",
             peak as f64 / 1024.0
         );
-        failed |= wall > 0.33 || cpu > 1.0 || mem >= 3.0;
+        failed |= wall > wall_target || cpu > cpu_target || mem >= 3.0;
     }
     if failed {
         println!("FAILED: a target was missed");
