@@ -23,6 +23,7 @@ pub mod emit;
 pub mod fsx;
 pub mod import;
 pub mod model;
+pub mod rules;
 pub mod source;
 pub mod state;
 pub mod validate;

@@ -1,8 +1,8 @@
 //! The catalogue of diagnostic codes. `D###` = definitions, `B###` = backend limits, `V###` =
 //! validator rules. A code is never reused once retired. The documentation of each D/B variant
 //! (what it checks, why it matters, an example) is what `gpforge explain CODE` prints, so the docs
-//! live next to the code; V-codes are declared with their documentation next to their check in
-//! `validate::checks::<family>` and only listed here.
+//! live next to the code; V-codes are declared with their documentation in `rules::<family>`
+//! (one module per family of `validate::checks`) and only listed here.
 
 macro_rules! codes {
     (
@@ -53,7 +53,7 @@ macro_rules! codes {
             }
 
             /// The validator rule behind a V-code.
-            pub fn rule(self) -> Option<crate::validate::checks::Rule> {
+            pub fn rule(self) -> Option<crate::rules::Rule> {
                 match self {
                     $(Code::$vname => Some($rule),)*
                     _ => None,
@@ -831,69 +831,69 @@ codes! {
     I004 => Warning, "missing en-US string or presentation";
 
     @rules {
-        V001 => crate::validate::checks::encoding::V001;
-        V002 => crate::validate::checks::encoding::V002;
-        V003 => crate::validate::checks::encoding::V003;
-        V004 => crate::validate::checks::encoding::V004;
-        V005 => crate::validate::checks::encoding::V005;
-        V010 => crate::validate::checks::namespace::V010;
-        V011 => crate::validate::checks::namespace::V011;
-        V012 => crate::validate::checks::namespace::V012;
-        V020 => crate::validate::checks::schema::V020;
-        V021 => crate::validate::checks::schema::V021;
-        V022 => crate::validate::checks::schema::V022;
-        V023 => crate::validate::checks::schema::V023;
-        V024 => crate::validate::checks::schema::V024;
-        V025 => crate::validate::checks::schema::V025;
-        V026 => crate::validate::checks::schema::V026;
-        V027 => crate::validate::checks::schema::V027;
-        V028 => crate::validate::checks::schema::V028;
-        V029 => crate::validate::checks::schema::V029;
-        V030 => crate::validate::checks::references::V030;
-        V031 => crate::validate::checks::references::V031;
-        V032 => crate::validate::checks::references::V032;
-        V033 => crate::validate::checks::references::V033;
-        V034 => crate::validate::checks::references::V034;
-        V035 => crate::validate::checks::references::V035;
-        V040 => crate::validate::checks::presentation::V040;
-        V041 => crate::validate::checks::presentation::V041;
-        V042 => crate::validate::checks::presentation::V042;
-        V043 => crate::validate::checks::presentation::V043;
-        V044 => crate::validate::checks::presentation::V044;
-        V045 => crate::validate::checks::presentation::V045;
-        V046 => crate::validate::checks::presentation::V046;
-        V050 => crate::validate::checks::registry::V050;
-        V051 => crate::validate::checks::registry::V051;
-        V052 => crate::validate::checks::registry::V052;
-        V053 => crate::validate::checks::registry::V053;
-        V054 => crate::validate::checks::registry::V054;
-        V055 => crate::validate::checks::registry::V055;
-        V056 => crate::validate::checks::registry::V056;
-        V057 => crate::validate::checks::registry::V057;
-        V058 => crate::validate::checks::registry::V058;
-        V060 => crate::validate::checks::strings::V060;
-        V061 => crate::validate::checks::strings::V061;
-        V062 => crate::validate::checks::strings::V062;
-        V063 => crate::validate::checks::strings::V063;
-        V064 => crate::validate::checks::strings::V064;
-        V065 => crate::validate::checks::strings::V065;
-        V066 => crate::validate::checks::strings::V066;
-        V070 => crate::validate::checks::store::V070;
-        V071 => crate::validate::checks::store::V071;
-        V072 => crate::validate::checks::store::V072;
-        V073 => crate::validate::checks::store::V073;
-        V074 => crate::validate::checks::store::V074;
-        V075 => crate::validate::checks::store::V075;
-        V076 => crate::validate::checks::store::V076;
-        V077 => crate::validate::checks::store::V077;
-        V078 => crate::validate::checks::store::V078;
-        V080 => crate::validate::checks::intune::V080;
-        V081 => crate::validate::checks::intune::V081;
-        V082 => crate::validate::checks::intune::V082;
-        V083 => crate::validate::checks::intune::V083;
-        V084 => crate::validate::checks::intune::V084;
-        V085 => crate::validate::checks::intune::V085;
-        V086 => crate::validate::checks::intune::V086;
-        V087 => crate::validate::checks::intune::V087;
+        V001 => crate::rules::encoding::V001;
+        V002 => crate::rules::encoding::V002;
+        V003 => crate::rules::encoding::V003;
+        V004 => crate::rules::encoding::V004;
+        V005 => crate::rules::encoding::V005;
+        V010 => crate::rules::namespace::V010;
+        V011 => crate::rules::namespace::V011;
+        V012 => crate::rules::namespace::V012;
+        V020 => crate::rules::schema::V020;
+        V021 => crate::rules::schema::V021;
+        V022 => crate::rules::schema::V022;
+        V023 => crate::rules::schema::V023;
+        V024 => crate::rules::schema::V024;
+        V025 => crate::rules::schema::V025;
+        V026 => crate::rules::schema::V026;
+        V027 => crate::rules::schema::V027;
+        V028 => crate::rules::schema::V028;
+        V029 => crate::rules::schema::V029;
+        V030 => crate::rules::references::V030;
+        V031 => crate::rules::references::V031;
+        V032 => crate::rules::references::V032;
+        V033 => crate::rules::references::V033;
+        V034 => crate::rules::references::V034;
+        V035 => crate::rules::references::V035;
+        V040 => crate::rules::presentation::V040;
+        V041 => crate::rules::presentation::V041;
+        V042 => crate::rules::presentation::V042;
+        V043 => crate::rules::presentation::V043;
+        V044 => crate::rules::presentation::V044;
+        V045 => crate::rules::presentation::V045;
+        V046 => crate::rules::presentation::V046;
+        V050 => crate::rules::registry::V050;
+        V051 => crate::rules::registry::V051;
+        V052 => crate::rules::registry::V052;
+        V053 => crate::rules::registry::V053;
+        V054 => crate::rules::registry::V054;
+        V055 => crate::rules::registry::V055;
+        V056 => crate::rules::registry::V056;
+        V057 => crate::rules::registry::V057;
+        V058 => crate::rules::registry::V058;
+        V060 => crate::rules::strings::V060;
+        V061 => crate::rules::strings::V061;
+        V062 => crate::rules::strings::V062;
+        V063 => crate::rules::strings::V063;
+        V064 => crate::rules::strings::V064;
+        V065 => crate::rules::strings::V065;
+        V066 => crate::rules::strings::V066;
+        V070 => crate::rules::store::V070;
+        V071 => crate::rules::store::V071;
+        V072 => crate::rules::store::V072;
+        V073 => crate::rules::store::V073;
+        V074 => crate::rules::store::V074;
+        V075 => crate::rules::store::V075;
+        V076 => crate::rules::store::V076;
+        V077 => crate::rules::store::V077;
+        V078 => crate::rules::store::V078;
+        V080 => crate::rules::intune::V080;
+        V081 => crate::rules::intune::V081;
+        V082 => crate::rules::intune::V082;
+        V083 => crate::rules::intune::V083;
+        V084 => crate::rules::intune::V084;
+        V085 => crate::rules::intune::V085;
+        V086 => crate::rules::intune::V086;
+        V087 => crate::rules::intune::V087;
     }
 }

@@ -31,22 +31,8 @@ impl Span {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Severity {
-    Error,
-    Warning,
-    Note,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+/// Severities are declared with the rules (`rules`), which every part of the crate reads.
+pub use crate::rules::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

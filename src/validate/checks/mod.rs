@@ -1,11 +1,13 @@
-//! The validator's rule catalogue: one module per rule family, each rule declared with [`rule!`]
-//! next to the code that checks it (what / why / example, printed by `gpforge explain`).
+//! The validator's checks: one module per rule family; each family's rules (code, severity,
+//! what / why / example, printed by `gpforge explain`) are declared in `rules::<family>`.
 //!
 //! Per-file families read one parsed document; store families read the [`super::facts`] of every
 //! file of a store. Severities are those of the `gpmc` profile; [`super::Profile`] adjusts them.
 
-use crate::diag::{Code, Diagnostic, FileId, Severity, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 use std::ops::Range;
+
+pub use crate::rules::{Family, Rule};
 
 pub mod encoding;
 pub mod intune;
@@ -17,49 +19,6 @@ pub mod schema;
 pub mod store;
 pub mod strings;
 
-/// Which family a rule belongs to (and so which profile cares about it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Family {
-    Encoding,
-    Namespace,
-    Schema,
-    References,
-    Presentation,
-    Registry,
-    Strings,
-    Store,
-    Intune,
-}
-
-impl Family {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Family::Encoding => "encoding",
-            Family::Namespace => "namespace",
-            Family::Schema => "schema",
-            Family::References => "references",
-            Family::Presentation => "presentation",
-            Family::Registry => "registry",
-            Family::Strings => "strings",
-            Family::Store => "store",
-            Family::Intune => "intune",
-        }
-    }
-}
-
-/// A validator rule: its default severity (profile gpmc), family, title and documentation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rule {
-    pub severity: Severity,
-    pub family: Family,
-    pub title: &'static str,
-    pub doc: &'static str,
-    /// An Error under profile intune (Intune's importer refuses what the editor works around).
-    pub intune_error: bool,
-}
-
-/// Declares a rule constant; its doc comment is the text `gpforge explain` prints.
 /// Style rules that are off unless `--select` names them (by code, family or `pedantic`):
 /// V063 alone makes 808 of the 1,310 findings on Microsoft's own 1903 + Office store, where the
 /// editor shows the strings well enough; a vendor polishing its own ADMLs turns it on.
@@ -97,23 +56,6 @@ pub fn on_by_default(code: crate::diag::Code, profile: super::Profile) -> bool {
     }
     true
 }
-
-macro_rules! rule {
-    ($(#[doc = $doc:literal])* $name:ident: $sev:ident, $fam:ident, $title:literal) => {
-        $crate::validate::checks::rule! { $(#[doc = $doc])* $name: $sev, $fam, $title, intune_error = false }
-    };
-    ($(#[doc = $doc:literal])* $name:ident: $sev:ident, $fam:ident, $title:literal, intune_error = $ie:literal) => {
-        $(#[doc = $doc])*
-        pub const $name: $crate::validate::checks::Rule = $crate::validate::checks::Rule {
-            severity: $crate::diag::Severity::$sev,
-            family: $crate::validate::checks::Family::$fam,
-            title: $title,
-            doc: concat!($($doc, "\n"),*),
-            intune_error: $ie,
-        };
-    };
-}
-pub(crate) use rule;
 
 /// Collects the diagnostics of one file. With a cap (the report's `--max-per-code`), the list is
 /// folded whenever it has doubled: per code, the `cap + 1` first findings in source order are
