@@ -86,6 +86,18 @@ impl Bx<'_> {
         self.diags.push(Diagnostic::new(code, msg).at(span, label));
     }
 
+    /// [`Bx::err`] at the place `at` was read from.
+    fn err_on<T>(
+        &mut self,
+        code: Code,
+        msg: impl Into<String>,
+        at: &S<T>,
+        label: impl Into<String>,
+    ) {
+        let span = self.sp(at);
+        self.err(code, msg, span, label);
+    }
+
     fn baseline(&mut self, b: &BaselineSource, set: &PolicySet) -> Option<Baseline> {
         let head = b.ast.baseline.get_ref();
         let head_span = self.sp(&b.ast.baseline);
@@ -106,11 +118,10 @@ impl Bx<'_> {
         }
         let title = head.title.get_ref();
         if title.contains(['\r', '\n', '\u{85}', '\u{2028}', '\u{2029}']) {
-            let span = self.sp(&head.title);
-            self.err(
+            self.err_on(
                 Code::D051,
                 "the baseline title holds a line break",
-                span,
+                &head.title,
                 "one line: it names the GPO (gpt.ini, the GPMC backup) and heads every file",
             );
             return None;
@@ -217,11 +228,10 @@ impl Bx<'_> {
                 return None;
             }
             if src.description.get_ref().trim().is_empty() {
-                let dspan = self.sp(&src.description);
-                self.err(
+                self.err_on(
                     Code::D041,
                     format!("parameter `{name}` has no description"),
-                    dspan,
+                    &src.description,
                     "say what a site supplies here",
                 );
                 return None;
@@ -425,11 +435,10 @@ impl Bx<'_> {
             "enabled" => match target {
                 Target::Policy(i) => {
                     if let Some(v) = &src.value {
-                        let vs = self.sp(v);
-                        self.err(
+                        self.err_on(
                             Code::D032,
                             "a policy takes `values = { <element id> = … }`, not `value`",
-                            vs,
+                            v,
                             "`value` is for registry-only settings",
                         );
                         return None;

@@ -299,11 +299,10 @@ fn values_need_a_name(cx: &mut Cx, p: &ast::PolicySrc) {
         ("disabled_value", &p.disabled_value),
     ] {
         if let (Some(v), None) = (given, &p.value_name) {
-            let vspan = cx.sp(v);
-            cx.err(
+            cx.err_on(
                 Code::D003,
                 format!("`{field}` needs the policy's `value_name`"),
-                vspan,
+                v,
                 "no value name to write this to",
             );
         }

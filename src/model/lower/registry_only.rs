@@ -26,11 +26,10 @@ pub(super) fn lower_registry_only(
     let value_name = cx.value_name(&r.value_name);
     let reg_type = RegType::parse(r.reg_type.get_ref());
     if reg_type.is_none() {
-        let tspan = cx.sp(&r.reg_type);
-        cx.err(
+        cx.err_on(
             Code::D022,
             format!("unknown registry type `{}`", r.reg_type.get_ref()),
-            tspan,
+            &r.reg_type,
             "expected string, expand_string, binary, dword, multi_string or qword",
         );
     }
