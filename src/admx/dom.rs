@@ -249,15 +249,12 @@ impl Document {
         }
         let index = self.elements.len() as u32;
         let qname = e.name();
-        let qname: &[u8] = AsRef::<str>::as_ref(&qname).as_bytes();
+        let qname: &str = AsRef::<str>::as_ref(&qname);
         let name_len = qname.len();
-        if !is_xml_name(&text[before + 1..before + 1 + name_len]) {
+        if !is_xml_name(qname) {
             return Some(Problem::Syntax {
                 at: before + 1,
-                message: format!(
-                    "`{}` is no XML name",
-                    &text[before + 1..before + 1 + name_len]
-                ),
+                message: format!("`{qname}` is no XML name"),
             });
         }
         let attr_start = self.attrs.len() as u32;
@@ -265,7 +262,7 @@ impl Document {
             return Some(p);
         }
         let parent = tree.stack.last().copied().unwrap_or(NONE);
-        let local = qname.iter().rposition(|&b| b == b':').map_or(0, |p| p + 1);
+        let local = qname.bytes().rposition(|b| b == b':').map_or(0, |p| p + 1);
         self.elements.push(Element {
             name: (before + 1) as u32..(before + 1 + name_len) as u32,
             local: (before + 1 + local) as u32,

@@ -239,17 +239,12 @@ fn validate(
         &report.sources,
     );
     report.diags = shown;
-    let totals = serde_json::json!({
-        "files": report.files,
-        "policies": report.policies,
-        "errors": errors,
-        "warnings": warnings,
-        "profile": profile,
-        "elapsed_ms": report.elapsed.as_millis() as u64,
-        // Findings the report does not show (--max-per-code), per file and code.
-        "left_out": left_out,
-    });
-    stream_report(&mut o, report, format, color, totals, left_out);
+    let counts = Counts {
+        errors,
+        warnings,
+        profile,
+    };
+    stream_report(&mut o, report, format, color, counts, left_out);
     o
 }
 
@@ -389,6 +384,13 @@ fn summary_line(
     )
 }
 
+/// What the JSON report's totals say besides the report's own counts.
+struct Counts {
+    errors: usize,
+    warnings: usize,
+    profile: Profile,
+}
+
 /// The findings as the format wants them, written piece by piece when `main` prints: human
 /// and short to stderr, JSON, SARIF and GitHub annotations to stdout.
 fn stream_report(
@@ -396,7 +398,7 @@ fn stream_report(
     report: std::mem::ManuallyDrop<crate::validate::Report>,
     format: DiagFormat,
     color: bool,
-    totals: serde_json::Value,
+    counts: Counts,
     left_out: Vec<render::LeftOut>,
 ) {
     match format {
@@ -410,6 +412,16 @@ fn stream_report(
             }));
         }
         DiagFormat::Json => {
+            let totals = serde_json::json!({
+                "files": report.files,
+                "policies": report.policies,
+                "errors": counts.errors,
+                "warnings": counts.warnings,
+                "profile": counts.profile,
+                "elapsed_ms": report.elapsed.as_millis() as u64,
+                // Findings the report does not show (--max-per-code), per file and code.
+                "left_out": left_out,
+            });
             o.stdout_stream = Some(Box::new(move |out: &mut dyn std::io::Write| {
                 render::json_to(out, &report.diags, &report.sources, totals)
             }));
