@@ -494,3 +494,44 @@ fn registry_state_is_pointed_to_audit() {
         );
     }
 }
+
+/// Memory is bounded by the stores in flight, not by the input: once a store's rules have run,
+/// the report keeps the text only of files a kept finding points into (a finding dropped by the
+/// selection needs no text either); stores finishing as the run ends keep theirs. The findings
+/// and their rendering are those of each store validated alone.
+#[test]
+fn a_finished_store_keeps_only_the_texts_its_findings_need() {
+    let root = PathBuf::from(ROOT);
+    // The clean store first, then enough stores that much is still unread when it finishes.
+    let mut paths = vec![root.join("clean"), root.join("V055_value_written_twice")];
+    paths.extend((0..12).map(|_| root.join("V034_policy_defined_twice")));
+    let r = validate_paths(&paths, Profile::Gpmc).unwrap();
+    let id = |name: &str| (0..r.sources.len()).find(|&i| r.sources.name(i).ends_with(name));
+    let clean = id("clean/app.admx").expect("the clean ADMX");
+    let twice = id("V055_value_written_twice/app.admx").expect("the V055 ADMX");
+    assert_eq!(r.sources.text(clean), "", "no finding points into it");
+    assert!(
+        r.sources.text(twice).contains("<policy"),
+        "its finding's text"
+    );
+    let alone = validate_paths(&[root.join("V055_value_written_twice")], Profile::Gpmc).unwrap();
+    let shown = |r: &gpforge::validate::Report, code: Code| {
+        let d: Vec<_> = r.diags.iter().filter(|d| d.code == code).cloned().collect();
+        render::short(&d, &r.sources)
+    };
+    assert_eq!(shown(&r, Code::V055), shown(&alone, Code::V055));
+    assert!(!shown(&r, Code::V055).is_empty());
+    // The same run with V055 not selected: its file's text goes too.
+    let keep = |d: &gpforge::diag::Diagnostic, _: &str| d.code != Code::V055;
+    let r = gpforge::validate::validate_selected(&paths, Profile::Gpmc, None, 0, &keep).unwrap();
+    assert!(r.diags.iter().all(|d| d.code != Code::V055));
+    assert!(r.diags.iter().any(|d| d.code == Code::V034));
+    let twice = (0..r.sources.len())
+        .find(|&i| {
+            r.sources
+                .name(i)
+                .ends_with("V055_value_written_twice/app.admx")
+        })
+        .unwrap();
+    assert_eq!(r.sources.text(twice), "");
+}

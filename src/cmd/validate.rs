@@ -188,11 +188,17 @@ fn validate(
     } else {
         opts.max_per_code
     };
-    let mut report =
-        match crate::validate::validate_capped(paths, profile, opts.store.as_deref(), fold_cap) {
-            Ok(r) => r,
-            Err(e) => return failure(e.to_string()),
-        };
+    let keep = |d: &Diagnostic, file: &str| selected(d, file, &opts, profile, paths);
+    let mut report = match crate::validate::validate_selected(
+        paths,
+        profile,
+        opts.store.as_deref(),
+        fold_cap,
+        &keep,
+    ) {
+        Ok(r) => r,
+        Err(e) => return failure(e.to_string()),
+    };
     if report.files == 0 {
         return failure(format!(
             "no ADMX or ADML file in {}",
@@ -203,7 +209,7 @@ fn validate(
                 .join(", ")
         ));
     }
-    select_findings(&mut report, &opts, profile, paths);
+    promote(&mut report, &opts);
     if let Some(path) = &opts.write_baseline {
         return write_findings_baseline(path, &report, paths);
     }
@@ -277,31 +283,36 @@ fn registry_state_among(paths: &[std::path::PathBuf]) -> Option<String> {
     })
 }
 
-/// The findings the selectors keep, with their severities promoted or demoted.
-fn select_findings(
-    report: &mut crate::validate::Report,
+/// Whether the selectors keep a finding (of the file named `file`): pedantic rules, and
+/// schema-only rules under gpmc, only when --select names them; --ignore and gpforge.toml's
+/// per-path ignores.
+fn selected(
+    d: &Diagnostic,
+    file: &str,
     opts: &ValidateOptions,
     profile: Profile,
     paths: &[std::path::PathBuf],
-) {
-    // Pedantic rules, and schema-only rules under gpmc, only when --select names them.
-    report.diags.retain(|d| {
-        let selected = names_code(&opts.select, d.code) || names_code(&opts.extend_select, d.code);
-        (selected
-            || (opts.select.is_empty() && crate::validate::checks::on_by_default(d.code, profile)))
-            && !names_code(&opts.ignore, d.code)
-    });
-    if let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) {
-        let sources = &report.sources;
-        report.diags.retain(|d| {
-            let Some(span) = d.primary_span() else {
-                return true;
-            };
-            let file = crate::validate::baseline::relative(&sources.name(span.file), paths);
-            let ignored: Vec<String> = cfg.ignored_in(&file).cloned().collect();
-            !names_code(&ignored, d.code)
-        });
+) -> bool {
+    let named = names_code(&opts.select, d.code) || names_code(&opts.extend_select, d.code);
+    if !(named
+        || (opts.select.is_empty() && crate::validate::checks::on_by_default(d.code, profile)))
+        || names_code(&opts.ignore, d.code)
+    {
+        return false;
     }
+    let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) else {
+        return true;
+    };
+    if d.primary_span().is_none() {
+        return true;
+    }
+    let file = crate::validate::baseline::relative(file, paths);
+    let ignored: Vec<String> = cfg.ignored_in(&file).cloned().collect();
+    !names_code(&ignored, d.code)
+}
+
+/// The kept findings' severities promoted or demoted (--as-error, --as-warning).
+fn promote(report: &mut crate::validate::Report, opts: &ValidateOptions) {
     for d in &mut report.diags {
         if names_code(&opts.as_error, d.code) {
             d.severity = Severity::Error;

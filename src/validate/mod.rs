@@ -4,8 +4,10 @@
 //! ```text
 //! bytes ─decode─▶ text ─dom─▶ spanned tree ─checks (per file)─▶ facts ─checks (per store)─▶ diagnostics
 //! ```
-//! Files are processed in parallel; each file's tree is dropped once its facts are taken, so a
-//! store costs about its decoded text in memory. The library never prints.
+//! Files are processed in parallel, store by store; each file's tree is dropped once its facts
+//! are taken, and a store's facts once its store rules have run, with the text of every file no
+//! finding points into. Memory is bounded by the stores in flight and the files with findings,
+//! not by the input. The library never prints.
 
 pub mod baseline;
 pub mod checks;
@@ -65,11 +67,16 @@ impl Profile {
 
 /// The result of one validation run.
 pub struct Report {
+    /// Every validated file by id; the text only of files a finding points into (the others'
+    /// texts were dropped with their store: nothing renders them).
     pub sources: SourceMap,
     pub diags: Vec<Diagnostic>,
-    /// What the store rules read of each file (in no particular order). Kept with the report
-    /// rather than freed during the run: its many small allocations are freed with the report,
-    /// or not at all by a process that exits right after printing it (the command line).
+    /// What the store rules read of the files of the stores that finished as the run ended
+    /// (when less was left to read than the store itself; the others' facts were freed as each
+    /// store finished, with the texts of their files without a finding). Kept
+    /// with the report rather than freed at the end of the run: their many small allocations
+    /// are freed with the report, or not at all by a process that exits right after printing
+    /// it (the command line).
     pub facts: Vec<store::FileInfo>,
     pub files: usize,
     pub policies: usize,
@@ -180,6 +187,23 @@ pub fn validate_capped(
     reference: Option<&Path>,
     cap: usize,
 ) -> Result<Report, IoError> {
+    validate_selected(paths, profile, reference, cap, &|_, _| true)
+}
+
+/// Which findings a report keeps: `keep(finding, name of its file)`, asked once per finding as
+/// its store is finished (the file name as [`SourceMap::name`] gives it; empty for a finding
+/// without a location). A dropped finding is gone, and with it the need for its file's text.
+pub type Keep<'a> = &'a (dyn Fn(&Diagnostic, &str) -> bool + Sync);
+
+/// [`validate_capped`] keeping only the findings `keep` selects (`--select`, `--ignore`, the
+/// rules on by default): the texts of files left without a finding are not kept either.
+pub fn validate_selected(
+    paths: &[PathBuf],
+    profile: Profile,
+    reference: Option<&Path>,
+    cap: usize,
+    keep: Keep<'_>,
+) -> Result<Report, IoError> {
     let started = Instant::now();
     let groups = groups(paths)?;
     let mut inputs = Vec::new();
@@ -192,7 +216,7 @@ pub fn validate_capped(
         Some(dir) => reference_store(dir, inputs.len())?,
         None => Vec::new(),
     };
-    run(&groups, inputs, profile, started, &reference, cap)
+    run(&groups, inputs, profile, started, &reference, cap, keep)
 }
 
 /// What the ADMX files at the top of a reference store provide (their facts; file ids start at
@@ -258,7 +282,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
         .zip(files)
         .map(|(e, (_, bytes))| (0, e, Some(bytes.as_slice())))
         .collect();
-    run(&[group], inputs, profile, started, &[], 0)
+    run(&[group], inputs, profile, started, &[], 0, &|_, _| true)
 }
 
 /// The result of the per-file stage.
@@ -364,6 +388,28 @@ fn process(
     }
 }
 
+/// A store whose files are still in the per-file stage: how many are left, what is done.
+struct Pending {
+    left: usize,
+    done: Vec<(usize, Result<Processed, IoError>)>,
+}
+
+/// A store after its store rules: what the report keeps of it. `texts` holds (file id, name,
+/// text), the text empty for a file no finding points into (nothing will render it).
+struct Finished {
+    texts: Vec<(usize, String, String)>,
+    diags: Vec<Diagnostic>,
+    policies: usize,
+    bytes: usize,
+    /// The store's facts, when it finished as the run ended (see [`Report::facts`]); else empty.
+    /// Its texts are then all kept too.
+    facts: Vec<store::FileInfo>,
+}
+
+/// Runs the per-file stage over every file and, as soon as the last file of a store is done,
+/// that store's rules on the same worker; then the store's facts are dropped and so is the text
+/// of every file without a finding. Memory is bounded by the stores in flight (at most one per
+/// worker, as files are taken store by store) and the files with findings, not by the input.
 fn run(
     groups: &[Group],
     inputs: Vec<(usize, Entry, Option<&[u8]>)>,
@@ -371,10 +417,9 @@ fn run(
     started: Instant,
     reference: &[store::FileInfo],
     cap: usize,
+    keep: Keep<'_>,
 ) -> Result<Report, IoError> {
     let n = inputs.len();
-    // Largest files first, so the workers finish together.
-    let mut order: Vec<usize> = (0..n).collect();
     let size = |i: usize| match &inputs[i].2 {
         Some(b) => b.len() as u64,
         None => std::fs::metadata(&inputs[i].1.path)
@@ -382,88 +427,93 @@ fn run(
             .unwrap_or(0),
     };
     let sizes: Vec<u64> = (0..n).map(size).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    // Store by store, in the order given; in a store the largest files first, so the workers
+    // finish a store together.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (inputs[i].0, std::cmp::Reverse(sizes[i])));
+    let mut counts = vec![0usize; groups.len()];
+    let mut store_bytes = vec![0u64; groups.len()];
+    for (i, x) in inputs.iter().enumerate() {
+        counts[x.0] += 1;
+        store_bytes[x.0] += sizes[i];
+    }
+    let pending: Vec<std::sync::Mutex<Pending>> = counts
+        .iter()
+        .map(|&left| {
+            std::sync::Mutex::new(Pending {
+                left,
+                done: Vec::new(),
+            })
+        })
+        .collect();
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
+    let intune = profile == Profile::Intune;
+    let untaken = std::sync::atomic::AtomicU64::new(sizes.iter().sum());
     let results = on_workers(workers, n, dom::Spare::default, |spare, k| {
         let i = order[k];
+        untaken.fetch_sub(sizes[i], Ordering::Relaxed);
         let (g, entry, bytes) = &inputs[i];
-        match bytes {
+        let r = match bytes {
             Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare, cap)),
             None => match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref()) {
                 Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare, cap)),
                 Ok(Err(why)) => Ok(refused(i, entry, &why)),
                 Err(e) => Err(IoError(entry.path.clone(), e)),
             },
-        }
+        };
+        let done = {
+            let mut p = pending[*g].lock().unwrap_or_else(|e| e.into_inner());
+            p.done.push((i, r));
+            p.left -= 1;
+            (p.left == 0).then(|| std::mem::take(&mut p.done))
+        };
+        // A store finished when less is left to read than the store itself keeps its facts and
+        // texts for the report: freeing them would barely lower the peak and costs time.
+        let last = untaken.load(Ordering::Relaxed) <= store_bytes[*g];
+        done.map(|done| (*g, finish(&groups[*g], done, reference, intune, keep, last)))
     });
-    let mut slots: Vec<Option<Processed>> = (0..n).map(|_| None).collect();
-    for (k, r) in results.into_iter().enumerate() {
-        // A worker that panicked leaves its files out; that is a bug, reported as such.
-        let r = r.unwrap_or_else(|| {
+    let mut finished: Vec<Option<Result<Finished, IoError>>> =
+        groups.iter().map(|_| None).collect();
+    for (g, f) in results.into_iter().flatten().flatten() {
+        finished[g] = Some(f);
+    }
+    // A store without files has nothing to wait for (and its rules nothing to say).
+    for (g, f) in finished.iter_mut().enumerate() {
+        if counts[g] == 0 {
+            *f = Some(finish(
+                &groups[g],
+                Vec::new(),
+                reference,
+                intune,
+                keep,
+                true,
+            ));
+        }
+    }
+    let mut texts: Vec<(String, String)> = (0..n).map(|_| Default::default()).collect();
+    let (mut diags, mut policies, mut bytes, mut facts) = (Vec::new(), 0, 0, Vec::new());
+    for (g, f) in finished.into_iter().enumerate() {
+        // A worker that panicked leaves its stores unchecked; that is a bug, reported as such.
+        let f = f.unwrap_or_else(|| {
             Err(IoError(
-                inputs[order[k]].1.path.clone(),
-                std::io::Error::other("internal error while validating this file"),
+                groups[g].root.clone().unwrap_or_default(),
+                std::io::Error::other("internal error while validating this store"),
             ))
-        });
-        slots[order[k]] = Some(r?);
+        })?;
+        for (i, name, text) in f.texts {
+            texts[i] = (name, text);
+        }
+        diags.extend(f.diags);
+        policies += f.policies;
+        bytes += f.bytes;
+        facts.extend(f.facts);
     }
     let mut sources = SourceMap::new();
-    let mut diags = Vec::new();
-    let mut by_group: Vec<Vec<store::FileInfo>> = groups.iter().map(|_| Vec::new()).collect();
-    let mut policies = 0;
-    let mut bytes = 0;
-    for (i, p) in slots.into_iter().enumerate() {
-        let Some(p) = p else { continue }; // every slot is filled above
-        sources.add(p.info.name.clone(), p.text);
-        diags.extend(p.diags);
-        policies += p.policies;
-        bytes += p.info.bytes;
-        by_group[inputs[i].0].push(p.info);
-    }
-    // The store rules, a store per task on every core.
-    let intune = profile == Profile::Intune;
-    let store_rules = |g: usize, files: Vec<store::FileInfo>| {
-        let mut out = Vec::new();
-        let mut view = store::StoreView::new(files.iter().collect(), groups[g].is_store);
-        view.add_reference(reference);
-        checks::store::store(&view, intune, &mut out);
-        checks::references::store(&view, &mut out);
-        checks::strings::store(&view, &mut out);
-        checks::presentation::store(&view, &mut out);
-        if intune {
-            checks::intune::store(&view, &mut out);
-        }
-        drop(view);
-        (out, files)
-    };
-    let tasks: Vec<std::sync::Mutex<Vec<store::FileInfo>>> =
-        by_group.into_iter().map(std::sync::Mutex::new).collect();
-    let found = on_workers(
-        workers,
-        tasks.len(),
-        || (),
-        |_, g| {
-            let files = tasks[g]
-                .lock()
-                .map(|mut t| std::mem::take(&mut *t))
-                .unwrap_or_default();
-            store_rules(g, files)
-        },
-    );
-    let mut facts = Vec::with_capacity(n);
-    for (g, d) in found.into_iter().enumerate() {
-        // A task that panicked leaves its store unchecked; that is a bug, reported as such.
-        let (d, files) = d.ok_or_else(|| {
-            IoError(
-                groups[g].root.clone().unwrap_or_default(),
-                std::io::Error::other("internal error while checking this store"),
-            )
-        })?;
-        diags.extend(d);
-        facts.extend(files);
+    for (name, text) in texts {
+        sources.add(name, text);
     }
     for d in &mut diags {
         profile.adjust(d);
@@ -478,6 +528,71 @@ fn run(
         bytes,
         elapsed: started.elapsed(),
     })
+}
+
+/// The store rules over a store whose files are all through the per-file stage (`done`, in any
+/// order); the store's facts are dropped here, and the text of every file no finding points
+/// into. Only the findings `keep` selects are kept. The first I/O failure (in file order)
+/// fails the store.
+fn finish(
+    group: &Group,
+    mut done: Vec<(usize, Result<Processed, IoError>)>,
+    reference: &[store::FileInfo],
+    intune: bool,
+    keep: Keep<'_>,
+    last: bool,
+) -> Result<Finished, IoError> {
+    done.sort_by_key(|d| d.0);
+    let mut out = Finished {
+        texts: Vec::with_capacity(done.len()),
+        diags: Vec::new(),
+        policies: 0,
+        bytes: 0,
+        facts: Vec::new(),
+    };
+    let mut files = Vec::with_capacity(done.len());
+    for (i, p) in done {
+        let p = p?;
+        out.texts.push((i, p.info.name.clone(), p.text));
+        out.diags.extend(p.diags);
+        out.policies += p.policies;
+        out.bytes += p.info.bytes;
+        files.push(p.info);
+    }
+    let mut view = store::StoreView::new(files.iter().collect(), group.is_store);
+    view.add_reference(reference);
+    checks::store::store(&view, intune, &mut out.diags);
+    checks::references::store(&view, &mut out.diags);
+    checks::strings::store(&view, &mut out.diags);
+    checks::presentation::store(&view, &mut out.diags);
+    if intune {
+        checks::intune::store(&view, &mut out.diags);
+    }
+    drop(view);
+    if last {
+        out.facts = files;
+    } else {
+        drop(files);
+    }
+    let names: foldhash::HashMap<usize, &str> =
+        out.texts.iter().map(|t| (t.0, t.1.as_str())).collect();
+    out.diags.retain(|d| {
+        let file = d.primary_span().and_then(|s| names.get(&s.file));
+        keep(d, file.copied().unwrap_or(""))
+    });
+    drop(names);
+    let shown: foldhash::HashSet<usize> = out
+        .diags
+        .iter()
+        .flat_map(|d| d.labels.iter().map(|l| l.span.file))
+        .collect();
+    // As the run ends, dropping would not lower the peak: the report keeps the texts.
+    for (i, _, text) in out.texts.iter_mut().filter(|_| !last) {
+        if !shown.contains(i) {
+            *text = String::new();
+        }
+    }
+    Ok(out)
 }
 
 /// Runs `task(state, k)` for every k in 0..n on up to `workers` threads, each pulling the next
