@@ -258,7 +258,7 @@ impl Document {
             });
         }
         let attr_start = self.attrs.len() as u32;
-        if let Err(p) = self.push_attrs(e, text, before + 1 + name_len) {
+        if let Err(p) = self.push_attrs(e, text, before + 1 + name_len, &mut tree.seen) {
             return Some(p);
         }
         let parent = tree.stack.last().copied().unwrap_or(NONE);
@@ -302,10 +302,13 @@ impl Document {
         e: &quick_xml::events::BytesStart<'_>,
         text: &str,
         malformed_at: usize,
+        seen: &mut Seen,
     ) -> Result<(), Problem> {
         let base = text.as_ptr() as usize;
+        let first = self.attrs.len();
+        // Duplicates are looked for below (quick-xml's own check allocates for every tag).
         let mut attrs = e.attributes();
-        attrs.with_checks(true);
+        attrs.with_checks(false);
         for a in attrs {
             let a = a.map_err(|err| Problem::Syntax {
                 at: malformed_at,
@@ -336,8 +339,10 @@ impl Document {
             if !plain {
                 attribute_value_problem(&text[v..v + value.len()], v)?;
             }
+            let name = k as u32..(k + key.len()) as u32;
+            no_duplicate(&self.attrs[first..], &name, text, seen)?;
             self.attrs.push(Attr {
-                name: k as u32..(k + key.len()) as u32,
+                name,
                 value: v as u32..(v + value.len()) as u32,
                 plain,
             });
@@ -571,6 +576,48 @@ impl TextShape {
     }
 }
 
+/// An attribute name is not given twice in one tag (XML 1.0 §3.1, "Unique Att Spec"): the
+/// tag's attributes so far are `so_far`. A tag with few attributes is scanned;
+/// past [`FEW`] names a hash of each is kept, so a tag with N attributes costs O(N).
+fn no_duplicate(
+    so_far: &[Attr],
+    name: &Range<u32>,
+    text: &str,
+    seen: &mut Seen,
+) -> Result<(), Problem> {
+    const FEW: usize = 16;
+    let n = &text[r(name)];
+    let twice = if so_far.len() < FEW {
+        so_far.iter().any(|a| &text[r(&a.name)] == n)
+    } else {
+        use std::hash::BuildHasher;
+        let Seen { hasher, hashes } = seen;
+        if so_far.len() == FEW {
+            // The first time this tag passes FEW names.
+            hashes.clear();
+            hashes.extend(so_far.iter().map(|a| hasher.hash_one(&text[r(&a.name)])));
+        }
+        // A new hash proves the name new; a known one (a duplicate, or a collision, which the
+        // random seed keeps an input from arranging) is checked against the names.
+        !hashes.insert(hasher.hash_one(n)) && so_far.iter().any(|a| &text[r(&a.name)] == n)
+    };
+    if twice {
+        return Err(Problem::Syntax {
+            at: name.start as usize,
+            message: format!("attribute `{n}` is given twice in this tag"),
+        });
+    }
+    Ok(())
+}
+
+/// Hashes of the attribute names of a tag with many attributes (the duplicate check), under a
+/// randomly seeded hasher.
+#[derive(Default)]
+struct Seen {
+    hasher: foldhash::fast::RandomState,
+    hashes: foldhash::HashSet<u64>,
+}
+
 /// The open elements while a document is read: the path from the root, each level's last
 /// child so far, and whether the root has closed.
 #[derive(Default)]
@@ -578,6 +625,7 @@ struct Tree {
     stack: Vec<u32>,
     last_child: Vec<u32>,
     root_closed: bool,
+    seen: Seen,
 }
 
 /// Where an event's markup starts. quick-xml's position before an event can stand ahead of
@@ -922,6 +970,33 @@ mod tests {
                         assert_eq!(illegal_char(&t), reference(&t), "{bad:?} at {at} of {len}");
                         assert!(illegal_char(&t).is_some());
                     }
+                }
+            }
+        }
+    }
+
+    /// A name given twice in one tag is refused at its second place, whether the tag has few
+    /// attributes (scanned) or many (hashed), wherever the first one stands; distinct names are
+    /// accepted, also in a second large tag after a first one (the hashes are per tag).
+    #[test]
+    fn duplicate_attributes_in_small_and_large_tags() {
+        for n in [2usize, 15, 16, 17, 40, 300] {
+            let names: Vec<String> = (0..n).map(|i| format!("b{i}")).collect();
+            let tag = |extra: &str| {
+                let attrs: Vec<String> = names.iter().map(|a| format!("{a}=\"x\"")).collect();
+                format!("<e {}{extra}/>", attrs.join(" "))
+            };
+            let ok = format!("<r>{}{}</r>", tag(""), tag(""));
+            assert_eq!(Document::parse(ok).1, None, "{n} distinct names");
+            for first in [0, n / 2, n - 1] {
+                let text = format!("<r>{}{}</r>", tag(""), tag(&format!(" b{first}=\"y\"")));
+                let at = text.rfind(&format!(" b{first}=")).unwrap() + 1;
+                match Document::parse(text).1 {
+                    Some(Problem::Syntax { at: got, message }) => {
+                        assert_eq!(got, at, "{n}, b{first}");
+                        assert!(message.contains(&format!("`b{first}` is given twice")));
+                    }
+                    other => panic!("{n}, b{first}: {other:?}"),
                 }
             }
         }
