@@ -522,8 +522,8 @@ impl Document {
         Cow::Owned(out)
     }
 
-    /// Length, blankness and edge line breaks of an element's text, without allocating when the
-    /// raw text needs no unescaping (CR LF counts as one character).
+    /// Length, blankness and edge line breaks of an element's text (CR LF counts as one
+    /// character), without allocating when the element holds no child markup.
     pub fn text_shape(&self, i: u32) -> TextShape {
         let el = self.element(i);
         if el.first_child == NONE {
@@ -531,6 +531,15 @@ impl Document {
             if memchr::memchr2(b'&', b'<', raw.as_bytes()).is_none() {
                 return TextShape::of(raw);
             }
+            // References resolved into a buffer the thread keeps, not a fresh string per text.
+            thread_local! {
+                static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+            }
+            return SCRATCH.with_borrow_mut(|out| {
+                out.clear();
+                unescape_into(raw, out);
+                TextShape::of(out)
+            });
         }
         TextShape::of(&self.text(i))
     }

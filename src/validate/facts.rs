@@ -195,6 +195,9 @@ pub fn adml(doc: &Document) -> AdmlFacts {
     let mut f = AdmlFacts::default();
     let Some(l) = Adml::of(doc) else { return f };
     f.revision = l.revision().map(at);
+    // Sized once (a large ADML holds thousands of strings: no rehashing on the way).
+    let strings = l.string_table().map_or(0, |t| t.strings().count());
+    f.strings.reserve(strings);
     for s in l.string_table().into_iter().flat_map(|t| t.strings()) {
         let Some(id) = s.id() else { continue };
         let shape = doc.text_shape(s.index);
