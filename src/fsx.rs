@@ -81,7 +81,12 @@ pub fn read_file(path: &Path, root: Option<&Path>) -> std::io::Result<Result<Vec
             return Ok(Err(Refusal::LinkOutside));
         }
     }
-    let m = std::fs::metadata(path).map_err(at)?;
+    // Not a link: what `symlink_metadata` said is what `metadata` would say.
+    let m = if lm.file_type().is_symlink() {
+        std::fs::metadata(path).map_err(at)?
+    } else {
+        lm
+    };
     if !m.is_file() {
         return Ok(Err(Refusal::NotRegular(kind_of(&m))));
     }

@@ -535,3 +535,44 @@ fn a_finished_store_keeps_only_the_texts_its_findings_need() {
         .unwrap();
     assert_eq!(r.sources.text(twice), "");
 }
+
+/// A store's entries are classified from the folder listing where it says what they are; a link
+/// (which the listing calls a link) is still followed to what it names inside the store: a
+/// culture folder and an ADMX that are links inside the store are read as before.
+#[cfg(unix)]
+#[test]
+fn links_inside_a_store_are_followed_to_folders_and_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("PolicyDefinitions");
+    let clean = Path::new(ROOT).join("clean");
+    std::fs::create_dir_all(store.join("real/sub")).unwrap();
+    std::fs::copy(clean.join("app.admx"), store.join("real/app.admx")).unwrap();
+    std::fs::copy(
+        clean.join("en-US/app.adml"),
+        store.join("real/sub/app.adml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(store.join("real/app.admx"), store.join("app.admx")).unwrap();
+    std::os::unix::fs::symlink(store.join("real/sub"), store.join("en-US")).unwrap();
+    let r = validate_paths(std::slice::from_ref(&store), Profile::Gpmc).unwrap();
+    let names: Vec<String> = (0..r.sources.len()).map(|i| r.sources.name(i)).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with("PolicyDefinitions/app.admx")),
+        "{names:?}"
+    );
+    assert!(
+        names.iter().any(|n| n.ends_with("en-US/app.adml")),
+        "{names:?}"
+    );
+    // Two policies from the linked ADMX, two from its target (in `real/`, a misplaced file).
+    assert_eq!(r.policies, 4, "the linked ADMX was read");
+    assert!(
+        r.diags
+            .iter()
+            .all(|d| d.code != Code::V060 && d.code != Code::V075),
+        "the linked ADML serves the linked ADMX: {:?}",
+        r.diags
+    );
+}

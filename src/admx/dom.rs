@@ -576,8 +576,10 @@ impl TextShape {
             chars: if t.len() <= 255 {
                 t.len()
             } else {
-                // std counts characters a word at a time; CR LF counts as one.
-                t.chars().count() - t.bytes().filter(|&b| b == b'\r').count()
+                // One pass: every byte that starts a character, but CR (CR LF counts as one).
+                t.bytes()
+                    .filter(|&b| (b as i8) >= -0x40 && b != b'\r')
+                    .count()
             },
             blank,
             edge_break: !blank && (lead.contains('\n') || trail.contains('\n')),

@@ -90,9 +90,23 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-fn sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .map(|e| e.map(|e| e.path()))
+/// A folder's entries in name order, each with whether it is a folder and whether a file: from
+/// the listing's own file type where it has one (no `stat` per entry), else (a link, a file
+/// system that does not say) from the entry's metadata, which follows links as before.
+fn sorted(dir: &Path) -> std::io::Result<Vec<(PathBuf, bool, bool)>> {
+    let mut v: Vec<(PathBuf, bool, bool)> = std::fs::read_dir(dir)?
+        .map(|e| {
+            e.map(|e| {
+                let p = e.path();
+                match e.file_type() {
+                    Ok(t) if t.is_dir() || t.is_file() => (p, t.is_dir(), t.is_file()),
+                    _ => {
+                        let (d, f) = (p.is_dir(), p.is_file());
+                        (p, d, f)
+                    }
+                }
+            })
+        })
         .collect::<Result<_, _>>()?;
     v.sort();
     Ok(v)
@@ -104,14 +118,14 @@ fn sorted(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 pub fn discover_store(dir: &Path) -> Result<Group, super::IoError> {
     let sorted = |d: &Path| sorted(d).map_err(|e| super::IoError(d.to_path_buf(), e));
     let mut entries = Vec::new();
-    for p in sorted(dir)? {
-        if p.is_dir() {
+    for (p, is_dir, _) in sorted(dir)? {
+        if is_dir {
             let culture = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            for q in sorted(&p)? {
-                if q.is_file() && ext_kind(&q).is_some() {
+            for (q, _, is_file) in sorted(&p)? {
+                if is_file && ext_kind(&q).is_some() {
                     entries.push(Entry {
                         name: display(&q),
                         ext_kind: ext_kind(&q),
@@ -174,7 +188,7 @@ pub fn discover_loose(files: &[PathBuf]) -> std::io::Result<Group> {
                 if place != Place::Top
                     && let Some(parent) = dir.parent()
                 {
-                    for q in sorted(if parent.as_os_str().is_empty() {
+                    for (q, _, _) in sorted(if parent.as_os_str().is_empty() {
                         Path::new(".")
                     } else {
                         parent
@@ -194,8 +208,8 @@ pub fn discover_loose(files: &[PathBuf]) -> std::io::Result<Group> {
                 } else {
                     dir.clone()
                 };
-                for sub in sorted(&base).unwrap_or_default() {
-                    if !sub.is_dir() {
+                for (sub, is_dir, _) in sorted(&base).unwrap_or_default() {
+                    if !is_dir {
                         continue;
                     }
                     let culture = sub
@@ -205,7 +219,7 @@ pub fn discover_loose(files: &[PathBuf]) -> std::io::Result<Group> {
                     if !looks_like_culture(&culture) {
                         continue;
                     }
-                    for q in sorted(&sub).unwrap_or_default() {
+                    for (q, _, _) in sorted(&sub).unwrap_or_default() {
                         if ext_kind(&q) == Some(Kind::Adml) && same_stem(&q, &stem) {
                             add(q, Place::Culture(culture.clone()), &mut entries);
                         }
