@@ -522,8 +522,11 @@ fn a_finished_store_keeps_only_the_texts_its_findings_need() {
     assert_eq!(shown(&r, Code::V055), shown(&alone, Code::V055));
     assert!(!shown(&r, Code::V055).is_empty());
     // The same run with V055 not selected: its file's text goes too.
-    let keep = |d: &gpforge::diag::Diagnostic, _: &str| d.code != Code::V055;
-    let r = gpforge::validate::validate_selected(&paths, Profile::Gpmc, None, 0, &keep).unwrap();
+    let select = gpforge::validate::Selection {
+        code: &|c| c != Code::V055,
+        ..gpforge::validate::Selection::ALL
+    };
+    let r = gpforge::validate::validate_selected(&paths, Profile::Gpmc, None, 0, &select).unwrap();
     assert!(r.diags.iter().all(|d| d.code != Code::V055));
     assert!(r.diags.iter().any(|d| d.code == Code::V034));
     let twice = (0..r.sources.len())
@@ -575,4 +578,27 @@ fn links_inside_a_store_are_followed_to_folders_and_files() {
         "the linked ADML serves the linked ADMX: {:?}",
         r.diags
     );
+}
+
+/// A selection that does not want a code keeps no finding of it (the checks do not build them)
+/// and leaves every other finding as it was.
+#[test]
+fn unwanted_codes_are_not_built_and_others_are_untouched() {
+    for (fixture, code) in [
+        ("V063_pretty_printed_string", Code::V063),
+        ("V025_hyphen_in_name", Code::V025),
+        ("V021_misspelt_attribute", Code::V021),
+    ] {
+        let paths = [PathBuf::from(ROOT).join(fixture)];
+        let all = validate_paths(&paths, Profile::Gpmc).unwrap();
+        assert!(all.diags.iter().any(|d| d.code == code), "{fixture}");
+        let select = gpforge::validate::Selection {
+            code: &|c| c != code,
+            ..gpforge::validate::Selection::ALL
+        };
+        let some =
+            gpforge::validate::validate_selected(&paths, Profile::Gpmc, None, 0, &select).unwrap();
+        let others: Vec<_> = all.diags.iter().filter(|d| d.code != code).collect();
+        assert_eq!(some.diags.iter().collect::<Vec<_>>(), others, "{fixture}");
+    }
 }

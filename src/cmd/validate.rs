@@ -188,13 +188,18 @@ fn validate(
     } else {
         opts.max_per_code
     };
-    let keep = |d: &Diagnostic, file: &str| selected(d, file, &opts, profile, paths);
+    let code = |c: Code| wanted(c, &opts, profile);
+    let finding = |d: &Diagnostic, file: &str| not_ignored_in(d, file, &opts, paths);
+    let select = crate::validate::Selection {
+        code: &code,
+        finding: &finding,
+    };
     let mut report = match crate::validate::validate_selected(
         paths,
         profile,
         opts.store.as_deref(),
         fold_cap,
-        &keep,
+        &select,
     ) {
         Ok(r) => r,
         Err(e) => return failure(e.to_string()),
@@ -283,23 +288,21 @@ fn registry_state_among(paths: &[std::path::PathBuf]) -> Option<String> {
     })
 }
 
-/// Whether the selectors keep a finding (of the file named `file`): pedantic rules, and
-/// schema-only rules under gpmc, only when --select names them; --ignore and gpforge.toml's
-/// per-path ignores.
-fn selected(
+/// Whether the selectors want findings of a code: pedantic rules, and schema-only rules under
+/// gpmc, only when --select names them; never what --ignore names.
+fn wanted(code: Code, opts: &ValidateOptions, profile: Profile) -> bool {
+    let named = names_code(&opts.select, code) || names_code(&opts.extend_select, code);
+    (named || (opts.select.is_empty() && crate::validate::checks::on_by_default(code, profile)))
+        && !names_code(&opts.ignore, code)
+}
+
+/// Whether gpforge.toml's per-path ignores leave a finding (of the file named `file`) in.
+fn not_ignored_in(
     d: &Diagnostic,
     file: &str,
     opts: &ValidateOptions,
-    profile: Profile,
     paths: &[std::path::PathBuf],
 ) -> bool {
-    let named = names_code(&opts.select, d.code) || names_code(&opts.extend_select, d.code);
-    if !(named
-        || (opts.select.is_empty() && crate::validate::checks::on_by_default(d.code, profile)))
-        || names_code(&opts.ignore, d.code)
-    {
-        return false;
-    }
     let Some(cfg) = opts.config.as_ref().filter(|c| !c.per_path.is_empty()) else {
         return true;
     };

@@ -187,22 +187,38 @@ pub fn validate_capped(
     reference: Option<&Path>,
     cap: usize,
 ) -> Result<Report, IoError> {
-    validate_selected(paths, profile, reference, cap, &|_, _| true)
+    validate_selected(paths, profile, reference, cap, &Selection::ALL)
 }
 
-/// Which findings a report keeps: `keep(finding, name of its file)`, asked once per finding as
-/// its store is finished (the file name as [`SourceMap::name`] gives it; empty for a finding
-/// without a location). A dropped finding is gone, and with it the need for its file's text.
-pub type Keep<'a> = &'a (dyn Fn(&Diagnostic, &str) -> bool + Sync);
+/// Which findings a report keeps, asked as the run goes, so a finding nobody will see is not
+/// built (a default run on a vendor's store skips thousands of pedantic and schema-only ones)
+/// and a file left without a finding does not keep its text.
+#[derive(Clone, Copy)]
+pub struct Selection<'a> {
+    /// Whether findings of this code can be kept at all: asked before a check builds one.
+    pub code: &'a (dyn Fn(crate::diag::Code) -> bool + Sync),
+    /// Whether this finding is kept, with the name of its file as [`SourceMap::name`] gives it
+    /// (empty for a finding without a location): asked as its store finishes.
+    pub finding: &'a (dyn Fn(&Diagnostic, &str) -> bool + Sync),
+}
 
-/// [`validate_capped`] keeping only the findings `keep` selects (`--select`, `--ignore`, the
-/// rules on by default): the texts of files left without a finding are not kept either.
+impl Selection<'static> {
+    /// Every finding.
+    pub const ALL: Selection<'static> = Selection {
+        code: &|_| true,
+        finding: &|_, _| true,
+    };
+}
+
+/// [`validate_capped`] keeping only the findings `select` selects (`--select`, `--ignore`, the
+/// rules on by default, per-path ignores): the texts of files left without a finding are not
+/// kept either.
 pub fn validate_selected(
     paths: &[PathBuf],
     profile: Profile,
     reference: Option<&Path>,
     cap: usize,
-    keep: Keep<'_>,
+    select: &Selection<'_>,
 ) -> Result<Report, IoError> {
     let started = Instant::now();
     let groups = groups(paths)?;
@@ -216,7 +232,7 @@ pub fn validate_selected(
         Some(dir) => reference_store(dir, inputs.len())?,
         None => Vec::new(),
     };
-    run(&groups, inputs, profile, started, &reference, cap, keep)
+    run(&groups, inputs, profile, started, &reference, cap, select)
 }
 
 /// What the ADMX files at the top of a reference store provide (their facts; file ids start at
@@ -282,7 +298,7 @@ pub fn validate_memory(files: &[(String, Vec<u8>)], profile: Profile) -> Result<
         .zip(files)
         .map(|(e, (_, bytes))| (0, e, Some(bytes.as_slice())))
         .collect();
-    run(&[group], inputs, profile, started, &[], 0, &|_, _| true)
+    run(&[group], inputs, profile, started, &[], 0, &Selection::ALL)
 }
 
 /// The result of the per-file stage.
@@ -336,10 +352,11 @@ fn process(
     profile: Profile,
     spare: &mut dom::Spare,
     cap: usize,
+    select: &Selection<'_>,
 ) -> Processed {
     let size = bytes.len();
     let mut diags = Vec::new();
-    let mut sink = Sink::new(id, &mut diags, cap);
+    let mut sink = Sink::new(id, &mut diags, cap).wanting(select.code);
     let decoded = decode::decode(bytes);
     checks::encoding::decoded(&decoded, &mut sink);
     let readable = !decoded
@@ -417,7 +434,7 @@ fn run(
     started: Instant,
     reference: &[store::FileInfo],
     cap: usize,
-    keep: Keep<'_>,
+    select: &Selection<'_>,
 ) -> Result<Report, IoError> {
     let n = inputs.len();
     let size = |i: usize| match &inputs[i].2 {
@@ -457,9 +474,9 @@ fn run(
         untaken.fetch_sub(sizes[i], Ordering::Relaxed);
         let (g, entry, bytes) = &inputs[i];
         let r = match bytes {
-            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare, cap)),
+            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare, cap, select)),
             None => match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref()) {
-                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare, cap)),
+                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare, cap, select)),
                 Ok(Err(why)) => Ok(refused(i, entry, &why)),
                 Err(e) => Err(IoError(entry.path.clone(), e)),
             },
@@ -473,7 +490,12 @@ fn run(
         // A store finished when less is left to read than the store itself keeps its facts and
         // texts for the report: freeing them would barely lower the peak and costs time.
         let last = untaken.load(Ordering::Relaxed) <= store_bytes[*g];
-        done.map(|done| (*g, finish(&groups[*g], done, reference, intune, keep, last)))
+        done.map(|done| {
+            (
+                *g,
+                finish(&groups[*g], done, reference, intune, select, last),
+            )
+        })
     });
     let mut finished: Vec<Option<Result<Finished, IoError>>> =
         groups.iter().map(|_| None).collect();
@@ -488,11 +510,23 @@ fn run(
                 Vec::new(),
                 reference,
                 intune,
-                keep,
+                select,
                 true,
             ));
         }
     }
+    report(groups, finished, n, profile, started)
+}
+
+/// The report from every store's result, in file order; a store without a result (its worker
+/// panicked) fails the run.
+fn report(
+    groups: &[Group],
+    finished: Vec<Option<Result<Finished, IoError>>>,
+    n: usize,
+    profile: Profile,
+    started: Instant,
+) -> Result<Report, IoError> {
     let mut texts: Vec<(String, String)> = (0..n).map(|_| Default::default()).collect();
     let (mut diags, mut policies, mut bytes, mut facts) = (Vec::new(), 0, 0, Vec::new());
     for (g, f) in finished.into_iter().enumerate() {
@@ -532,14 +566,14 @@ fn run(
 
 /// The store rules over a store whose files are all through the per-file stage (`done`, in any
 /// order); the store's facts are dropped here, and the text of every file no finding points
-/// into. Only the findings `keep` selects are kept. The first I/O failure (in file order)
+/// into. Only the findings `select` selects are kept. The first I/O failure (in file order)
 /// fails the store.
 fn finish(
     group: &Group,
     mut done: Vec<(usize, Result<Processed, IoError>)>,
     reference: &[store::FileInfo],
     intune: bool,
-    keep: Keep<'_>,
+    select: &Selection<'_>,
     last: bool,
 ) -> Result<Finished, IoError> {
     done.sort_by_key(|d| d.0);
@@ -578,7 +612,7 @@ fn finish(
         out.texts.iter().map(|t| (t.0, t.1.as_str())).collect();
     out.diags.retain(|d| {
         let file = d.primary_span().and_then(|s| names.get(&s.file));
-        keep(d, file.copied().unwrap_or(""))
+        (select.code)(d.code) && (select.finding)(d, file.copied().unwrap_or(""))
     });
     drop(names);
     let shown: foldhash::HashSet<usize> = out

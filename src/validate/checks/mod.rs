@@ -62,22 +62,41 @@ pub fn on_by_default(code: crate::diag::Code, profile: super::Profile) -> bool {
 /// kept (the shown ones and the one a capped report names as the first not shown) and the rest
 /// become a tally per code and severity ([`Diagnostic::folded`]). Memory then follows the
 /// report, not the file: a one-line file with millions of findings keeps a few hundred.
+///
+/// A sink may want only some codes (the report's selection): a finding of another code is not
+/// kept, and a check with many findings of one code asks [`Sink::wants`] before it builds them.
 pub struct Sink<'a> {
     pub file: FileId,
     pub out: &'a mut Vec<Diagnostic>,
     cap: usize,
     next_fold: usize,
+    wants: &'a (dyn Fn(Code) -> bool + Sync),
+    /// Where a finding not wanted is built, so callers can still add labels and notes to it.
+    unwanted: Diagnostic,
 }
 
 impl<'a> Sink<'a> {
-    /// A sink for `file`; `cap` 0 keeps every finding.
+    /// A sink for `file` that wants every code; `cap` 0 keeps every finding.
     pub fn new(file: FileId, out: &'a mut Vec<Diagnostic>, cap: usize) -> Self {
         Sink {
             file,
             out,
             cap,
             next_fold: 4096,
+            wants: &|_| true,
+            unwanted: Diagnostic::new(Code::V001, ""),
         }
+    }
+
+    /// The same sink, keeping only findings of the codes `wants` accepts.
+    pub fn wanting(mut self, wants: &'a (dyn Fn(Code) -> bool + Sync)) -> Self {
+        self.wants = wants;
+        self
+    }
+
+    /// Whether findings of `code` are kept.
+    pub fn wants(&self, code: Code) -> bool {
+        (self.wants)(code)
     }
 
     /// A diagnostic at `range` of this file, with the code's default severity.
@@ -88,6 +107,11 @@ impl<'a> Sink<'a> {
         range: Range<usize>,
         label: impl Into<String>,
     ) -> &mut Diagnostic {
+        if !(self.wants)(code) {
+            self.unwanted.labels.clear();
+            self.unwanted.notes.clear();
+            return &mut self.unwanted;
+        }
         if self.cap > 0 && self.out.len() >= self.next_fold {
             fold(self.out, self.cap);
             self.next_fold = (self.out.len() * 2).max(4096);

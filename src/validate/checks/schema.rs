@@ -744,6 +744,9 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
         }
         let span = at.name.start as usize..at.name.end as usize;
         let Some(a) = spec.attrs.iter().chain(spec.group).find(|a| a.name == name) else {
+            if !sink.wants(Code::V021) {
+                continue;
+            }
             let d = sink.push(
                 Code::V021,
                 format!("attribute `{name}` is not allowed on `<{ename}>`"),
@@ -794,7 +797,7 @@ fn value_type(value: &str, a: &A, ename: &str, span: std::ops::Range<usize>, sin
             } else {
                 is_item_reference(value)
             };
-            if !ok {
+            if !ok && sink.wants(Code::V025) {
                 let what = if a.ty == Ty::ItemName {
                     "letters, digits and `_`"
                 } else {
@@ -819,6 +822,9 @@ fn value_type(value: &str, a: &A, ename: &str, span: std::ops::Range<usize>, sin
                 // Hyphens and dots load (Microsoft ships them); white space and a broken shape
                 // are what the editor refuses.
                 Some(id) if !id.is_empty() && !id.contains(char::is_whitespace) => {
+                    if !sink.wants(Code::V025) {
+                        return;
+                    }
                     sink.push(
                         Code::V025,
                         format!("`{name}=\"{value}\"`: the schema allows only letters, digits and `_` in ids"),

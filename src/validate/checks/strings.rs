@@ -13,7 +13,9 @@ use std::ops::Range;
 
 /// Per ADML file: duplicates (from the tree) and pretty-printed strings (from the facts).
 pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
-    for (id, s) in &facts.strings {
+    // Pretty-printed strings are many in some stores and reported only when selected.
+    let pretty = sink.wants(Code::V063);
+    for (id, s) in facts.strings.iter().filter(|_| pretty) {
         if s.edge_break {
             sink.push(
                 Code::V063,
