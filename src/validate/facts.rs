@@ -5,6 +5,7 @@
 use crate::admx::dom::Document;
 use crate::admx::view::{Adml, Admx, Attr, ElementKind, Namespace, reference_id};
 use foldhash::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 /// A name or reference with the span of its attribute value.
@@ -87,8 +88,21 @@ pub struct PresentationFact {
 #[derive(Debug, Clone, Default)]
 pub struct AdmlFacts {
     pub revision: Option<At>,
+    /// Each id's first definition (the one the editor uses).
     pub strings: HashMap<String, StringFact>,
     pub presentations: HashMap<String, PresentationFact>,
+    /// Ids defined again, in document order (strings first, then presentations).
+    pub twice: Vec<Twice>,
+}
+
+/// A string or presentation id defined a second time in one ADML.
+#[derive(Debug, Clone)]
+pub struct Twice {
+    pub presentation: bool,
+    pub id: String,
+    /// The second definition's id attribute, and the first's.
+    pub span: Range<usize>,
+    pub first: Range<usize>,
 }
 
 fn at((text, span): Attr<'_>) -> At {
@@ -200,16 +214,35 @@ pub fn adml(doc: &Document) -> AdmlFacts {
     f.strings.reserve(strings);
     for s in l.string_table().into_iter().flat_map(|t| t.strings()) {
         let Some(id) = s.id() else { continue };
-        let shape = doc.text_shape(s.index);
-        f.strings.entry(id.0.into_owned()).or_insert(StringFact {
-            span: id.1,
-            chars: shape.chars,
-            blank: shape.blank,
-            edge_break: shape.edge_break,
-        });
+        match f.strings.entry(id.0.into_owned()) {
+            Entry::Occupied(o) => f.twice.push(Twice {
+                presentation: false,
+                id: o.key().clone(),
+                span: id.1,
+                first: o.get().span.clone(),
+            }),
+            Entry::Vacant(v) => {
+                let shape = doc.text_shape(s.index);
+                v.insert(StringFact {
+                    span: id.1,
+                    chars: shape.chars,
+                    blank: shape.blank,
+                    edge_break: shape.edge_break,
+                });
+            }
+        }
     }
     for p in l.presentations() {
         let Some(id) = p.id() else { continue };
+        if let Some(first) = f.presentations.get(id.0.as_ref()) {
+            f.twice.push(Twice {
+                presentation: true,
+                id: id.0.into_owned(),
+                span: id.1,
+                first: first.span.clone(),
+            });
+            continue;
+        }
         let controls = p
             .controls()
             .filter(|c| c.tag() != "text")
@@ -221,12 +254,13 @@ pub fn adml(doc: &Document) -> AdmlFacts {
                 default_value: c.number("defaultValue"),
             })
             .collect();
-        f.presentations
-            .entry(id.0.into_owned())
-            .or_insert(PresentationFact {
+        f.presentations.insert(
+            id.0.into_owned(),
+            PresentationFact {
                 span: id.1,
                 controls,
-            });
+            },
+        );
     }
     f
 }

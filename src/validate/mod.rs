@@ -385,7 +385,7 @@ fn process(
             Some(Kind::Adml) => {
                 checks::schema::check(&doc, true, &mut sink);
                 let f = facts::adml(&doc);
-                checks::strings::file(&doc, &f, &mut sink);
+                checks::strings::file(&f, &mut sink);
                 if profile == Profile::Intune {
                     checks::intune::adml(&doc, &mut sink);
                 }

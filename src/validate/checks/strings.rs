@@ -1,18 +1,14 @@
 //! Family `strings`: does every `$(string.X)` and `$(presentation.X)` of an ADMX resolve in each
 //! of its ADMLs, and are the strings themselves sound (not empty, not pretty-printed, not
-//! defined twice, display names not over-long)? Input: an ADML document (per file) and the facts
+//! defined twice, display names not over-long)? Input: the facts of an ADML (per file) and those
 //! of a store. Output: V060–V066.
 
 use super::{Sink, push_at};
-use crate::admx::dom::Document;
-use crate::admx::view::{Adml, Node};
 use crate::diag::{Code, Diagnostic, Span};
 use crate::validate::store::StoreView;
-use foldhash::{HashMap, HashMapExt};
-use std::ops::Range;
 
-/// Per ADML file: duplicates (from the tree) and pretty-printed strings (from the facts).
-pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
+/// Per ADML file: pretty-printed strings and ids defined twice (from the facts).
+pub fn file(facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
     // Pretty-printed strings are many in some stores and reported only when selected.
     let pretty = sink.wants(Code::V063);
     for (id, s) in facts.strings.iter().filter(|_| pretty) {
@@ -25,36 +21,20 @@ pub fn file(doc: &Document, facts: &crate::validate::facts::AdmlFacts, sink: &mu
             );
         }
     }
-    let Some(l) = Adml::of(doc) else { return };
-    let strings = l
-        .string_table()
-        .into_iter()
-        .flat_map(|t| t.strings())
-        .map(|s| *s);
-    let presentations = l.presentations().map(|p| *p);
-    let tables: [(Box<dyn Iterator<Item = Node<'_>>>, Code, &str); 2] = [
-        (Box::new(strings), Code::V064, "string"),
-        (Box::new(presentations), Code::V065, "presentation"),
-    ];
-    for (items, code, what) in tables {
-        let mut seen: HashMap<std::borrow::Cow<'_, str>, Range<usize>> = HashMap::new();
-        for s in items {
-            let Some((id, span)) = s.attr("id") else {
-                continue;
-            };
-            let file = sink.file;
-            if let Some(first) = seen.get(&id) {
-                sink.push(
-                    code,
-                    format!("{what} `{id}` is defined twice"),
-                    span.clone(),
-                    "second definition",
-                )
-                .secondary(Span::new(file, first.clone()), "first definition (used)");
-            } else {
-                seen.insert(id, span.clone());
-            }
-        }
+    let file = sink.file;
+    for t in &facts.twice {
+        let (code, what) = if t.presentation {
+            (Code::V065, "presentation")
+        } else {
+            (Code::V064, "string")
+        };
+        sink.push(
+            code,
+            format!("{what} `{}` is defined twice", t.id),
+            t.span.clone(),
+            "second definition",
+        )
+        .secondary(Span::new(file, t.first.clone()), "first definition (used)");
     }
 }
 
