@@ -525,23 +525,17 @@ impl Document {
     /// Length, blankness and edge line breaks of an element's text (CR LF counts as one
     /// character), without allocating when the element holds no child markup.
     pub fn text_shape(&self, i: u32) -> TextShape {
-        let el = self.element(i);
-        if el.first_child == NONE {
-            let raw = &self.text[r(&el.content)];
-            if memchr::memchr2(b'&', b'<', raw.as_bytes()).is_none() {
-                return TextShape::of(raw);
-            }
-            // References resolved into a buffer the thread keeps, not a fresh string per text.
-            thread_local! {
-                static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
-            }
-            return SCRATCH.with_borrow_mut(|out| {
-                out.clear();
-                unescape_into(raw, out);
-                TextShape::of(out)
-            });
+        match self.raw_content(i) {
+            Some(raw) => TextShape::of_raw(&self.text[raw]),
+            None => TextShape::of(&self.text(i)),
         }
-        TextShape::of(&self.text(i))
+    }
+
+    /// Where an element's text lies when it is all of its content (no child element), so its
+    /// shape can be taken later from the file's text alone ([`TextShape::of_raw`]).
+    pub fn raw_content(&self, i: u32) -> Option<Range<usize>> {
+        let el = self.element(i);
+        (el.first_child == NONE).then(|| r(&el.content))
     }
 
     /// Byte offset just after an element's end tag.
@@ -567,6 +561,23 @@ pub struct TextShape {
 }
 
 impl TextShape {
+    /// The shape of an element's raw content without child elements (references, CDATA and
+    /// comments as the tree's [`Document::text`] reads them).
+    pub fn of_raw(raw: &str) -> TextShape {
+        if memchr::memchr2(b'&', b'<', raw.as_bytes()).is_none() {
+            return TextShape::of(raw);
+        }
+        // References resolved into a buffer the thread keeps, not a fresh string per text.
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        SCRATCH.with_borrow_mut(|out| {
+            out.clear();
+            unescape_into(raw, out);
+            TextShape::of(out)
+        })
+    }
+
     fn of(t: &str) -> TextShape {
         let trimmed_start = t.trim_start();
         let lead = &t[..t.len() - trimmed_start.len()];

@@ -2,7 +2,7 @@
 //! be dropped right after the per-file checks (a whole store then costs little more than its
 //! text). Input: a parsed ADMX or ADML. Output: [`AdmxFacts`] / [`AdmlFacts`] with spans.
 
-use crate::admx::dom::Document;
+use crate::admx::dom::{Document, TextShape};
 use crate::admx::view::{Adml, Admx, Attr, ElementKind, Namespace, reference_id};
 use foldhash::HashMap;
 use std::collections::hash_map::Entry;
@@ -60,14 +60,30 @@ pub struct AdmxFacts {
     pub string_refs: Vec<(At, bool)>,
 }
 
+/// A string: where its id is, and its text's shape, taken when a rule asks (most strings are
+/// explain texts no rule measures) from the file's text, which lives as long as the facts.
 #[derive(Debug, Clone)]
 pub struct StringFact {
     pub span: Range<usize>,
-    pub chars: usize,
-    /// Empty or only white space.
-    pub blank: bool,
-    /// Starts or ends with a line break (pretty-printed).
-    pub edge_break: bool,
+    shape: Shape,
+}
+
+#[derive(Debug, Clone)]
+enum Shape {
+    /// The element's content, all text (no child element).
+    Raw(Range<usize>),
+    /// Taken from the tree (the element has child elements).
+    Taken(TextShape),
+}
+
+impl StringFact {
+    /// The shape of the string's text; `text` is its file's.
+    pub fn shape(&self, text: &str) -> TextShape {
+        match &self.shape {
+            Shape::Raw(raw) => TextShape::of_raw(text.get(raw.clone()).unwrap_or("")),
+            Shape::Taken(t) => *t,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -222,13 +238,11 @@ pub fn adml(doc: &Document) -> AdmlFacts {
                 first: o.get().span.clone(),
             }),
             Entry::Vacant(v) => {
-                let shape = doc.text_shape(s.index);
-                v.insert(StringFact {
-                    span: id.1,
-                    chars: shape.chars,
-                    blank: shape.blank,
-                    edge_break: shape.edge_break,
-                });
+                let shape = match doc.raw_content(s.index) {
+                    Some(raw) => Shape::Raw(raw),
+                    None => Shape::Taken(doc.text_shape(s.index)),
+                };
+                v.insert(StringFact { span: id.1, shape });
             }
         }
     }

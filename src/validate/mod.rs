@@ -385,7 +385,7 @@ fn process(
             Some(Kind::Adml) => {
                 checks::schema::check(&doc, true, &mut sink);
                 let f = facts::adml(&doc);
-                checks::strings::file(&f, &mut sink);
+                checks::strings::file(&doc.text, &f, &mut sink);
                 if profile == Profile::Intune {
                     checks::intune::adml(&doc, &mut sink);
                 }
@@ -597,7 +597,14 @@ fn finish(
     view.add_reference(reference);
     checks::store::store(&view, intune, &mut out.diags);
     checks::references::store(&view, &mut out.diags);
-    checks::strings::store(&view, &mut out.diags);
+    let texts: foldhash::HashMap<usize, &str> =
+        out.texts.iter().map(|t| (t.0, t.2.as_str())).collect();
+    checks::strings::store(
+        &view,
+        &|id| texts.get(&id).copied().unwrap_or(""),
+        &mut out.diags,
+    );
+    drop(texts);
     checks::presentation::store(&view, &mut out.diags);
     if intune {
         checks::intune::store(&view, &mut out.diags);

@@ -4,15 +4,15 @@
 //! of a store. Output: V060–V066.
 
 use super::{Sink, push_at};
-use crate::diag::{Code, Diagnostic, Span};
+use crate::diag::{Code, Diagnostic, FileId, Span};
 use crate::validate::store::StoreView;
 
 /// Per ADML file: pretty-printed strings and ids defined twice (from the facts).
-pub fn file(facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
+pub fn file(text: &str, facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
     // Pretty-printed strings are many in some stores and reported only when selected.
     let pretty = sink.wants(Code::V063);
     for (id, s) in facts.strings.iter().filter(|_| pretty) {
-        if s.edge_break {
+        if s.shape(text).edge_break {
             sink.push(
                 Code::V063,
                 format!("string `{id}` starts or ends with a line break"),
@@ -38,8 +38,13 @@ pub fn file(facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
     }
 }
 
-/// Store: every reference of every ADMX against the ADML of every culture that has one.
-pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
+/// Store: every reference of every ADMX against the ADML of every culture that has one. `text`
+/// gives a file's text (for the shape of a display name's string).
+pub fn store<'t>(
+    view: &StoreView<'_>,
+    text: &dyn Fn(FileId) -> &'t str,
+    out: &mut Vec<Diagnostic>,
+) {
     for (file, f) in view.admx_files() {
         for culture in &view.cultures {
             let Some((adml, a)) = view.adml(file, culture) else {
@@ -56,23 +61,25 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
                             format!("missing from the {culture} ADML"),
                         );
                     }
-                    Some(s) if *display && s.blank => {
-                        push_at(
-                            out,
-                            Code::V062,
-                            format!("display name `{}` is empty", r.text),
-                            Span::new(adml.id, s.span.clone()),
-                            "empty",
-                        );
-                    }
-                    Some(s) if *display && s.chars > 255 => {
-                        push_at(
-                            out,
-                            Code::V066,
-                            format!("display name `{}` has {} characters", r.text, s.chars),
-                            Span::new(adml.id, s.span.clone()),
-                            "over 255 characters",
-                        );
+                    Some(s) if *display => {
+                        let shape = s.shape(text(adml.id));
+                        if shape.blank {
+                            push_at(
+                                out,
+                                Code::V062,
+                                format!("display name `{}` is empty", r.text),
+                                Span::new(adml.id, s.span.clone()),
+                                "empty",
+                            );
+                        } else if shape.chars > 255 {
+                            push_at(
+                                out,
+                                Code::V066,
+                                format!("display name `{}` has {} characters", r.text, shape.chars),
+                                Span::new(adml.id, s.span.clone()),
+                                "over 255 characters",
+                            );
+                        }
                     }
                     Some(_) => {}
                 }
