@@ -602,3 +602,34 @@ fn unwanted_codes_are_not_built_and_others_are_untouched() {
         assert_eq!(some.diags.iter().collect::<Vec<_>>(), others, "{fixture}");
     }
 }
+
+/// String ids are looked up as the editor reads them: an id written with a character reference
+/// (`Hig&#x68;`) is the id `High`, found by `$(string.High)`, and the same id written plainly
+/// again is a second definition (V064), in either order; an empty display name found through
+/// such an id is still measured (V062).
+#[test]
+fn string_ids_written_with_references_are_the_ids_they_spell() {
+    let clean = Path::new(ROOT).join("clean");
+    let admx = std::fs::read(clean.join("app.admx")).unwrap();
+    let adml = std::fs::read_to_string(clean.join("en-US/app.adml")).unwrap();
+    let run = |adml: String| {
+        let files = [
+            ("app.admx".to_string(), admx.clone()),
+            ("en-US/app.adml".to_string(), adml.into_bytes()),
+        ];
+        let r = validate_memory(&files, Profile::Gpmc).unwrap();
+        r.diags.iter().map(|d| d.code).collect::<Vec<_>>()
+    };
+    let referenced = adml.replace(r#"<string id="High">"#, r#"<string id="Hig&#x68;">"#);
+    assert_eq!(run(referenced.clone()), Vec::<Code>::new());
+    let twice = referenced.replace(
+        r#"<string id="Low">"#,
+        r#"<string id="High">High</string><string id="Low">"#,
+    );
+    assert_eq!(run(twice), vec![Code::V064]);
+    let empty = adml.replace(
+        r#"<string id="Cat">Contoso App</string>"#,
+        r#"<string id="C&#x61;t">  </string>"#,
+    );
+    assert_eq!(run(empty), vec![Code::V062]);
+}

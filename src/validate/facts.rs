@@ -5,7 +5,6 @@
 use crate::admx::dom::{Document, TextShape};
 use crate::admx::view::{Adml, Admx, Attr, ElementKind, Namespace, reference_id};
 use foldhash::HashMap;
-use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 /// A name or reference with the span of its attribute value.
@@ -65,7 +64,46 @@ pub struct AdmxFacts {
 #[derive(Debug, Clone)]
 pub struct StringFact {
     pub span: Range<usize>,
+    /// The id when it differs from the text at `span` (written with references); else `None`.
+    owned: Option<Box<str>>,
     shape: Shape,
+}
+
+/// An ADML's strings: each id's first definition, keyed by the id as its file spells it (no
+/// string per id: a large store holds tens of thousands). Lookups need the file's text.
+#[derive(Debug, Clone, Default)]
+pub struct Strings {
+    table: hashbrown::HashTable<StringFact>,
+}
+
+/// One randomly seeded hasher for every table of the run (ids an input chose cannot make
+/// lookups collide).
+static IDS: std::sync::LazyLock<foldhash::fast::RandomState> =
+    std::sync::LazyLock::new(foldhash::fast::RandomState::default);
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    IDS.hash_one(id)
+}
+
+impl Strings {
+    /// The first definition of `id`; `text` is the ADML's.
+    pub fn get<'s>(&'s self, id: &str, text: &str) -> Option<&'s StringFact> {
+        self.table.find(id_hash(id), |s| s.id(text) == id)
+    }
+
+    /// Every first definition, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &StringFact> {
+        self.table.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.table.is_empty()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -77,6 +115,14 @@ enum Shape {
 }
 
 impl StringFact {
+    /// The string's id; `text` is its file's.
+    pub fn id<'t>(&'t self, text: &'t str) -> &'t str {
+        match &self.owned {
+            Some(id) => id,
+            None => text.get(self.span.clone()).unwrap_or(""),
+        }
+    }
+
     /// The shape of the string's text; `text` is its file's.
     pub fn shape(&self, text: &str) -> TextShape {
         match &self.shape {
@@ -105,7 +151,7 @@ pub struct PresentationFact {
 pub struct AdmlFacts {
     pub revision: Option<At>,
     /// Each id's first definition (the one the editor uses).
-    pub strings: HashMap<String, StringFact>,
+    pub strings: Strings,
     pub presentations: HashMap<String, PresentationFact>,
     /// Ids defined again, in document order (strings first, then presentations).
     pub twice: Vec<Twice>,
@@ -227,22 +273,29 @@ pub fn adml(doc: &Document) -> AdmlFacts {
     f.revision = l.revision().map(at);
     // Sized once (a large ADML holds thousands of strings: no rehashing on the way).
     let strings = l.string_table().map_or(0, |t| t.strings().count());
-    f.strings.reserve(strings);
+    let text = doc.text.as_str();
+    let table = &mut f.strings.table;
+    table.reserve(strings, |s| id_hash(s.id(text)));
     for s in l.string_table().into_iter().flat_map(|t| t.strings()) {
-        let Some(id) = s.id() else { continue };
-        match f.strings.entry(id.0.into_owned()) {
-            Entry::Occupied(o) => f.twice.push(Twice {
+        let Some((id, span)) = s.id() else { continue };
+        let entry = table.entry(id_hash(&id), |s| s.id(text) == id, |s| id_hash(s.id(text)));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(o) => f.twice.push(Twice {
                 presentation: false,
-                id: o.key().clone(),
-                span: id.1,
+                id: id.into_owned(),
+                span,
                 first: o.get().span.clone(),
             }),
-            Entry::Vacant(v) => {
+            hashbrown::hash_table::Entry::Vacant(v) => {
                 let shape = match doc.raw_content(s.index) {
                     Some(raw) => Shape::Raw(raw),
                     None => Shape::Taken(doc.text_shape(s.index)),
                 };
-                v.insert(StringFact { span: id.1, shape });
+                let owned = match id {
+                    std::borrow::Cow::Borrowed(_) => None,
+                    std::borrow::Cow::Owned(id) => Some(id.into_boxed_str()),
+                };
+                v.insert(StringFact { span, owned, shape });
             }
         }
     }

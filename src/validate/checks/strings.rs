@@ -11,7 +11,8 @@ use crate::validate::store::StoreView;
 pub fn file(text: &str, facts: &crate::validate::facts::AdmlFacts, sink: &mut Sink<'_>) {
     // Pretty-printed strings are many in some stores and reported only when selected.
     let pretty = sink.wants(Code::V063);
-    for (id, s) in facts.strings.iter().filter(|_| pretty) {
+    for s in facts.strings.iter().filter(|_| pretty) {
+        let id = s.id(text);
         if s.shape(text).edge_break {
             sink.push(
                 Code::V063,
@@ -51,7 +52,7 @@ pub fn store<'t>(
                 continue;
             };
             for (r, display) in &f.string_refs {
-                match a.strings.get(&r.text) {
+                match a.strings.get(&r.text, text(adml.id)) {
                     None => {
                         push_at(
                             out,
