@@ -89,7 +89,17 @@ fn id_hash(id: &str) -> u64 {
 impl Strings {
     /// The first definition of `id`; `text` is the ADML's.
     pub fn get<'s>(&'s self, id: &str, text: &str) -> Option<&'s StringFact> {
-        self.table.find(id_hash(id), |s| s.id(text) == id)
+        self.get_hashed(Self::hash(id), id, text)
+    }
+
+    /// An id's hash, for looking it up in many tables ([`Strings::get_hashed`]).
+    pub fn hash(id: &str) -> u64 {
+        id_hash(id)
+    }
+
+    /// [`Strings::get`] with the id's hash taken once by [`Strings::hash`].
+    pub fn get_hashed<'s>(&'s self, hash: u64, id: &str, text: &str) -> Option<&'s StringFact> {
+        self.table.find(hash, |s| s.id(text) == id)
     }
 
     /// Every first definition, in no particular order.

@@ -5,6 +5,7 @@
 
 use super::{Sink, push_at};
 use crate::diag::{Code, Diagnostic, FileId, Span};
+use crate::validate::facts::Strings;
 use crate::validate::store::StoreView;
 
 /// Per ADML file: pretty-printed strings and ids defined twice (from the facts).
@@ -47,12 +48,18 @@ pub fn store<'t>(
     out: &mut Vec<Diagnostic>,
 ) {
     for (file, f) in view.admx_files() {
+        // Each id hashed once, then looked up in the ADML of every culture.
+        let hashes: Vec<u64> = f
+            .string_refs
+            .iter()
+            .map(|(r, _)| Strings::hash(&r.text))
+            .collect();
         for culture in &view.cultures {
             let Some((adml, a)) = view.adml(file, culture) else {
                 continue;
             };
-            for (r, display) in &f.string_refs {
-                match a.strings.get(&r.text, text(adml.id)) {
+            for ((r, display), &hash) in f.string_refs.iter().zip(&hashes) {
+                match a.strings.get_hashed(hash, &r.text, text(adml.id)) {
                     None => {
                         push_at(
                             out,
