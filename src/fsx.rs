@@ -70,6 +70,18 @@ pub fn io_at(path: &Path, e: std::io::Error) -> std::io::Error {
 /// Reads `path`, found inside `root` (or named by the user when `root` is `None`). The outer
 /// error is an I/O failure (with the path in its message); the inner one a refusal.
 pub fn read_file(path: &Path, root: Option<&Path>) -> std::io::Result<Result<Vec<u8>, Refusal>> {
+    let mut bytes = Vec::new();
+    Ok(read_file_into(path, root, &mut bytes)?.map(|()| bytes))
+}
+
+/// [`read_file`] into `bytes` (cleared first; its capacity is reused, grown once to the file's
+/// length when short).
+pub fn read_file_into(
+    path: &Path,
+    root: Option<&Path>,
+    bytes: &mut Vec<u8>,
+) -> std::io::Result<Result<(), Refusal>> {
+    bytes.clear();
     let at = |e: std::io::Error| io_at(path, e);
     let lm = std::fs::symlink_metadata(path).map_err(at)?;
     if lm.file_type().is_symlink()
@@ -95,14 +107,17 @@ pub fn read_file(path: &Path, root: Option<&Path>) -> std::io::Result<Result<Vec
     }
     let f = std::fs::File::open(path).map_err(at)?;
     // The file may have changed since `metadata`: never read more than the limit.
-    let mut bytes = Vec::with_capacity(m.len() as usize);
-    f.take(MAX_INPUT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(at)?;
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        return Ok(Err(Refusal::TooLarge(bytes.len() as u64)));
+    if bytes.capacity() < m.len() as usize {
+        // A fresh buffer, not a grown one (growing would copy the old one's bytes).
+        *bytes = Vec::with_capacity(m.len() as usize);
     }
-    Ok(Ok(bytes))
+    f.take(MAX_INPUT_BYTES + 1).read_to_end(bytes).map_err(at)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        let n = bytes.len() as u64;
+        bytes.clear();
+        return Ok(Err(Refusal::TooLarge(n)));
+    }
+    Ok(Ok(()))
 }
 
 /// [`read_file`] with a refusal turned into an I/O error that names the path.

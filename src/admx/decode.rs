@@ -61,6 +61,19 @@ pub struct Decoded {
 
 /// Decodes one file. Never fails: undecodable bytes become U+FFFD and a [`Finding::Invalid`].
 pub fn decode(mut bytes: Vec<u8>) -> Decoded {
+    decode_from(&mut bytes)
+}
+
+/// [`decode`] from a buffer the caller reuses: UTF-8 text becomes the text (the buffer is
+/// taken); other encodings are decoded out of it and the buffer is left, cleared, for the next
+/// file (its memory is not faulted in again).
+pub fn decode_from(buffer: &mut Vec<u8>) -> Decoded {
+    let decoded = decode_in(buffer);
+    buffer.clear();
+    decoded
+}
+
+fn decode_in(bytes: &mut Vec<u8>) -> Decoded {
     let (encoding, bom_len) = match bytes.as_slice() {
         [0xEF, 0xBB, 0xBF, ..] => (Encoding::Utf8, 3),
         [0xFF, 0xFE, ..] => (Encoding::Utf16Le, 2),
@@ -82,7 +95,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Decoded {
             && e.is_single_byte()
             && e != encoding_rs::UTF_8
         {
-            let (text, had_errors) = e.decode_without_bom_handling(&bytes);
+            let (text, had_errors) = e.decode_without_bom_handling(bytes);
             if had_errors {
                 findings.push(Finding::Invalid {
                     at: 0,
@@ -105,7 +118,7 @@ pub fn decode(mut bytes: Vec<u8>) -> Decoded {
         )
     } else {
         bytes.drain(..bom_len);
-        utf8(bytes, &mut findings)
+        utf8(std::mem::take(bytes), &mut findings)
     };
     if let Some((declared, span)) = declared_encoding(&text) {
         let label = declared.to_ascii_lowercase();
@@ -254,6 +267,25 @@ mod tests {
         let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
         v.extend(s.encode_utf16().flat_map(|u| u.to_le_bytes()));
         v
+    }
+
+    /// A reused buffer: UTF-16 is decoded out of it and the buffer stays (cleared, capacity
+    /// kept); UTF-8 is taken as the text; whatever came before, each file decodes alone.
+    #[test]
+    fn a_reused_buffer_is_kept_for_utf16_and_taken_for_utf8() {
+        let long = format!("<a>{}</a>", "ü".repeat(500));
+        let mut buffer = utf16le(&long, true);
+        let d = decode_from(&mut buffer);
+        assert_eq!(d.text, long);
+        assert!(
+            buffer.is_empty() && buffer.capacity() >= 1000,
+            "kept, cleared"
+        );
+        buffer.extend_from_slice(&utf16le("<b/>", true));
+        assert_eq!(decode_from(&mut buffer).text, "<b/>");
+        buffer.extend_from_slice(b"<c/>");
+        assert_eq!(decode_from(&mut buffer).text, "<c/>");
+        assert_eq!(buffer.capacity(), 0, "taken as the text");
     }
 
     #[test]

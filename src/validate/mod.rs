@@ -348,7 +348,7 @@ fn file_info(id: usize, entry: &Entry, bytes: usize) -> store::FileInfo {
 fn process(
     id: usize,
     entry: &Entry,
-    bytes: Vec<u8>,
+    bytes: &mut Vec<u8>,
     profile: Profile,
     spare: &mut dom::Spare,
     cap: usize,
@@ -357,7 +357,7 @@ fn process(
     let size = bytes.len();
     let mut diags = Vec::new();
     let mut sink = Sink::new(id, &mut diags, cap).wanting(select.code);
-    let decoded = decode::decode(bytes);
+    let decoded = decode::decode_from(bytes);
     checks::encoding::decoded(&decoded, &mut sink);
     let readable = !decoded
         .findings
@@ -469,14 +469,21 @@ fn run(
         .clamp(1, 8);
     let intune = profile == Profile::Intune;
     let untaken = std::sync::atomic::AtomicU64::new(sizes.iter().sum());
-    let results = on_workers(workers, n, dom::Spare::default, |spare, k| {
+    // Each worker keeps its tree's buffers and a read buffer from file to file.
+    let state = || (dom::Spare::default(), Vec::new());
+    let results = on_workers(workers, n, state, |(spare, buffer), k| {
         let i = order[k];
         untaken.fetch_sub(sizes[i], Ordering::Relaxed);
         let (g, entry, bytes) = &inputs[i];
+        let root = groups[*g].root.as_deref();
         let r = match bytes {
-            Some(b) => Ok(process(i, entry, b.to_vec(), profile, spare, cap, select)),
-            None => match crate::fsx::read_file(&entry.path, groups[*g].root.as_deref()) {
-                Ok(Ok(b)) => Ok(process(i, entry, b, profile, spare, cap, select)),
+            Some(b) => {
+                buffer.clear();
+                buffer.extend_from_slice(b);
+                Ok(process(i, entry, buffer, profile, spare, cap, select))
+            }
+            None => match crate::fsx::read_file_into(&entry.path, root, buffer) {
+                Ok(Ok(())) => Ok(process(i, entry, buffer, profile, spare, cap, select)),
                 Ok(Err(why)) => Ok(refused(i, entry, &why)),
                 Err(e) => Err(IoError(entry.path.clone(), e)),
             },
