@@ -25,6 +25,12 @@ pub fn fits(control: &str, kind: ElementKind) -> bool {
 
 pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
     for (file, f) in view.admx_files() {
+        // The file's ADML in each culture, looked up once for all its policies.
+        let admls: Vec<_> = view
+            .cultures
+            .iter()
+            .filter_map(|culture| view.adml(file, culture))
+            .collect();
         for p in &f.policies {
             if p.elements.is_empty() {
                 continue;
@@ -39,10 +45,8 @@ pub fn store(view: &StoreView<'_>, out: &mut Vec<Diagnostic>) {
                 );
                 continue;
             };
-            for culture in &view.cultures {
-                if let Some((adml, a)) = view.adml(file, culture)
-                    && let Some(pf) = a.presentations.get(&pres.text)
-                {
+            for (adml, a) in &admls {
+                if let Some(pf) = a.presentations.get(&pres.text) {
                     policy(file, adml, p, pf, out);
                 }
             }
