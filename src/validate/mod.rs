@@ -73,10 +73,10 @@ pub struct Report {
     pub diags: Vec<Diagnostic>,
     /// What the store rules read of the files of the stores that finished as the run ended
     /// (when less was left to read than the store itself; the others' facts were freed as each
-    /// store finished, with the texts of their files without a finding). Kept
-    /// with the report rather than freed at the end of the run: their many small allocations
-    /// are freed with the report, or not at all by a process that exits right after printing
-    /// it (the command line).
+    /// store finished, with the texts of their files without a finding). Kept with the report
+    /// rather than freed at the end of the run: their many small allocations are freed with
+    /// the report, or not at all by a process that exits right after printing it (the command
+    /// line).
     pub facts: Vec<store::FileInfo>,
     pub files: usize,
     pub policies: usize,
