@@ -861,6 +861,27 @@ fn output_refuses_a_link() {
     );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
     assert!(r.stdout.is_empty());
+    // `--write-baseline` writes its file the same way.
+    let store = "tests/fixtures/validate/V063_pretty_printed_string";
+    let args = ["validate", "--select", "V063", "--write-baseline"];
+    let r = gpforge(&[&args[..], &[link.to_str().unwrap(), store]].concat());
+    assert_eq!(r.status.code(), Some(2), "{}", text(&r.stderr));
+    assert!(
+        text(&r.stderr).contains("symbolic link"),
+        "{}",
+        text(&r.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    let plain = work.path().join("accepted.json");
+    let r = gpforge(&[&args[..], &[plain.to_str().unwrap(), store]].concat());
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(std::fs::read_to_string(&plain).unwrap().contains("V063"));
+    let left: Vec<_> = std::fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "no temporary file left: {left:?}");
 }
 
 /// The README's install lines after `cargo install` (completions, manual pages) work in a fresh

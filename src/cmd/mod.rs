@@ -136,37 +136,8 @@ pub fn write_report_with(
     result.map_err(|e| crate::emit::io_at(path, e))
 }
 
-/// Writes one file atomically (a temporary file beside it, then a rename), never through a link.
-/// `--output FILE`: the report, written whole beside FILE and renamed over it.
+/// `--output FILE`: the report, written whole beside FILE and renamed over it (never through a
+/// link), as [`write_report_with`] writes a streamed one.
 pub fn write_report(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "no file name"))?;
-    write_one(
-        dir,
-        &Artifact {
-            path: std::path::PathBuf::from(name),
-            bytes: bytes.to_vec(),
-        },
-    )
-}
-
-fn write_one(dir: &Path, a: &Artifact) -> std::io::Result<()> {
-    let target = dir.join(&a.path);
-    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            format!("{} is a symbolic link", target.display()),
-        ));
-    }
-    let tmp = dir.join(format!(".{}.{}", a.path.display(), std::process::id()));
-    std::fs::write(&tmp, &a.bytes).map_err(|e| crate::emit::io_at(&tmp, e))?;
-    std::fs::rename(&tmp, &target).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        crate::emit::io_at(&target, e)
-    })
+    write_report_with(path, &mut |w| w.write_all(bytes))
 }
