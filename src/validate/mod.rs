@@ -604,14 +604,14 @@ fn finish(
     view.add_reference(reference);
     checks::store::store(&view, intune, &mut out.diags);
     checks::references::store(&view, &mut out.diags);
-    let texts: foldhash::HashMap<usize, &str> =
-        out.texts.iter().map(|t| (t.0, t.2.as_str())).collect();
+    // `out.texts` is in file order: a file's entry is found by binary search.
+    let texts = &out.texts;
+    let entry = |id: usize| texts.binary_search_by_key(&id, |t| t.0).ok();
     checks::strings::store(
         &view,
-        &|id| texts.get(&id).copied().unwrap_or(""),
+        &|id| entry(id).map_or("", |k| texts[k].2.as_str()),
         &mut out.diags,
     );
-    drop(texts);
     checks::presentation::store(&view, &mut out.diags);
     if intune {
         checks::intune::store(&view, &mut out.diags);
@@ -622,22 +622,22 @@ fn finish(
     } else {
         drop(files);
     }
-    let names: foldhash::HashMap<usize, &str> =
-        out.texts.iter().map(|t| (t.0, t.1.as_str())).collect();
     out.diags.retain(|d| {
-        let file = d.primary_span().and_then(|s| names.get(&s.file));
-        (select.code)(d.code) && (select.finding)(d, file.copied().unwrap_or(""))
+        let file = d.primary_span().and_then(|s| entry(s.file));
+        (select.code)(d.code) && (select.finding)(d, file.map_or("", |k| texts[k].1.as_str()))
     });
-    drop(names);
-    let shown: foldhash::HashSet<usize> = out
-        .diags
-        .iter()
-        .flat_map(|d| d.labels.iter().map(|l| l.span.file))
-        .collect();
+    let mut shown = vec![false; texts.len()];
+    for l in out.diags.iter().flat_map(|d| &d.labels) {
+        if let Some(k) = entry(l.span.file) {
+            shown[k] = true;
+        }
+    }
     // As the run ends, dropping would not lower the peak: the report keeps the texts.
-    for (i, _, text) in out.texts.iter_mut().filter(|_| !last) {
-        if !shown.contains(i) {
-            *text = String::new();
+    if !last {
+        for (t, shown) in out.texts.iter_mut().zip(shown) {
+            if !shown {
+                t.2 = String::new();
+            }
         }
     }
     Ok(out)
