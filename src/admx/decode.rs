@@ -189,8 +189,11 @@ fn utf16_exact(codec: &'static encoding_rs::Encoding, body: &[u8]) -> Option<Str
     let max = decoder.max_utf8_buffer_length_without_replacement(body.len())?;
     SCRATCH.with_borrow_mut(|scratch| {
         if scratch.len() < max {
-            let more = max - scratch.len();
-            scratch.extend(std::iter::repeat_n('\0', more));
+            // Grown with one `memset` (a `char` at a time took 3% of a run on Microsoft's
+            // stores); zeros are valid UTF-8, checked once here at memory speed.
+            let mut bytes = std::mem::take(scratch).into_bytes();
+            bytes.resize(max, 0);
+            *scratch = String::from_utf8(bytes).expect("NUL bytes are UTF-8");
         }
         // Decoded straight into a `str`: encoding_rs keeps it valid UTF-8, so nothing is
         // checked a second time.
