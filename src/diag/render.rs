@@ -211,15 +211,17 @@ pub fn human_to(
     // and written in order as they arrive: the report streams (each worker is at most one
     // finished batch ahead) and a long one takes a fraction of the time. The workers live for
     // the whole report, so a long report does not start a thread per batch.
-    const BATCH: usize = 256;
-    let workers = std::thread::available_parallelism()
+    // Batches of 256, smaller for a short report so that it too is spread over every core
+    // (a snippet from a large file costs tens of microseconds: its lines are found first).
+    let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
-        .clamp(1, 8)
-        .min(diags.len().div_ceil(BATCH));
+        .clamp(1, 8);
+    let batch = diags.len().div_ceil(cores * 2).clamp(16, 256);
+    let workers = cores.min(diags.len().div_ceil(batch));
     if workers <= 1 {
-        for batch in diags.chunks(BATCH) {
-            out.write_all(&render_human(batch, sources, color))?;
+        for part in diags.chunks(batch) {
+            out.write_all(&render_human(part, sources, color))?;
         }
         return Ok(());
     }
@@ -228,8 +230,8 @@ pub fn human_to(
             .map(|k| {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
                 let handle = s.spawn(move || {
-                    for batch in diags.chunks(BATCH).skip(k).step_by(workers) {
-                        if tx.send(render_human(batch, sources, color)).is_err() {
+                    for part in diags.chunks(batch).skip(k).step_by(workers) {
+                        if tx.send(render_human(part, sources, color)).is_err() {
                             break; // the writer stopped (a write failed)
                         }
                     }
@@ -237,7 +239,7 @@ pub fn human_to(
                 (rx, handle)
             })
             .unzip();
-        let written = (0..diags.len().div_ceil(BATCH)).try_for_each(|i| {
+        let written = (0..diags.len().div_ceil(batch)).try_for_each(|i| {
             // A worker that panicked leaves its batches out; that is a bug, reported as such.
             let part = receivers[i % workers]
                 .recv()
