@@ -735,16 +735,25 @@ fn reference_problem(
 /// all of them, take the first branch.
 pub fn is_xml_name(s: &str) -> bool {
     let b = s.as_bytes();
+    // ASCII names (nearly all) in one branch-free pass over the bytes; a name with any other
+    // byte is decided by its characters below.
+    let name_byte = |c: u8| {
+        c.is_ascii_lowercase()
+            | c.is_ascii_uppercase()
+            | c.is_ascii_digit()
+            | (c == b'_')
+            | (c == b':')
+            | (c == b'-')
+            | (c == b'.')
+    };
+    if let Some((&first, rest)) = b.split_first()
+        && (first.is_ascii_alphabetic() || first == b'_' || first == b':')
+        && rest.iter().fold(true, |ok, &c| ok & name_byte(c))
+    {
+        return true;
+    }
     if b.is_ascii() {
-        return match b.split_first() {
-            Some((first, rest)) => {
-                (first.is_ascii_alphabetic() || matches!(first, b'_' | b':'))
-                    && rest.iter().all(|c| {
-                        c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-' | b'.')
-                    })
-            }
-            None => false,
-        };
+        return false;
     }
     let mut chars = s.chars();
     chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
