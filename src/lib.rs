@@ -21,6 +21,7 @@ pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod fsx;
+pub mod heap;
 pub mod import;
 pub mod model;
 pub mod rules;

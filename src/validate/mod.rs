@@ -469,8 +469,12 @@ fn run(
         .clamp(1, 8);
     let intune = profile == Profile::Intune;
     let untaken = std::sync::atomic::AtomicU64::new(sizes.iter().sum());
-    // Each worker keeps its tree's buffers and a read buffer from file to file.
-    let state = || (dom::Spare::default(), Vec::new());
+    // Each worker keeps its tree's buffers and a read buffer from file to file, on a heap with
+    // huge pages where the system allows them (crate::heap).
+    let state = || {
+        crate::heap::advise_thread_heap();
+        (dom::Spare::default(), Vec::new())
+    };
     let results = on_workers(workers, n, state, |(spare, buffer), k| {
         let i = order[k];
         untaken.fetch_sub(sizes[i], Ordering::Relaxed);
