@@ -449,7 +449,10 @@ impl Document {
 
     /// An attribute of element `i` by exact name, as recorded.
     pub fn find_attr(&self, i: u32, name: &str) -> Option<&Attr> {
-        self.attrs(i).iter().find(|a| self.attr_name(a) == name)
+        let text = self.text.as_bytes();
+        self.attrs(i)
+            .iter()
+            .find(|a| same_name(&text[r(&a.name)], name.as_bytes()))
     }
 
     /// An attribute by exact name: its normalised value and the span of the value.
@@ -648,6 +651,13 @@ struct Tree {
     last_child: Vec<u32>,
     root_closed: bool,
     seen: Seen,
+}
+
+/// Whether two names are equal, compared in line: names are a few bytes long, shorter than
+/// the call to `memcmp` that `==` makes for them.
+#[inline]
+pub fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// Where an event's markup starts. quick-xml's position before an event can stand ahead of

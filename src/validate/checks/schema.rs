@@ -9,7 +9,7 @@
 //! Errors. Input: a parsed document. Output: V020–V029.
 
 use super::{Sink, is_item_name, is_item_reference};
-use crate::admx::dom::Document;
+use crate::admx::dom::{Document, same_name};
 use crate::admx::view::parse_unsigned;
 use crate::diag::{Code, Severity};
 
@@ -586,7 +586,10 @@ fn element(doc: &Document, el: u32, t: T, sink: &mut Sink<'_>, stack: &mut Vec<(
             let mut count = 0u32;
             for c in doc.children(el) {
                 let cname = doc.name(c);
-                match options.iter().find(|p| p.0 == cname) {
+                match options
+                    .iter()
+                    .find(|p| same_name(p.0.as_bytes(), cname.as_bytes()))
+                {
                     Some(p) => {
                         count += 1;
                         if count > max {
@@ -625,7 +628,10 @@ fn sequence(
     let mut count = 0u32;
     for c in doc.children(el) {
         let cname = doc.name(c);
-        match particles[p..].iter().position(|q| q.0 == cname) {
+        match particles[p..]
+            .iter()
+            .position(|q| same_name(q.0.as_bytes(), cname.as_bytes()))
+        {
             Some(0) => {}
             Some(k) => {
                 // Skipped particles must be optional or already satisfied.
@@ -743,7 +749,12 @@ fn attributes(doc: &Document, el: u32, spec: &Spec, sink: &mut Sink<'_>) {
             continue;
         }
         let span = at.name.start as usize..at.name.end as usize;
-        let Some(a) = spec.attrs.iter().chain(spec.group).find(|a| a.name == name) else {
+        let Some(a) = spec
+            .attrs
+            .iter()
+            .chain(spec.group)
+            .find(|a| same_name(a.name.as_bytes(), name.as_bytes()))
+        else {
             if !sink.wants(Code::V021) {
                 continue;
             }
