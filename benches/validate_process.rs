@@ -98,6 +98,8 @@ fn floor(list: &[PathBuf]) -> Run {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
+                    // The heap as gpforge's workers have it (huge pages where allowed).
+                    gpforge::heap::advise_thread_heap();
                     let mut n = 0usize;
                     let mut kept = Vec::new();
                     loop {

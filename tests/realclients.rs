@@ -51,7 +51,13 @@ fn registry_clients() -> bool {
             && have("wine", &["--version"])
             && have("perl", &["-MWin::Hivex::Regedit", "-e", "1"])
             && have("/usr/bin/python3", &["-c", "import samba.dcerpc.preg"])
-            && have("python3", &["-c", "import regpol"]),
+            // As check-pol.sh finds it: the first python3 with the module, or the project's
+            // own environment that install.sh fills when that python3 has none.
+            && (have("python3", &["-c", "import regpol"])
+                || have(
+                    "target/realclients-venv/bin/python3",
+                    &["-c", "import regpol"],
+                )),
     )
 }
 
